@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "raftlab",
+    products: [
+        .executable(name: "raftlab", targets: ["raftlab"])
+    ],
+    targets: [
+        // MARK: - The protocol: one Raft server, a pure value type.
+        .target(name: "RaftCore"),
+
+        // MARK: - The world the servers live in: network, disks, faults, invariants, traces.
+        .target(name: "RaftSimulation", dependencies: ["RaftCore"]),
+
+        // MARK: - The command-line tool.
+        .target(name: "RaftLabCLI", dependencies: ["RaftCore", "RaftSimulation"]),
+        .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
+
+        // MARK: - Tests.
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"]),
+        .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation"]),
+        .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab"]),
+    ]
+)

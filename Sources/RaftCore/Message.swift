@@ -1,0 +1,89 @@
+/// RequestVote RPC arguments (Figure 2). The candidate is the envelope's sender.
+public struct RequestVote: Hashable, Sendable {
+    public var term: Term
+    public var lastLogIndex: LogIndex
+    public var lastLogTerm: Term
+
+    public init(term: Term, lastLogIndex: LogIndex, lastLogTerm: Term) {
+        self.term = term
+        self.lastLogIndex = lastLogIndex
+        self.lastLogTerm = lastLogTerm
+    }
+}
+
+/// RequestVote RPC results (Figure 2).
+public struct RequestVoteResponse: Hashable, Sendable {
+    public var term: Term
+    public var voteGranted: Bool
+
+    public init(term: Term, voteGranted: Bool) {
+        self.term = term
+        self.voteGranted = voteGranted
+    }
+}
+
+/// AppendEntries RPC arguments (Figure 2). The leader is the envelope's sender; an empty
+/// `entries` is a heartbeat, handled by exactly the same rules.
+public struct AppendEntries: Hashable, Sendable {
+    public var term: Term
+    public var prevLogIndex: LogIndex
+    public var prevLogTerm: Term
+    public var entries: [Entry]
+    public var leaderCommit: LogIndex
+
+    public init(term: Term, prevLogIndex: LogIndex, prevLogTerm: Term, entries: [Entry], leaderCommit: LogIndex) {
+        self.term = term
+        self.prevLogIndex = prevLogIndex
+        self.prevLogTerm = prevLogTerm
+        self.entries = entries
+        self.leaderCommit = leaderCommit
+    }
+}
+
+/// AppendEntries RPC results (Figure 2), plus the index the follower now matches.
+///
+/// `matchIndex` is `prevLogIndex + entries.count` of the request being answered, as in Ongaro's
+/// raft.tla (`mmatchIndex`): the leader must learn what *this* request proved, not guess it
+/// from its current log (the "term confusion" bug, RB-11).
+public struct AppendEntriesResponse: Hashable, Sendable {
+    public var term: Term
+    public var success: Bool
+    public var matchIndex: LogIndex
+
+    public init(term: Term, success: Bool, matchIndex: LogIndex) {
+        self.term = term
+        self.success = success
+        self.matchIndex = matchIndex
+    }
+}
+
+/// Every message servers exchange.
+public enum Message: Hashable, Sendable {
+    case requestVote(RequestVote)
+    case requestVoteResponse(RequestVoteResponse)
+    case appendEntries(AppendEntries)
+    case appendEntriesResponse(AppendEntriesResponse)
+
+    /// The sender's term when it sent the message; every Raft message carries one.
+    public var term: Term {
+        switch self {
+        case .requestVote(let request): request.term
+        case .requestVoteResponse(let response): response.term
+        case .appendEntries(let request): request.term
+        case .appendEntriesResponse(let response): response.term
+        }
+    }
+}
+
+/// A message in flight: who sent it to whom.
+public struct Envelope: Hashable, Sendable {
+    public var from: NodeID
+    public var to: NodeID
+    public var message: Message
+
+    public init(from: NodeID, to: NodeID, message: Message) {
+        self.from = from
+        self.to = to
+        self.message = message
+    }
+}

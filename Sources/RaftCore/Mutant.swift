@@ -1,0 +1,82 @@
+/// A named, documented deviation from the correct Raft, taken from real implementations' bugs.
+///
+/// Each mutant is one switch at the one place its rule lives in `RaftNode`, read there through
+/// `deviates(_:)`. The harness proves its power by catching every one of them; the catalogue with
+/// sources is `../shared/reference/raft-bugs.md`, summarised by `raftlab mutants`.
+public enum Mutant: String, CaseIterable, Hashable, Sendable {
+    case countStaleVote = "count-stale-vote"
+    case voteTwice = "vote-twice"
+    case voteWithoutLogCheck = "vote-without-log-check"
+    case commitPreviousTerm = "commit-previous-term"
+    case truncateOnStaleAppend = "truncate-on-stale-append"
+    case commitBeyondNewEntries = "commit-beyond-new-entries"
+    case heartbeatSkipsCheck = "heartbeat-skips-check"
+    case matchFromStaleReply = "match-from-stale-reply"
+    case appendAfterStepdown = "append-after-stepdown"
+    case forgetVoteOnRestart = "forget-vote-on-restart"
+
+    /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
+    public var name: String { rawValue }
+
+    /// The identifier in the bug catalogue.
+    public var catalogueID: String {
+        switch self {
+        case .countStaleVote: "RB-01"
+        case .voteTwice: "RB-03"
+        case .voteWithoutLogCheck: "RB-04"
+        case .commitPreviousTerm: "RB-07"
+        case .truncateOnStaleAppend: "RB-08"
+        case .commitBeyondNewEntries: "RB-09"
+        case .heartbeatSkipsCheck: "RB-10"
+        case .matchFromStaleReply: "RB-11"
+        case .appendAfterStepdown: "RB-13"
+        case .forgetVoteOnRestart: "RB-16"
+        }
+    }
+
+    /// The Figure 2 rule the mutant breaks, and how.
+    public var ruleBroken: String {
+        switch self {
+        case .countStaleVote: "Candidate.majority: counts a granted vote from an earlier term"
+        case .voteTwice: "RV.2: a follower forgets its vote when the current leader's AppendEntries arrives"
+        case .voteWithoutLogCheck: "RV.2: grants a vote without the section 5.4.1 up-to-date check"
+        case .commitPreviousTerm: "Leader.commit: commits by counting replicas without log[N].term == currentTerm"
+        case .truncateOnStaleAppend: "AE.3: truncates after prevLogIndex even when nothing conflicts"
+        case .commitBeyondNewEntries: "AE.5: commitIndex = min(leaderCommit, last log index), not last new entry"
+        case .heartbeatSkipsCheck: "AE.2: an empty AppendEntries succeeds without the consistency check"
+        case .matchFromStaleReply: "Leader.matchIndex: set from the leader's current log, not from the acked request"
+        case .appendAfterStepdown: "AllServers.T>current: a leader adopts a higher term but keeps leading"
+        case .forgetVoteOnRestart: "Persistent state: votedFor is not written to stable storage"
+        }
+    }
+
+    /// The identifier of the invariant expected to fail first (see `InvariantID`).
+    public var expectedViolation: String {
+        switch self {
+        case .countStaleVote, .voteTwice, .forgetVoteOnRestart: "election-safety"
+        case .voteWithoutLogCheck, .commitPreviousTerm, .truncateOnStaleAppend, .matchFromStaleReply:
+            "leader-completeness"
+        case .commitBeyondNewEntries, .heartbeatSkipsCheck: "state-machine-safety"
+        case .appendAfterStepdown: "log-matching"
+        }
+    }
+
+    /// Where the bug was found in a shipped or published implementation.
+    public var source: String {
+        switch self {
+        case .countStaleVote: "Xraft #33; akka-raft #46, #47; little-raft #44"
+        case .voteTwice: "akka-raft #56; NebulaGraph #2405, PR #3415; DaosRaft PR #70"
+        case .voteWithoutLogCheck: "akka-raft #30, #51; jgroups-raft #14; kontiki #10; simpleRaft #10"
+        case .commitPreviousTerm: "Raft paper Figure 8; LogCabin #44; PySyncObj #169; async-raft #108"
+        case .truncateOnStaleAppend: "Students' Guide to Raft; RaftOS #26; akka-raft #66"
+        case .commitBeyondNewEntries: "Copycat #265; ScyllaDB #9965; RabbitMQ Ra PR #508"
+        case .heartbeatSkipsCheck: "Students' Guide to Raft; 6.824 lab write-ups"
+        case .matchFromStaleReply: "Students' Guide to Raft; PySyncObj #167; CCF PR #6000"
+        case .appendAfterStepdown: "hashicorp/raft #695; Camunda #5360; eliben/raft #13"
+        case .forgetVoteOnRestart: "akka-raft #62; raft.tla PR #5; hashicorp/raft #661"
+        }
+    }
+
+    /// Finds a mutant by its user-facing name.
+    public init?(name: String) { self.init(rawValue: name) }
+}

@@ -1,0 +1,380 @@
+/// One Raft server, as a pure value: each input returns the effects to carry out.
+///
+/// It follows Figure 2 and section 5 of the Raft paper (extended version), checked rule by rule
+/// against Ongaro's raft.tla. It does no I/O and reads no clock or random source: the
+/// environment feeds it inputs (`handle(_:)`) and carries out the returned `Ready`.
+///
+/// ### Terminology
+/// - *Instance*: this value. *Shell*: whatever carries out a `Ready` (the simulated world, or a
+///   real server). *Ready*: the effects of one input, persist before send.
+///
+/// ### Deviations from the paper, on purpose
+/// - Heartbeats are empty AppendEntries with `prevLogIndex = nextIndex - 1` (Figure 2's "initial
+///   empty AppendEntries"); entries travel on client requests and on replies that show the
+///   follower is behind. Both obey the same receiver rules.
+/// - On a rejected AppendEntries the leader decrements `nextIndex` by one (Figure 2), as
+///   raft.tla does; no conflict-term optimisation.
+/// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
+///   below the current commit index leaves it alone (Figure 2 only raises it).
+/// - No snapshots, membership changes or PreVote.
+public struct RaftNode: Hashable, Sendable {
+    /// This server's identity.
+    public let id: NodeID
+    /// How many servers the cluster has; a majority is more than half of them.
+    public let serverCount: Int
+    /// The documented deviation this server runs with, if any.
+    public let mutant: Mutant?
+
+    // MARK: Persistent state on all servers (Figure 2)
+
+    public private(set) var currentTerm: Term
+    public private(set) var votedFor: NodeID?
+    public private(set) var log: Log
+
+    // MARK: Volatile state
+
+    /// The highest log index known to be committed.
+    public private(set) var commitIndex: LogIndex = 0
+    /// The highest log index applied to the state machine.
+    public private(set) var lastApplied: LogIndex = 0
+    public private(set) var role: Role = .follower(leader: nil)
+
+    /// Set whenever term, vote or log change during one input, so `Ready.persist` is filled.
+    private var durableStateChanged = false
+
+    /// Creates a server, starting from `durable` (what its disk holds: `.initial` on first boot).
+    ///
+    /// A restart is the same call with the disk's contents: only persistent state survives, so
+    /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state").
+    public init(id: NodeID, serverCount: Int, mutant: Mutant? = nil, restoring durable: DurableState = .initial) {
+        precondition(serverCount >= 1 && serverCount <= NodeSet.capacity)
+        precondition(id.index < serverCount)
+        self.id = id
+        self.serverCount = serverCount
+        self.mutant = mutant
+        self.currentTerm = durable.currentTerm
+        self.votedFor = durable.votedFor
+        self.log = durable.log
+    }
+
+    /// An input from the environment.
+    public enum Input: Hashable, Sendable {
+        case receive(Envelope)
+        case electionTimeout
+        case heartbeatTimeout
+        case clientRequest(Command)
+    }
+
+    /// The durable state as it must be written to disk.
+    public var durableState: DurableState {
+        // RB-16: the vote lives only in memory, so a restart forgets it.
+        DurableState(currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log)
+    }
+
+    /// Whether this server believes it leads the current term.
+    public var isLeader: Bool { role.kind == .leader }
+
+    /// The leader this server knows for its current term, if any.
+    public var knownLeader: NodeID? {
+        switch role {
+        case .follower(let leader): leader
+        case .candidate: nil
+        case .leader: id
+        }
+    }
+
+    /// Handles one input and returns the effects the environment MUST carry out, in `Ready`'s
+    /// order, before handing this server its next input.
+    public mutating func handle(_ input: Input) -> Ready {
+        var ready = Ready()
+        durableStateChanged = false
+        switch input {
+        case .receive(let envelope):
+            precondition(envelope.to == id, "\(id) received a message for \(envelope.to)")
+            receive(envelope, &ready)
+        case .electionTimeout:
+            if !isLeader { startElection(&ready) }
+        case .heartbeatTimeout:
+            if isLeader { sendHeartbeats(&ready) }
+        case .clientRequest(let command):
+            handleClientRequest(command, &ready)
+        }
+        applyCommitted(&ready)
+        if durableStateChanged { ready.persist = durableState }
+        return ready
+    }
+
+    /// Whether this server runs with `mutant`. The one read of the mutant setting.
+    @inline(__always)
+    private func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
+
+    private var majority: Int { serverCount / 2 + 1 }
+
+    private var peers: [NodeID] { NodeID.all(serverCount).filter { $0 != id } }
+}
+
+// MARK: - Terms and roles (section 5.1)
+
+extension RaftNode {
+    /// Routes a message, after the rule shared by every role: a higher term makes the receiver
+    /// adopt it and become follower (Figure 2, "Rules for All Servers").
+    private mutating func receive(_ envelope: Envelope, _ ready: inout Ready) {
+        let message = envelope.message
+        if message.term > currentTerm {
+            if isLeader && deviates(.appendAfterStepdown) {
+                // RB-13: the term moves on but the role does not.
+                currentTerm = message.term
+                votedFor = nil
+                durableStateChanged = true
+            } else {
+                becomeFollower(term: message.term, leader: nil, &ready)
+            }
+        }
+        switch message {
+        case .requestVote(let request):
+            handleRequestVote(request, from: envelope.from, &ready)
+        case .requestVoteResponse(let response):
+            handleRequestVoteResponse(response, from: envelope.from, &ready)
+        case .appendEntries(let request):
+            handleAppendEntries(request, from: envelope.from, &ready)
+        case .appendEntriesResponse(let response):
+            handleAppendEntriesResponse(response, from: envelope.from, &ready)
+        }
+    }
+
+    /// Becomes follower of `term`; a new term clears the vote (one vote per term, section 5.2).
+    private mutating func becomeFollower(term: Term, leader: NodeID?, _ ready: inout Ready) {
+        precondition(term >= currentTerm, "\(id) asked to go back from term \(currentTerm) to \(term)")
+        let wasLeader = isLeader
+        if term > currentTerm {
+            currentTerm = term
+            votedFor = nil
+            durableStateChanged = true
+        }
+        role = .follower(leader: leader)
+        if wasLeader { ready.timers.append(.resetElectionTimer) }
+    }
+
+    /// Starts an election: new term, vote for self, ask every peer (section 5.2).
+    private mutating func startElection(_ ready: inout Ready) {
+        currentTerm += 1
+        votedFor = id
+        durableStateChanged = true
+        var votes = NodeSet()
+        votes.insert(id)
+        role = .candidate(votesGranted: votes)
+        ready.timers.append(.resetElectionTimer)
+        if votes.count >= majority {
+            becomeLeader(&ready)
+            return
+        }
+        let request = RequestVote(term: currentTerm, lastLogIndex: log.lastIndex, lastLogTerm: log.lastTerm)
+        for peer in peers {
+            ready.messages.append(Envelope(from: id, to: peer, message: .requestVote(request)))
+        }
+    }
+
+    /// Takes the lead of the current term and asserts it with heartbeats (section 5.2).
+    private mutating func becomeLeader(_ ready: inout Ready) {
+        role = .leader(Progress(serverCount: serverCount, leader: id, lastLogIndex: log.lastIndex))
+        sendHeartbeats(&ready)
+        advanceCommitIndex()
+    }
+}
+
+// MARK: - Leader election (section 5.2, 5.4.1)
+
+extension RaftNode {
+    /// RequestVote receiver (Figure 2): grant at most one vote per term, and only to a candidate
+    /// whose log is at least as up to date as ours (section 5.4.1).
+    private mutating func handleRequestVote(_ request: RequestVote, from candidate: NodeID, _ ready: inout Ready) {
+        // Section 5.4.1: compare the last terms first; only equal last terms compare lengths.
+        let logIsUpToDate =
+            request.lastLogTerm > log.lastTerm
+            || (request.lastLogTerm == log.lastTerm && request.lastLogIndex >= log.lastIndex)
+        let grant =
+            request.term == currentTerm
+            && (votedFor == nil || votedFor == candidate)
+            && (logIsUpToDate || deviates(.voteWithoutLogCheck))
+        if grant {
+            votedFor = candidate
+            durableStateChanged = true
+            ready.timers.append(.resetElectionTimer)
+        }
+        let response = RequestVoteResponse(term: currentTerm, voteGranted: grant)
+        ready.messages.append(Envelope(from: id, to: candidate, message: .requestVoteResponse(response)))
+    }
+
+    /// RequestVote reply: count votes of this term only; a majority wins (section 5.2).
+    private mutating func handleRequestVoteResponse(
+        _ response: RequestVoteResponse, from voter: NodeID, _ ready: inout Ready
+    ) {
+        // RB-01 drops this guard and counts a vote cast in one of our earlier elections.
+        guard response.term == currentTerm || deviates(.countStaleVote) else { return }
+        guard case .candidate(var votes) = role, response.voteGranted else { return }
+        votes.insert(voter)
+        role = .candidate(votesGranted: votes)
+        if votes.count >= majority { becomeLeader(&ready) }
+    }
+}
+
+// MARK: - Log replication (section 5.3, 5.4.2)
+
+extension RaftNode {
+    /// Client request (section 8): the leader appends it and replicates; anyone else points the
+    /// client at the leader it knows.
+    private mutating func handleClientRequest(_ command: Command, _ ready: inout Ready) {
+        guard case .leader(var progress) = role else {
+            ready.clientReplies.append(.notLeader(leaderHint: knownLeader))
+            return
+        }
+        log.append(Entry(term: currentTerm, command: command))
+        durableStateChanged = true
+        progress.matchIndex[id.index] = log.lastIndex
+        role = .leader(progress)
+        ready.clientReplies.append(.accepted(command, index: log.lastIndex, term: currentTerm))
+        for peer in peers { sendAppendEntries(to: peer, withEntries: true, &ready) }
+        advanceCommitIndex()
+    }
+
+    /// Sends every peer an empty AppendEntries (Figure 2: heartbeats during idle periods).
+    private mutating func sendHeartbeats(_ ready: inout Ready) {
+        for peer in peers { sendAppendEntries(to: peer, withEntries: false, &ready) }
+        ready.timers.append(.resetHeartbeatTimer)
+    }
+
+    /// Sends `peer` an AppendEntries starting at its `nextIndex`: every entry from there when
+    /// `withEntries`, none for a heartbeat.
+    private func sendAppendEntries(to peer: NodeID, withEntries: Bool, _ ready: inout Ready) {
+        guard case .leader(let progress) = role else { preconditionFailure("\(id) is not leader") }
+        let nextIndex = progress.nextIndex[peer.index]
+        let prevLogIndex = nextIndex - 1
+        let request = AppendEntries(
+            term: currentTerm,
+            prevLogIndex: prevLogIndex,
+            prevLogTerm: log.term(at: prevLogIndex) ?? 0,
+            entries: withEntries ? log.suffix(from: nextIndex) : [],
+            leaderCommit: commitIndex)
+        ready.messages.append(Envelope(from: id, to: peer, message: .appendEntries(request)))
+    }
+
+    /// AppendEntries receiver (Figure 2, rules 1 to 5).
+    private mutating func handleAppendEntries(_ request: AppendEntries, from leader: NodeID, _ ready: inout Ready) {
+        // 1. Reply false if term < currentTerm (section 5.1).
+        guard request.term == currentTerm else {
+            respondToAppend(success: false, matchIndex: 0, to: leader, &ready)
+            return
+        }
+        if isLeader {
+            // Two leaders in one term: impossible in correct Raft (Election Safety), reachable
+            // under mutants. Refuse rather than let the damage spread; the invariant reports it.
+            respondToAppend(success: false, matchIndex: 0, to: leader, &ready)
+            return
+        }
+        becomeFollower(term: currentTerm, leader: leader, &ready)
+        if deviates(.voteTwice) && votedFor != nil {
+            // RB-03: hearing from the leader wipes the vote, so another candidate of this term
+            // can win it again.
+            votedFor = nil
+            durableStateChanged = true
+        }
+        ready.timers.append(.resetElectionTimer)
+
+        if request.entries.isEmpty && deviates(.heartbeatSkipsCheck) {
+            // RB-10: a heartbeat is trusted without the consistency check.
+            raiseCommitIndex(to: min(request.leaderCommit, log.lastIndex))
+            respondToAppend(success: true, matchIndex: request.prevLogIndex, to: leader, &ready)
+            return
+        }
+        // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
+        guard log.matches(index: request.prevLogIndex, term: request.prevLogTerm) else {
+            respondToAppend(success: false, matchIndex: 0, to: leader, &ready)
+            return
+        }
+        if deviates(.truncateOnStaleAppend) {
+            // RB-08: whatever follows prevLogIndex goes, conflicting or not.
+            log.truncate(after: request.prevLogIndex)
+            durableStateChanged = true
+        }
+        // 3. Delete an existing entry only if it conflicts (same index, different term), and all
+        //    that follow it. 4. Append any new entries not already in the log.
+        for (offset, entry) in request.entries.enumerated() {
+            let index = request.prevLogIndex + 1 + offset
+            if let existingTerm = log.term(at: index) {
+                if existingTerm == entry.term { continue }
+                log.truncate(after: index - 1)
+            }
+            log.append(entry)
+            durableStateChanged = true
+        }
+        // 5. commitIndex = min(leaderCommit, index of last new entry).
+        let lastNewIndex = request.prevLogIndex + request.entries.count
+        let commitBound = deviates(.commitBeyondNewEntries) ? log.lastIndex : lastNewIndex
+        raiseCommitIndex(to: min(request.leaderCommit, commitBound))
+        respondToAppend(success: true, matchIndex: lastNewIndex, to: leader, &ready)
+    }
+
+    private func respondToAppend(success: Bool, matchIndex: LogIndex, to leader: NodeID, _ ready: inout Ready) {
+        let response = AppendEntriesResponse(term: currentTerm, success: success, matchIndex: matchIndex)
+        ready.messages.append(Envelope(from: id, to: leader, message: .appendEntriesResponse(response)))
+    }
+
+    /// AppendEntries reply at the leader: track progress, back off on rejection (section 5.3).
+    private mutating func handleAppendEntriesResponse(
+        _ response: AppendEntriesResponse, from follower: NodeID, _ ready: inout Ready
+    ) {
+        // Replies from older terms answer requests of a leadership that is over.
+        guard response.term == currentTerm, case .leader(var progress) = role else { return }
+        let peer = follower.index
+        if response.success {
+            // RB-11 believes the follower now holds everything the leader has.
+            let acknowledged = deviates(.matchFromStaleReply) ? log.lastIndex : response.matchIndex
+            progress.matchIndex[peer] = max(progress.matchIndex[peer], acknowledged)
+            progress.nextIndex[peer] = max(progress.nextIndex[peer], progress.matchIndex[peer] + 1)
+            role = .leader(progress)
+            advanceCommitIndex()
+            if progress.matchIndex[peer] < log.lastIndex {
+                sendAppendEntries(to: follower, withEntries: true, &ready)
+            }
+        } else {
+            // Rejected: the follower lacks the entry before nextIndex; step back one and retry
+            // (Figure 2). Never below what the follower is known to match.
+            progress.nextIndex[peer] = max(progress.nextIndex[peer] - 1, progress.matchIndex[peer] + 1)
+            role = .leader(progress)
+            sendAppendEntries(to: follower, withEntries: true, &ready)
+        }
+    }
+
+    /// Commits the highest index stored on a majority, but only if its entry is from the current
+    /// term (section 5.4.2: counting replicas cannot commit an older term's entry; Figure 8).
+    private mutating func advanceCommitIndex() {
+        guard case .leader(let progress) = role else { return }
+        var index = log.lastIndex
+        while index > commitIndex {
+            let replicas = progress.matchIndex.reduce(0) { $0 + ($1 >= index ? 1 : 0) }
+            // RB-07 drops the current-term conjunct.
+            if replicas >= majority && (log[index].term == currentTerm || deviates(.commitPreviousTerm)) {
+                commitIndex = index
+                return
+            }
+            index -= 1
+        }
+    }
+
+    /// Raises the commit index; it never goes down while the server runs.
+    private mutating func raiseCommitIndex(to index: LogIndex) {
+        if index > commitIndex { commitIndex = index }
+    }
+
+    /// Applies committed entries in index order (Figure 2: "If commitIndex > lastApplied").
+    private mutating func applyCommitted(_ ready: inout Ready) {
+        while lastApplied < commitIndex && lastApplied < log.lastIndex {
+            lastApplied += 1
+            let entry = log[lastApplied]
+            ready.committed.append(CommittedEntry(index: lastApplied, entry: entry))
+            if isLeader && entry.term == currentTerm {
+                ready.clientReplies.append(.committed(entry.command, index: lastApplied))
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// What a server must remember across a crash: Figure 2's "persistent state on all servers".
+public struct DurableState: Hashable, Sendable {
+    public var currentTerm: Term
+    public var votedFor: NodeID?
+    public var log: Log
+
+    public init(currentTerm: Term = 0, votedFor: NodeID? = nil, log: Log = Log()) {
+        self.currentTerm = currentTerm
+        self.votedFor = votedFor
+        self.log = log
+    }
+
+    /// A server that has never run.
+    public static let initial = DurableState()
+}
+
+/// A timer the server asks its environment to (re)arm.
+///
+/// The core never reads a clock. A follower or candidate has an election timer; a leader has a
+/// heartbeat timer. The environment decides when an armed timer fires: the model checker lets any
+/// armed timer fire at any step, the fuzzer draws a randomized deadline in virtual ticks.
+public enum TimerDirective: Hashable, Sendable {
+    /// Start a fresh randomized election timeout (on becoming follower, granting a vote, hearing
+    /// from the current leader, or starting an election).
+    case resetElectionTimer
+    /// Start a heartbeat interval (on becoming leader and after each heartbeat round).
+    case resetHeartbeatTimer
+}
+
+/// The server's answer to a client.
+public enum ClientReply: Hashable, Sendable {
+    /// Not the leader: try `leaderHint`, the leader this server knows of, if any (section 8).
+    case notLeader(leaderHint: NodeID?)
+    /// The leader appended the command at `index` in `term`; it is not yet committed.
+    case accepted(Command, index: LogIndex, term: Term)
+    /// The leader applied the command: the client may consider it done.
+    case committed(Command, index: LogIndex)
+}
+
+/// An entry the state machine must apply, with its index.
+public struct CommittedEntry: Hashable, Sendable {
+    public var index: LogIndex
+    public var entry: Entry
+}
+
+/// Receives the effects of one input, in the only order Raft allows.
+///
+/// `Ready.carryOut(into:)` is the one way to read a `Ready`'s messages from outside RaftCore, and
+/// it always calls `persist` before `send`. So a shell cannot let a vote or an acknowledgement
+/// leave before the state it promises is durable (Figure 2: "updated on stable storage before
+/// responding to RPCs").
+public protocol ReadyShell {
+    mutating func persist(_ durable: DurableState)
+    mutating func send(_ envelope: Envelope)
+    mutating func apply(_ committed: CommittedEntry)
+    mutating func reply(_ reply: ClientReply)
+    mutating func arm(_ timer: TimerDirective)
+}
+
+/// The effects of handling one input: the Instance/Shell/Directive split, with persist-before-send
+/// built into the type.
+public struct Ready: Hashable, Sendable {
+    /// The durable state to write before any message below leaves; nil when unchanged.
+    var persist: DurableState?
+    /// Messages that may leave only once `persist` is durable.
+    var messages: [Envelope] = []
+    /// Newly committed entries, in index order, to apply after persisting.
+    var committed: [CommittedEntry] = []
+    var clientReplies: [ClientReply] = []
+    var timers: [TimerDirective] = []
+
+    init() {}
+
+    /// Whether handling the input changed nothing outside the server.
+    public var isEmpty: Bool {
+        persist == nil && messages.isEmpty && committed.isEmpty && clientReplies.isEmpty && timers.isEmpty
+    }
+
+    /// Carries out the effects in Raft's order: persist, then send, then apply, then reply to
+    /// clients, then arm timers.
+    public func carryOut<Shell: ReadyShell>(into shell: inout Shell) {
+        if let persist { shell.persist(persist) }
+        for envelope in messages { shell.send(envelope) }
+        for entry in committed { shell.apply(entry) }
+        for reply in clientReplies { shell.reply(reply) }
+        for timer in timers { shell.arm(timer) }
+    }
+}

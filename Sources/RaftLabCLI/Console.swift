@@ -1,0 +1,90 @@
+import Foundation
+
+/// Where a command writes: standard output and standard error, or buffers in tests.
+public final class Console {
+    private let writeOut: (String) -> Void
+    private let writeError: (String) -> Void
+
+    public init(out: @escaping (String) -> Void, error: @escaping (String) -> Void) {
+        writeOut = out
+        writeError = error
+    }
+
+    /// The process's standard output and standard error.
+    public static func standard() -> Console {
+        Console(
+            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            error: { FileHandle.standardError.write(Data($0.utf8)) })
+    }
+
+    /// Writes a line to standard output.
+    func print(_ line: String) { writeOut(line + "\n") }
+
+    /// Writes a line to standard error (progress, warnings, errors).
+    func printError(_ line: String) { writeError(line + "\n") }
+}
+
+/// The exit codes every command uses (documented in README.md and `raftlab --help`).
+public enum ExitCode: Int32, Sendable {
+    /// Nothing violated.
+    case ok = 0
+    /// A safety invariant was violated.
+    case safetyViolation = 1
+    /// A liveness requirement was not met.
+    case livenessViolation = 2
+    /// A replayed trace no longer runs the same way.
+    case replayDiverged = 3
+    /// The command line is wrong (EX_USAGE).
+    case usage = 64
+    /// An input file (spec or trace) is malformed (EX_DATAERR).
+    case badInput = 65
+    /// An input file cannot be read (EX_NOINPUT).
+    case noInput = 66
+    /// An output file cannot be written (EX_CANTCREAT).
+    case cannotCreate = 73
+}
+
+/// A failure that ends a command with a one-line message and an exit code.
+struct CommandFailure: Error {
+    var code: ExitCode
+    var message: String
+}
+
+/// File access with the errors the CLI reports.
+enum Files {
+    static func read(_ path: String) throws(CommandFailure) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(code: .noInput, message: "\(path): cannot read file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CommandFailure(code: .badInput, message: "\(path): not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
+    /// a reader never sees half a file. With `overwrite: false` an existing file is left alone
+    /// and the write fails.
+    static func writeAtomically(_ text: String, to path: String, overwrite: Bool = true) throws(CommandFailure) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+        do {
+            try Data(text.utf8).write(to: temporary)
+            if overwrite {
+                if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown) }
+            } else {
+                // link(2) fails if the destination exists: no race can overwrite a file.
+                defer { unlink(temporary.path) }
+                if link(temporary.path, url.path) != 0 {
+                    throw CommandFailure(code: .cannotCreate, message: "\(path): already exists, not overwritten")
+                }
+            }
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            unlink(temporary.path)
+            throw CommandFailure(code: .cannotCreate, message: "\(path): cannot write file")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import RaftCore
+
+/// The one interface through which every choice among enabled actions is made.
+///
+/// RaftCore never sees it: the world offers its enabled actions, a driver picks one. The seeded
+/// driver samples with the project's PRNG, the replay driver reads a recorded trace, and the
+/// model checker enumerates every choice. Because these are the only ways a run can branch, a
+/// run is reproduced exactly by its seed or by its list of chosen actions.
+public protocol Nondeterminism {
+    /// Returns the position in `actions` of the next step, or nil to end the run.
+    ///
+    /// - Parameters:
+    ///   - actions: `Simulation.enabledActions(in: world)`, never empty.
+    ///   - world: the current world.
+    ///   - step: the 1-based number of the step being chosen.
+    /// - Throws: `ReplayDivergence` when a recorded choice is no longer possible.
+    mutating func choose(among actions: [Action], in world: World, step: Int) throws(ReplayDivergence) -> Int?
+}
+
+/// A recorded action that the world no longer enables: the code or the spec changed under a trace.
+public struct ReplayDivergence: Error, Hashable, Sendable, CustomStringConvertible {
+    public var step: Int
+    public var recorded: Action
+
+    public var description: String {
+        "diverged at step \(step): recorded action \(ActionText.describe(recorded)) is not enabled"
+    }
+}
+
+/// Samples among enabled actions with weights per action kind, from one seed.
+///
+/// Weights are integers so that no floating point reaches behaviour. The defaults favour
+/// deliveries and make faults rare, so that a short run sees elections, commits and a few faults.
+public struct SeededChooser: Nondeterminism {
+    public private(set) var prng: PRNG
+    /// The weight of one action of each kind, indexed like `Action.Kind.allCases`.
+    public var weights: [UInt64]
+    private var scratch: [UInt64] = []
+
+    public static let defaultWeights: [Action.Kind: UInt64] = [
+        .deliver: 40, .drop: 2, .duplicate: 2, .electionTimeout: 3, .heartbeatTimeout: 8, .clientRequest: 6,
+        .crash: 1, .restart: 8, .partition: 1, .heal: 6,
+    ]
+
+    public init(seed: UInt64, weights: [Action.Kind: UInt64] = SeededChooser.defaultWeights) {
+        prng = PRNG(seed: seed)
+        self.weights = Action.Kind.allCases.map { weights[$0] ?? 0 }
+    }
+
+    public mutating func choose(among actions: [Action], in world: World, step: Int) -> Int? {
+        scratch.removeAll(keepingCapacity: true)
+        var total: UInt64 = 0
+        for action in actions {
+            let weight = weights[action.kind.ordinal]
+            scratch.append(weight)
+            total += weight
+        }
+        guard total > 0 else { return nil }
+        return prng.pick(weights: scratch)
+    }
+}
+
+/// Replays a recorded list of actions, failing when one is no longer enabled.
+public struct ReplayChooser: Nondeterminism {
+    public let recorded: [Action]
+
+    public init(recorded: [Action]) { self.recorded = recorded }
+
+    public mutating func choose(among actions: [Action], in world: World, step: Int) throws(ReplayDivergence) -> Int? {
+        guard step <= recorded.count else { return nil }
+        let action = recorded[step - 1]
+        guard let position = actions.firstIndex(of: action) else {
+            throw ReplayDivergence(step: step, recorded: action)
+        }
+        return position
+    }
+}
+
+extension Action.Kind {
+    /// The position of the kind in `Action.Kind.allCases`.
+    public var ordinal: Int {
+        switch self {
+        case .deliver: 0
+        case .drop: 1
+        case .duplicate: 2
+        case .electionTimeout: 3
+        case .heartbeatTimeout: 4
+        case .clientRequest: 5
+        case .crash: 6
+        case .restart: 7
+        case .partition: 8
+        case .heal: 9
+        }
+    }
+}

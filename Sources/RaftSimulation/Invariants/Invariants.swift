@@ -1,0 +1,167 @@
+import RaftCore
+
+/// The invariant checks: observers over worlds and their ghost history.
+///
+/// The servers never check themselves. After every step an explorer calls
+/// `check(after:previous:action:step:)`; the state invariants read only the new world, the
+/// transition invariants (leader append-only, monotonic term and commit index) compare it with
+/// the world before the step.
+public enum Invariants {
+    /// The first violated invariant in `InvariantID` order, or nil when all hold.
+    public static func check(after world: World, previous: World?, action: Action?, step: Int) -> Violation? {
+        var violation =
+            electionSafety(world)
+            ?? logMatching(world)
+            ?? leaderCompleteness(world)
+            ?? stateMachineSafety(world)
+        if violation == nil, let previous, let action {
+            violation =
+                leaderAppendOnly(from: previous, to: world)
+                ?? monotonicTerm(from: previous, to: world)
+                ?? monotonicCommit(from: previous, to: world, action: action)
+        }
+        if violation != nil { violation!.step = step }
+        return violation
+    }
+
+    /// Election Safety: no term ever had two leaders (read from the ghost record of leaders).
+    public static func electionSafety(_ world: World) -> Violation? {
+        for (term, leaders) in world.ghost.leadersByTerm.enumerated() where leaders.count > 1 {
+            let names = leaders.members.map(\.description)
+            return Violation(
+                invariant: .electionSafety, servers: leaders.members, terms: [term],
+                detail: "\(names.dropLast().joined(separator: ", ")) and \(names.last!) both led term \(term)")
+        }
+        return nil
+    }
+
+    /// Log Matching: two logs that agree on an entry's term at an index agree on every entry up
+    /// to it. Crashed servers count with their disk's log.
+    public static func logMatching(_ world: World) -> Violation? {
+        let logs = world.servers.indices.map { world.log(of: $0) }
+        for first in logs.indices {
+            for second in logs.indices where second > first {
+                if let violation = logMatching(logs[first], NodeID(first), logs[second], NodeID(second)) {
+                    return violation
+                }
+            }
+        }
+        return nil
+    }
+
+    private static func logMatching(_ left: Log, _ leftID: NodeID, _ right: Log, _ rightID: NodeID) -> Violation? {
+        // The highest index where the terms agree decides: identical prefixes up to it imply
+        // identical prefixes up to every lower agreeing index.
+        var index = min(left.lastIndex, right.lastIndex)
+        while index > 0 && left[index].term != right[index].term { index -= 1 }
+        var position = 1
+        while position <= index {
+            if left[position] != right[position] {
+                return Violation(
+                    invariant: .logMatching, servers: [leftID, rightID], index: position,
+                    terms: [left[index].term],
+                    detail: "\(leftID) and \(rightID) both hold term \(left[index].term) at index \(index) "
+                        + "but differ at index \(position) (\(left[position]) vs \(right[position]))")
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Leader Completeness: every current leader holds every entry committed in an earlier term.
+    public static func leaderCompleteness(_ world: World) -> Violation? {
+        for server in world.servers {
+            guard let leader = server.node, leader.isLeader else { continue }
+            for (offset, record) in world.ghost.committed.enumerated() where record.commitTerm < leader.currentTerm {
+                let index = offset + 1
+                let held = leader.log.term(at: index) == nil ? nil : leader.log[index]
+                if held != record.entry {
+                    return Violation(
+                        invariant: .leaderCompleteness, servers: [leader.id, record.server], index: index,
+                        terms: [leader.currentTerm, record.commitTerm],
+                        detail: "leader \(leader.id) of term \(leader.currentTerm) lacks \(record.entry) at index "
+                            + "\(index), committed by \(record.server) in term \(record.commitTerm) "
+                            + "(it holds \(held.map(\.description) ?? "nothing"))")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// State Machine Safety: every running server's committed prefix agrees with the entries the
+    /// cluster first committed at those indexes; what a server applies comes from that prefix.
+    public static func stateMachineSafety(_ world: World) -> Violation? {
+        let committed = world.ghost.committed
+        for server in world.servers {
+            guard let node = server.node else { continue }
+            let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
+            var index = 1
+            while index <= limit {
+                let record = committed[index - 1]
+                if node.log[index] != record.entry {
+                    return Violation(
+                        invariant: .stateMachineSafety, servers: [record.server, node.id], index: index,
+                        terms: [record.entry.term, node.log[index].term],
+                        detail: "index \(index) committed as \(record.entry) on \(record.server) "
+                            + "but as \(node.log[index]) on \(node.id)")
+                }
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    /// Leader Append-Only: a server leading the same term before and after a step only appended.
+    public static func leaderAppendOnly(from previous: World, to world: World) -> Violation? {
+        for (index, server) in world.servers.enumerated() {
+            guard let after = server.node, after.isLeader, let before = previous.servers[index].node,
+                before.isLeader, before.currentTerm == after.currentTerm
+            else { continue }
+            let kept = after.log.lastIndex >= before.log.lastIndex
+                && after.log.entries[..<before.log.lastIndex] == before.log.entries[...]
+            if !kept {
+                var position = 1
+                while position <= before.log.lastIndex && position <= after.log.lastIndex
+                    && before.log[position] == after.log[position]
+                {
+                    position += 1
+                }
+                let now = position <= after.log.lastIndex ? after.log[position].description : "nothing"
+                return Violation(
+                    invariant: .leaderAppendOnly, servers: [after.id], index: position, terms: [after.currentTerm],
+                    detail: "leader \(after.id) of term \(after.currentTerm) replaced \(before.log[position]) "
+                        + "at index \(position) with \(now)")
+            }
+        }
+        return nil
+    }
+
+    /// Monotonic Term: no server's term goes down, whether running or on disk.
+    public static func monotonicTerm(from previous: World, to world: World) -> Violation? {
+        for (index, server) in world.servers.enumerated() {
+            let before = previous.servers[index].node?.currentTerm ?? previous.servers[index].disk.currentTerm
+            let after = server.node?.currentTerm ?? server.disk.currentTerm
+            if after < before {
+                return Violation(
+                    invariant: .monotonicTerm, servers: [NodeID(index)], terms: [before, after],
+                    detail: "\(NodeID(index))'s term went from \(before) to \(after)")
+            }
+        }
+        return nil
+    }
+
+    /// Monotonic Commit: a server that ran before and after a step (and did not restart) never
+    /// lowers its commit index. A restart legitimately starts again from 0.
+    public static func monotonicCommit(from previous: World, to world: World, action: Action) -> Violation? {
+        for (index, server) in world.servers.enumerated() {
+            guard let after = server.node, let before = previous.servers[index].node else { continue }
+            if after.commitIndex < before.commitIndex {
+                return Violation(
+                    invariant: .monotonicCommit, servers: [after.id], index: after.commitIndex,
+                    terms: [after.currentTerm],
+                    detail: "\(after.id)'s commit index went from \(before.commitIndex) to \(after.commitIndex)")
+            }
+        }
+        return nil
+    }
+}

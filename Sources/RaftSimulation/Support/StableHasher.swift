@@ -1,0 +1,160 @@
+import RaftCore
+
+/// A fixed 64-bit hash of the project's own, for fingerprints and digests.
+///
+/// Swift's `Hasher` is seeded per process, so `hashValue` differs between runs; a fingerprint
+/// must be the same on every machine and in every process. Each 64-bit word is mixed with
+/// multiply-rotate steps (after MurmurHash3's 64-bit mixer) and the result is finalised with the
+/// SplitMix64 finaliser, so every input bit reaches every output bit.
+public struct StableHasher: Sendable {
+    private var state: UInt64
+    private var length: UInt64 = 0
+
+    public init(seed: UInt64 = 0x9E37_79B9_7F4A_7C15) { state = seed }
+
+    @inline(__always)
+    public mutating func combine(_ word: UInt64) {
+        var k = word &* 0x87C3_7B91_1142_53D5
+        k = (k << 31) | (k >> 33)
+        k = k &* 0x4CF5_AD43_2745_937F
+        state ^= k
+        state = ((state << 27) | (state >> 37)) &* 5 &+ 0x52DC_E729
+        length &+= 1
+    }
+
+    @inline(__always)
+    public mutating func combine(_ value: Int) { combine(UInt64(bitPattern: Int64(value))) }
+
+    @inline(__always)
+    public mutating func combine(_ value: Bool) { combine(value ? 1 as UInt64 : 0) }
+
+    public mutating func combine(_ text: String) {
+        combine(text.utf8.count)
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in text.utf8 {
+            word |= UInt64(byte) << shift
+            shift += 8
+            if shift == 64 {
+                combine(word)
+                word = 0
+                shift = 0
+            }
+        }
+        if shift > 0 { combine(word) }
+    }
+
+    /// The 64-bit result; the hasher can keep going afterwards.
+    public func finalize() -> UInt64 {
+        var z = state ^ length
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A value with a stable 64-bit fingerprint: equal values give equal fingerprints in every
+/// process, on every machine.
+public protocol StablyHashable {
+    func stableHash(into hasher: inout StableHasher)
+}
+
+extension StablyHashable {
+    /// The stable fingerprint of this value alone.
+    public var fingerprint: UInt64 {
+        var hasher = StableHasher()
+        stableHash(into: &hasher)
+        return hasher.finalize()
+    }
+}
+
+/// Formats a fingerprint or digest as 16 lowercase hex digits.
+public func hex16(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}
+
+// MARK: - RaftCore values
+
+extension NodeID: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) { hasher.combine(index) }
+}
+
+extension Entry: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(UInt64(term) << 32 | UInt64(command.key) << 16 | UInt64(command.value))
+    }
+}
+
+extension Log: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(entries.count)
+        for entry in entries { entry.stableHash(into: &hasher) }
+    }
+}
+
+extension Message: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        switch self {
+        case .requestVote(let request):
+            hasher.combine(1 as UInt64)
+            hasher.combine(request.term)
+            hasher.combine(request.lastLogIndex)
+            hasher.combine(request.lastLogTerm)
+        case .requestVoteResponse(let response):
+            hasher.combine(2 as UInt64)
+            hasher.combine(response.term)
+            hasher.combine(response.voteGranted)
+        case .appendEntries(let request):
+            hasher.combine(3 as UInt64)
+            hasher.combine(request.term)
+            hasher.combine(request.prevLogIndex)
+            hasher.combine(request.prevLogTerm)
+            hasher.combine(request.leaderCommit)
+            hasher.combine(request.entries.count)
+            for entry in request.entries { entry.stableHash(into: &hasher) }
+        case .appendEntriesResponse(let response):
+            hasher.combine(4 as UInt64)
+            hasher.combine(response.term)
+            hasher.combine(response.success)
+            hasher.combine(response.matchIndex)
+        }
+    }
+}
+
+extension Envelope: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(UInt64(from.index) << 8 | UInt64(to.index))
+        message.stableHash(into: &hasher)
+    }
+}
+
+extension DurableState: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(currentTerm)
+        hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
+        log.stableHash(into: &hasher)
+    }
+}
+
+extension RaftNode: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(currentTerm)
+        hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
+        log.stableHash(into: &hasher)
+        hasher.combine(commitIndex)
+        hasher.combine(lastApplied)
+        switch role {
+        case .follower(let leader):
+            hasher.combine(1 as UInt64)
+            hasher.combine(leader.map { $0.index + 1 } ?? 0)
+        case .candidate(let votes):
+            hasher.combine(2 as UInt64)
+            hasher.combine(UInt64(votes.bits))
+        case .leader(let progress):
+            hasher.combine(3 as UInt64)
+            for index in progress.nextIndex { hasher.combine(index) }
+            for index in progress.matchIndex { hasher.combine(index) }
+        }
+    }
+}

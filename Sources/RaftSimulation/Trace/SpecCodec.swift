@@ -1,0 +1,37 @@
+/// Reads and writes the bounds of a `Spec` as JSON (the `bounds`-level fields of spec and trace
+/// files; `specs/README.md` documents each).
+public enum SpecCodec {
+    public static func encode(_ spec: Spec) -> JSONValue {
+        .object([
+            ("name", .string(spec.name)), ("servers", .integer(spec.servers)), ("maxTerm", .integer(spec.maxTerm)),
+            ("maxClientRequests", .integer(spec.maxClientRequests)), ("maxCrashes", .integer(spec.maxCrashes)),
+            ("maxInFlight", .integer(spec.maxInFlight)), ("maxDrops", .integer(spec.maxDrops)),
+            ("maxDuplicates", .integer(spec.maxDuplicates)), ("maxPartitions", .integer(spec.maxPartitions)),
+            ("maxDepth", .integer(spec.maxDepth)),
+        ])
+    }
+
+    /// Decodes a spec, reading its fields from `reader` (which the caller finishes, so that the
+    /// caller may add fields of its own).
+    public static func decode(from reader: inout JSONObjectReader) throws(InputError) -> Spec {
+        let bound = 0...1_000_000
+        return Spec(
+            name: try reader.string("name"),
+            servers: try reader.integer("servers", in: 1...Spec.maxServers),
+            maxTerm: try reader.integer("maxTerm", in: bound),
+            maxClientRequests: try reader.integer("maxClientRequests", in: bound),
+            maxCrashes: try reader.integer("maxCrashes", in: bound),
+            maxInFlight: try reader.integer("maxInFlight", in: bound),
+            maxDrops: try reader.integer("maxDrops", in: bound),
+            maxDuplicates: try reader.integer("maxDuplicates", in: bound),
+            maxPartitions: try reader.integer("maxPartitions", in: bound),
+            maxDepth: try reader.integer("maxDepth", in: bound))
+    }
+
+    public static func decode(_ value: JSONValue, path: String) throws(InputError) -> Spec {
+        var reader = try JSONObjectReader(value, path: path)
+        let spec = try decode(from: &reader)
+        try reader.finish()
+        return spec
+    }
+}

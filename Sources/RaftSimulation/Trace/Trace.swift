@@ -1,0 +1,139 @@
+import RaftCore
+
+/// A recorded run: enough to re-execute it exactly and to check that it still ends the same way.
+///
+/// Format `raftlab-trace` version 1 is JSON with a fixed key order (see `specs/trace-format.md`):
+/// a header (format, version, producer, spec, mutant, seed), the steps written by meaning, the
+/// verdict and the digest of the event stream.
+public struct Trace: Sendable {
+    public static let formatName = "raftlab-trace"
+    public static let formatVersion = 1
+
+    /// What produced the trace, e.g. `raftlab simulate`.
+    public var producer: String
+    public var spec: Spec
+    public var mutant: Mutant?
+    /// The seed of the run, when a seeded driver produced it.
+    public var seed: UInt64?
+    public var actions: [Action]
+    /// The violation the run ended with, or nil when every invariant held.
+    public var violation: Violation?
+    /// `EventDigest` of the run.
+    public var digest: UInt64
+
+    public init(
+        producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, actions: [Action], violation: Violation?,
+        digest: UInt64
+    ) {
+        self.producer = producer
+        self.spec = spec
+        self.mutant = mutant
+        self.seed = seed
+        self.actions = actions
+        self.violation = violation
+        self.digest = digest
+    }
+
+    /// The trace as JSON text, ending with a newline.
+    public func encoded() -> String {
+        let verdict: JSONValue
+        if let violation {
+            verdict = .object([
+                ("result", .string("violation")), ("invariant", .string(violation.invariant.rawValue)),
+                ("step", .integer(violation.step)), ("servers", .array(violation.servers.map { .string($0.description) })),
+                ("index", violation.index.map(JSONValue.integer) ?? .null),
+                ("terms", .array(violation.terms.map(JSONValue.integer))), ("detail", .string(violation.detail)),
+            ])
+        } else {
+            verdict = .object([("result", .string("ok"))])
+        }
+        let document: JSONValue = .object([
+            ("format", .string(Self.formatName)), ("version", .integer(Self.formatVersion)),
+            ("producer", .string(producer)), ("spec", SpecCodec.encode(spec)),
+            ("mutant", mutant.map { .string($0.name) } ?? .null),
+            ("seed", seed.map { .string(String($0)) } ?? .null),
+            ("steps", .array(actions.map(ActionCodec.encode))), ("verdict", verdict),
+            ("digest", .string(hex16(digest))),
+        ])
+        return document.encoded(pretty: true) + "\n"
+    }
+
+    /// Decodes a trace, rejecting another format or version, unknown keys and bad values.
+    public static func decode(_ text: String) throws(InputError) -> Trace {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(text)
+        } catch {
+            throw InputError(path: "", message: "not valid JSON (\(error.description))")
+        }
+        var reader = try JSONObjectReader(document, path: "")
+        let format = try reader.string("format")
+        guard format == formatName else {
+            throw InputError(path: "format", message: "expected \"\(formatName)\", found \"\(format)\"")
+        }
+        let version = try reader.integer("version")
+        guard version == formatVersion else {
+            throw InputError(
+                path: "version", message: "trace format version \(version) is not supported (this raftlab reads \(formatVersion))")
+        }
+        let producer = try reader.string("producer")
+        let spec = try SpecCodec.decode(reader.required("spec"), path: "spec")
+        var mutant: Mutant? = nil
+        if let name = try reader.optionalString("mutant") {
+            guard let named = Mutant(name: name) else {
+                throw InputError(path: "mutant", message: "unknown mutant '\(name)' (see `raftlab mutants`)")
+            }
+            mutant = named
+        }
+        var seed: UInt64? = nil
+        if let text = try reader.optionalString("seed") {
+            guard let value = UInt64(text) else { throw InputError(path: "seed", message: "expected a decimal 64-bit seed") }
+            seed = value
+        }
+        var actions: [Action] = []
+        for (offset, item) in try reader.array("steps").enumerated() {
+            actions.append(try ActionCodec.decode(item, path: "steps[\(offset)]", servers: spec.servers))
+        }
+        let violation = try decodeVerdict(reader.object("verdict"), servers: spec.servers)
+        let digestText = try reader.string("digest")
+        guard digestText.count == 16, let digest = UInt64(digestText, radix: 16) else {
+            throw InputError(path: "digest", message: "expected 16 hex digits")
+        }
+        try reader.finish()
+        return Trace(
+            producer: producer, spec: spec, mutant: mutant, seed: seed, actions: actions, violation: violation,
+            digest: digest)
+    }
+
+    private static func decodeVerdict(_ reader: JSONObjectReader, servers: Int) throws(InputError) -> Violation? {
+        var reader = reader
+        let result = try reader.string("result")
+        switch result {
+        case "ok":
+            try reader.finish()
+            return nil
+        case "violation":
+            let name = try reader.string("invariant")
+            guard let invariant = InvariantID(rawValue: name) else {
+                throw InputError(path: "verdict.invariant", message: "unknown invariant '\(name)'")
+            }
+            var involved: [NodeID] = []
+            for (offset, item) in try reader.array("servers").enumerated() {
+                let path = "verdict.servers[\(offset)]"
+                guard let text = item.stringValue else { throw InputError(path: path, message: "expected a server name") }
+                involved.append(try ActionCodec.node(text, path: path, servers: servers))
+            }
+            var terms: [Term] = []
+            for (offset, item) in try reader.array("terms").enumerated() {
+                terms.append(try JSONObjectReader.integer(item, path: "verdict.terms[\(offset)]", in: 0...Int.max))
+            }
+            let violation = Violation(
+                invariant: invariant, servers: involved, index: try reader.optionalInteger("index", in: 0...Int.max),
+                terms: terms, step: try reader.integer("step", in: 0...Int.max), detail: try reader.string("detail"))
+            try reader.finish()
+            return violation
+        default:
+            throw InputError(path: "verdict.result", message: "expected \"ok\" or \"violation\", found \"\(result)\"")
+        }
+    }
+}

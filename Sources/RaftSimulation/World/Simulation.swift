@@ -1,0 +1,205 @@
+import RaftCore
+
+/// The rules of the world: which actions a world enables, and what each one does.
+///
+/// Together with `World` this is the whole nondeterministic system. Every explorer (the model
+/// checker's enumeration, the simulator's and fuzzer's seeded choices, replay) picks among
+/// `enabledActions(in:)` and calls `apply(_:to:)`; nothing else changes a world.
+public struct Simulation: Sendable {
+    public let spec: Spec
+    public let mutant: Mutant?
+
+    public init(spec: Spec, mutant: Mutant? = nil) {
+        precondition(spec.servers >= 1 && spec.servers <= Spec.maxServers)
+        self.spec = spec
+        self.mutant = mutant
+    }
+
+    /// The world every run starts from.
+    public var initialWorld: World { World(serverCount: spec.servers, mutant: mutant) }
+
+    /// The command a client sends next: request number `n` writes value `n` to key `n mod keys`.
+    public func nextCommand(in world: World) -> Command {
+        let number = world.spent.clientRequests + 1
+        return Command(key: UInt8(number % KeyValueStore.keyCount), value: UInt16(number))
+    }
+
+    /// Every action possible in `world` within the spec's bounds, in a fixed order: deliveries
+    /// (in network order), drops, duplicates, election timeouts, heartbeats, client requests,
+    /// crashes, restarts, partitions, heal.
+    public func enabledActions(in world: World) -> [Action] {
+        var actions: [Action] = []
+        enabledActions(in: world, into: &actions)
+        return actions
+    }
+
+    /// Fills `actions` (emptied first) with `enabledActions(in:)`, reusing its storage.
+    public func enabledActions(in world: World, into actions: inout [Action]) {
+        actions.removeAll(keepingCapacity: true)
+        let network = world.network
+        let servers = world.servers
+        var previous: Envelope? = nil
+        for envelope in network where envelope != previous {
+            previous = envelope
+            if servers[envelope.to.index].isUp { actions.append(.deliver(envelope)) }
+        }
+        if world.spent.drops < spec.maxDrops {
+            previous = nil
+            for envelope in network where envelope != previous {
+                previous = envelope
+                actions.append(.drop(envelope))
+            }
+        }
+        if world.spent.duplicates < spec.maxDuplicates {
+            previous = nil
+            for envelope in network where envelope != previous {
+                previous = envelope
+                actions.append(.duplicate(envelope))
+            }
+        }
+        let networkHasRoom = network.count < spec.maxInFlight
+        if networkHasRoom {
+            for server in servers {
+                guard let node = server.node, !node.isLeader, node.currentTerm < spec.maxTerm else { continue }
+                actions.append(.electionTimeout(node.id))
+            }
+            for server in servers {
+                guard let node = server.node, node.isLeader else { continue }
+                actions.append(.heartbeatTimeout(node.id))
+            }
+            if world.spent.clientRequests < spec.maxClientRequests {
+                let command = nextCommand(in: world)
+                for server in servers {
+                    guard let node = server.node else { continue }
+                    actions.append(.clientRequest(node.id, command))
+                }
+            }
+        }
+        if world.spent.crashes < spec.maxCrashes {
+            for server in servers {
+                guard let node = server.node else { continue }
+                actions.append(.crash(node.id))
+            }
+        }
+        for (index, server) in servers.enumerated() where !server.isUp {
+            actions.append(.restart(NodeID(index)))
+        }
+        if world.partition == nil && world.spent.partitions < spec.maxPartitions && spec.servers > 1 {
+            // Each split once: the side listed is the one without s1.
+            let all = UInt16((1 << spec.servers) - 1)
+            var side: UInt16 = 2
+            while side < all {
+                if side & 1 == 0 { actions.append(.partition(NodeSet(bits: side))) }
+                side += 1
+            }
+        }
+        if world.partition != nil { actions.append(.heal) }
+    }
+
+    /// Observes timer directives as a step carries them out; the fuzzer's virtual clock uses it.
+    public typealias TimerObserver = (NodeID, TimerDirective) -> Void
+
+    /// Carries out `action` on `world`. The action must be enabled in it.
+    public func apply(_ action: Action, to world: inout World, timers: TimerObserver? = nil) {
+        switch action {
+        case .deliver(let envelope):
+            let removed = world.removeOne(envelope)
+            precondition(removed, "delivered a message that is not in flight")
+            step(envelope.to, .receive(envelope), in: &world, timers: timers)
+        case .drop(let envelope):
+            world.removeOne(envelope)
+            world.spent.drops += 1
+        case .duplicate(let envelope):
+            world.enqueue(envelope)
+            world.spent.duplicates += 1
+        case .electionTimeout(let node):
+            step(node, .electionTimeout, in: &world, timers: timers)
+        case .heartbeatTimeout(let node):
+            step(node, .heartbeatTimeout, in: &world, timers: timers)
+        case .clientRequest(let node, let command):
+            step(node, .clientRequest(command), in: &world, timers: timers)
+        case .crash(let node):
+            world.servers[node.index].node = nil
+            world.servers[node.index].stateMachine = KeyValueStore()
+            world.spent.crashes += 1
+        case .restart(let node):
+            let disk = world.servers[node.index].disk
+            world.servers[node.index].node = RaftNode(
+                id: node, serverCount: spec.servers, mutant: mutant, restoring: disk)
+            timers?(node, .resetElectionTimer)
+        case .partition(let side):
+            world.partition = side
+            world.network.removeAll { side.contains($0.from) != side.contains($0.to) }
+            world.spent.partitions += 1
+        case .heal:
+            world.partition = nil
+        }
+    }
+
+    /// Returns the world after `action`, leaving `world` as it was.
+    public func successor(of world: World, taking action: Action) -> World {
+        var next = world
+        apply(action, to: &next)
+        return next
+    }
+
+    /// Hands one input to a running server and carries out its `Ready`, then records what the
+    /// ghost history must remember.
+    private func step(_ id: NodeID, _ input: RaftNode.Input, in world: inout World, timers: TimerObserver?) {
+        guard var node = world.servers[id.index].node else { preconditionFailure("\(id) is down") }
+        let wasLeaderOfTerm = node.isLeader ? node.currentTerm : nil
+        let commitBefore = node.commitIndex
+        let ready = node.handle(input)
+        world.servers[id.index].node = node
+        var shell = Shell(world: world, server: id, timers: timers)
+        world = World.placeholder  // Let the shell own the only reference: no copy of the arrays.
+        ready.carryOut(into: &shell)
+        world = shell.world
+
+        if node.isLeader && wasLeaderOfTerm != node.currentTerm {
+            while world.ghost.leadersByTerm.count <= node.currentTerm { world.ghost.leadersByTerm.append(NodeSet()) }
+            world.ghost.leadersByTerm[node.currentTerm].insert(id)
+        }
+        let commitAfter = min(node.commitIndex, node.log.lastIndex)
+        if commitAfter > commitBefore {
+            for index in (commitBefore + 1)...commitAfter where index == world.ghost.committed.count + 1 {
+                world.ghost.committed.append(
+                    World.CommittedRecord(entry: node.log[index], commitTerm: node.currentTerm, server: id))
+            }
+        }
+    }
+
+    /// Carries out one server's `Ready` on the world.
+    private struct Shell: ReadyShell {
+        var world: World
+        let server: NodeID
+        let timers: TimerObserver?
+
+        mutating func persist(_ durable: DurableState) { world.servers[server.index].disk = durable }
+
+        mutating func send(_ envelope: Envelope) {
+            // A message across the partition is lost as it is sent.
+            if !world.isCut(envelope.from, envelope.to) { world.enqueue(envelope) }
+        }
+
+        mutating func apply(_ committed: CommittedEntry) {
+            world.servers[server.index].stateMachine.apply(committed.entry.command)
+        }
+
+        mutating func reply(_ reply: ClientReply) {
+            switch reply {
+            case .accepted: world.spent.clientRequests += 1
+            case .committed(let command, let index):
+                world.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
+            case .notLeader: break
+            }
+        }
+
+        mutating func arm(_ timer: TimerDirective) { timers?(server, timer) }
+    }
+}
+
+extension World {
+    /// An empty world used only as a stand-in while a step owns the real one.
+    static let placeholder = World(serverCount: 1, mutant: nil)
+}

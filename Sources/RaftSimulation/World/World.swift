@@ -1,0 +1,171 @@
+import RaftCore
+
+/// Everything the explorers must hash: the servers, their disks, the network, the fault budget
+/// spent, and the ghost history the invariants read.
+///
+/// A pure value. `Simulation` computes which actions are enabled in a world and what each does.
+public struct World: Hashable, Sendable {
+    /// Per-server state, indexed by `NodeID.index`.
+    public internal(set) var servers: [Server]
+    /// Messages in flight, kept sorted by their stable fingerprint so that two worlds holding the
+    /// same bag of messages compare (and hash) equal whatever order they were sent in.
+    public internal(set) var network: [Envelope]
+    /// When the network is partitioned, the servers on one side; the rest are on the other.
+    public internal(set) var partition: NodeSet?
+    /// How much of each bounded thing has happened.
+    public internal(set) var spent: Budget
+    /// History that no server can see, kept for the invariants.
+    public internal(set) var ghost: Ghost
+
+    /// One server slot: the running process (nil while crashed), its disk, its state machine.
+    public struct Server: Hashable, Sendable {
+        /// The running server, or nil while crashed.
+        public internal(set) var node: RaftNode?
+        /// What the server has made durable; all that survives a crash.
+        public internal(set) var disk: DurableState
+        /// The key-value state machine that committed entries are applied to; lost on crash and
+        /// rebuilt by re-applying the log after restart.
+        public internal(set) var stateMachine: KeyValueStore
+
+        public var isUp: Bool { node != nil }
+    }
+
+    /// Counts of bounded actions taken so far.
+    public struct Budget: Hashable, Sendable {
+        public internal(set) var clientRequests = 0
+        public internal(set) var crashes = 0
+        public internal(set) var drops = 0
+        public internal(set) var duplicates = 0
+        public internal(set) var partitions = 0
+    }
+
+    /// Ghost history: facts about the past that the invariants need and no server keeps.
+    public struct Ghost: Hashable, Sendable {
+        /// For each term (index = term), every server that ever led it.
+        public internal(set) var leadersByTerm: [NodeSet] = []
+        /// The committed log as the cluster first committed it: entry `i - 1` is the entry first
+        /// committed at index `i`, with the term in which that happened.
+        public internal(set) var committed: [CommittedRecord] = []
+        /// Commands acknowledged to clients (a leader applied them), in order.
+        public internal(set) var acknowledged: [Acknowledgement] = []
+
+        /// The servers that ever led `term`.
+        public func leaders(ofTerm term: Term) -> NodeSet {
+            term < leadersByTerm.count ? leadersByTerm[term] : NodeSet()
+        }
+    }
+
+    /// One committed index in the ghost history.
+    public struct CommittedRecord: Hashable, Sendable {
+        public var entry: Entry
+        /// The term of the server that first committed it: every leader of a later term must hold
+        /// the entry (Leader Completeness).
+        public var commitTerm: Term
+        /// The server that first committed it.
+        public var server: NodeID
+    }
+
+    /// A command a leader told its client was done, at the index it was applied.
+    public struct Acknowledgement: Hashable, Sendable {
+        public var command: Command
+        public var index: LogIndex
+    }
+
+    /// The initial world: every server up, empty logs, nothing in flight.
+    public init(serverCount: Int, mutant: Mutant?) {
+        servers = NodeID.all(serverCount).map { id in
+            Server(
+                node: RaftNode(id: id, serverCount: serverCount, mutant: mutant), disk: .initial,
+                stateMachine: KeyValueStore())
+        }
+        network = []
+        partition = nil
+        spent = Budget()
+        ghost = Ghost()
+    }
+
+    /// The log of server `index`: the running one's, or its disk's while crashed.
+    public func log(of index: Int) -> Log { servers[index].node?.log ?? servers[index].disk.log }
+
+    /// Every server that currently believes it leads, with its term.
+    public var currentLeaders: [RaftNode] { servers.compactMap { $0.node }.filter(\.isLeader) }
+
+    /// Whether a message from `sender` to `receiver` would cross the partition.
+    public func isCut(_ sender: NodeID, _ receiver: NodeID) -> Bool {
+        guard let side = partition else { return false }
+        return side.contains(sender) != side.contains(receiver)
+    }
+
+    /// Adds a message to the network, keeping it sorted (see `network`).
+    mutating func enqueue(_ envelope: Envelope) {
+        let key = envelope.fingerprint
+        var low = 0
+        var high = network.count
+        while low < high {
+            let mid = (low + high) / 2
+            if network[mid].fingerprint < key { low = mid + 1 } else { high = mid }
+        }
+        network.insert(envelope, at: low)
+    }
+
+    /// Removes one copy of `envelope` from the network; returns whether it was there.
+    @discardableResult
+    mutating func removeOne(_ envelope: Envelope) -> Bool {
+        guard let position = network.firstIndex(of: envelope) else { return false }
+        network.remove(at: position)
+        return true
+    }
+}
+
+/// The replicated state machine: a few keys, each holding the last value written.
+public struct KeyValueStore: Hashable, Sendable, CustomStringConvertible {
+    /// Number of keys; client commands cycle through them.
+    public static let keyCount = 2
+    /// The value of each key, nil until first written.
+    public internal(set) var values: [UInt16?] = Array(repeating: nil, count: keyCount)
+    /// How many commands have been applied since the server (re)started.
+    public internal(set) var appliedCount = 0
+
+    mutating func apply(_ command: Command) {
+        values[Int(command.key) % Self.keyCount] = command.value
+        appliedCount += 1
+    }
+
+    public var description: String {
+        (0..<Self.keyCount).compactMap { key in
+            values[key].map { "\(Command(key: UInt8(key), value: $0).description)" }
+        }.joined(separator: ",")
+    }
+}
+
+extension World: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        for server in servers {
+            if let node = server.node {
+                hasher.combine(1 as UInt64)
+                node.stableHash(into: &hasher)
+            } else {
+                hasher.combine(0 as UInt64)
+            }
+            server.disk.stableHash(into: &hasher)
+            hasher.combine(server.stateMachine.appliedCount)
+            for value in server.stateMachine.values { hasher.combine(value.map { Int($0) + 1 } ?? 0) }
+        }
+        hasher.combine(network.count)
+        for envelope in network { envelope.stableHash(into: &hasher) }
+        hasher.combine(partition.map { Int($0.bits) + 1 } ?? 0)
+        hasher.combine(spent.clientRequests)
+        hasher.combine(spent.crashes)
+        hasher.combine(spent.drops)
+        hasher.combine(spent.duplicates)
+        hasher.combine(spent.partitions)
+        hasher.combine(ghost.leadersByTerm.count)
+        for leaders in ghost.leadersByTerm { hasher.combine(UInt64(leaders.bits)) }
+        hasher.combine(ghost.committed.count)
+        for record in ghost.committed {
+            record.entry.stableHash(into: &hasher)
+            hasher.combine(record.commitTerm)
+        }
+        hasher.combine(ghost.acknowledged.count)
+    }
+}

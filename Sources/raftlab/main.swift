@@ -1,0 +1,2 @@
+import RaftLabCLI
+RaftLab.main()
