@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The explorers' hot paths cross module boundaries (the generic checker runs the Raft model;
+/// the world runs the core): let the optimiser see and specialise across them in release builds.
+let optimizeAcrossModules: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "raftlab",
     products: [
@@ -8,18 +14,24 @@ let package = Package(
     ],
     targets: [
         // MARK: - The protocol: one Raft server, a pure value type.
-        .target(name: "RaftCore"),
+        .target(name: "RaftCore", swiftSettings: optimizeAcrossModules),
 
         // MARK: - The world the servers live in: network, disks, faults, invariants, traces.
-        .target(name: "RaftSimulation", dependencies: ["RaftCore"]),
+        .target(name: "RaftSimulation", dependencies: ["RaftCore"], swiftSettings: optimizeAcrossModules),
+
+        // MARK: - The explorers.
+        .target(name: "ModelChecking", swiftSettings: optimizeAcrossModules),
+        .target(name: "RaftModel", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking"], swiftSettings: optimizeAcrossModules),
 
         // MARK: - The command-line tool.
-        .target(name: "RaftLabCLI", dependencies: ["RaftCore", "RaftSimulation"]),
+        .target(name: "RaftLabCLI", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel"], swiftSettings: optimizeAcrossModules),
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
 
         // MARK: - Tests.
         .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"]),
         .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation"]),
+        .testTarget(name: "ModelCheckingTests", dependencies: ["ModelChecking"]),
+        .testTarget(name: "RaftModelTests", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel"]),
         .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab"]),
     ]
 )

@@ -378,3 +378,34 @@ extension RaftNode {
         }
     }
 }
+
+// MARK: - Renaming servers (symmetry reduction)
+
+extension RaftNode {
+    /// This server as it would be if every server `s` were called `renamed[s.index]` instead.
+    ///
+    /// Raft treats server identities symmetrically, so states equal up to renaming behave alike;
+    /// the model checker uses this to visit them once. Pure: it changes names, nothing else.
+    public func renamingServers(_ renamed: [NodeID]) -> RaftNode {
+        precondition(renamed.count == serverCount)
+        var copy = RaftNode(
+            id: renamed[id.index], serverCount: serverCount, mutant: mutant,
+            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor.map { renamed[$0.index] }, log: log))
+        copy.commitIndex = commitIndex
+        copy.lastApplied = lastApplied
+        switch role {
+        case .follower(let leader):
+            copy.role = .follower(leader: leader.map { renamed[$0.index] })
+        case .candidate(let votes):
+            copy.role = .candidate(votesGranted: NodeSet(votes.members.map { renamed[$0.index] }))
+        case .leader(let progress):
+            var moved = progress
+            for index in 0..<serverCount {
+                moved.nextIndex[renamed[index].index] = progress.nextIndex[index]
+                moved.matchIndex[renamed[index].index] = progress.matchIndex[index]
+            }
+            copy.role = .leader(moved)
+        }
+        return copy
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a command writes: standard output and standard error, or buffers in tests.
-public final class Console {
+public final class Console: @unchecked Sendable {
     private let writeOut: (String) -> Void
     private let writeError: (String) -> Void
 
@@ -34,6 +34,8 @@ public enum ExitCode: Int32, Sendable {
     case livenessViolation = 2
     /// A replayed trace no longer runs the same way.
     case replayDiverged = 3
+    /// A spec expected a violation and the check did not find one.
+    case expectationNotMet = 4
     /// The command line is wrong (EX_USAGE).
     case usage = 64
     /// An input file (spec or trace) is malformed (EX_DATAERR).

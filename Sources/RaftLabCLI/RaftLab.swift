@@ -59,7 +59,8 @@ public enum RaftLab {
 
     static var commands: [Command] {
         [
-        Command(spec: SimulateCommand.spec, run: SimulateCommand.run),
+        Command(spec: CheckCommand.spec, run: CheckCommand.run),
+            Command(spec: SimulateCommand.spec, run: SimulateCommand.run),
         Command(spec: ReplayCommand.spec, run: ReplayCommand.run),
         Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
         ]
@@ -80,7 +81,8 @@ public enum RaftLab {
         lines += [
             "",
             "EXIT CODES:",
-            "  0 nothing violated   1 safety violation   2 liveness violation   3 replay diverged",
+            "  0 nothing violated (or the spec's expected verdict)   1 safety violation   2 liveness violation",
+            "  3 replay diverged   4 an expected violation was not found",
             "  64 bad command line  65 malformed input file  66 input file unreadable  73 output not writable",
         ]
         return lines.joined(separator: "\n")

@@ -9,19 +9,51 @@ import RaftCore
 public enum Invariants {
     /// The first violated invariant in `InvariantID` order, or nil when all hold.
     public static func check(after world: World, previous: World?, action: Action?, step: Int) -> Violation? {
-        var violation =
-            electionSafety(world)
-            ?? logMatching(world)
-            ?? leaderCompleteness(world)
-            ?? stateMachineSafety(world)
+        var violation = checkState(world)
         if violation == nil, let previous, let action {
-            violation =
-                leaderAppendOnly(from: previous, to: world)
-                ?? monotonicTerm(from: previous, to: world)
-                ?? monotonicCommit(from: previous, to: world, action: action)
+            violation = checkTransition(from: previous, taking: action, to: world)
         }
         if violation != nil { violation!.step = step }
         return violation
+    }
+
+    /// Checks one invariant: state invariants read `world`; transition invariants also need the
+    /// step (`previous`, `action`) and hold trivially without it.
+    public static func check(_ invariant: InvariantID, _ world: World, previous: World?, action: Action?) -> Violation?
+    {
+        switch invariant {
+        case .electionSafety: return electionSafety(world)
+        case .logMatching: return logMatching(world)
+        case .leaderCompleteness: return leaderCompleteness(world)
+        case .stateMachineSafety: return stateMachineSafety(world)
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit:
+            guard let previous, let action else { return nil }
+            switch invariant {
+            case .leaderAppendOnly: return leaderAppendOnly(from: previous, to: world)
+            case .monotonicTerm: return monotonicTerm(from: previous, to: world)
+            default: return monotonicCommit(from: previous, to: world, action: action)
+            }
+        }
+    }
+
+    /// Whether the invariant reads only the world (not the step that led to it).
+    public static func isStateInvariant(_ invariant: InvariantID) -> Bool {
+        switch invariant {
+        case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety: true
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit: false
+        }
+    }
+
+    /// The invariants over one world alone.
+    public static func checkState(_ world: World) -> Violation? {
+        electionSafety(world) ?? logMatching(world) ?? leaderCompleteness(world) ?? stateMachineSafety(world)
+    }
+
+    /// The invariants over one step: they compare the world before and after it.
+    public static func checkTransition(from previous: World, taking action: Action, to world: World) -> Violation? {
+        leaderAppendOnly(from: previous, to: world)
+            ?? monotonicTerm(from: previous, to: world)
+            ?? monotonicCommit(from: previous, to: world, action: action)
     }
 
     /// Election Safety: no term ever had two leaders (read from the ghost record of leaders).
@@ -49,7 +81,7 @@ public enum Invariants {
         return nil
     }
 
-    private static func logMatching(_ left: Log, _ leftID: NodeID, _ right: Log, _ rightID: NodeID) -> Violation? {
+    static func logMatching(_ left: Log, _ leftID: NodeID, _ right: Log, _ rightID: NodeID) -> Violation? {
         // The highest index where the terms agree decides: identical prefixes up to it imply
         // identical prefixes up to every lower agreeing index.
         var index = min(left.lastIndex, right.lastIndex)
@@ -72,17 +104,22 @@ public enum Invariants {
     public static func leaderCompleteness(_ world: World) -> Violation? {
         for server in world.servers {
             guard let leader = server.node, leader.isLeader else { continue }
-            for (offset, record) in world.ghost.committed.enumerated() where record.commitTerm < leader.currentTerm {
-                let index = offset + 1
-                let held = leader.log.term(at: index) == nil ? nil : leader.log[index]
-                if held != record.entry {
-                    return Violation(
-                        invariant: .leaderCompleteness, servers: [leader.id, record.server], index: index,
-                        terms: [leader.currentTerm, record.commitTerm],
-                        detail: "leader \(leader.id) of term \(leader.currentTerm) lacks \(record.entry) at index "
-                            + "\(index), committed by \(record.server) in term \(record.commitTerm) "
-                            + "(it holds \(held.map(\.description) ?? "nothing"))")
-                }
+            if let violation = leaderCompleteness(of: leader, in: world) { return violation }
+        }
+        return nil
+    }
+
+    static func leaderCompleteness(of leader: RaftNode, in world: World) -> Violation? {
+        for (offset, record) in world.ghost.committed.enumerated() where record.commitTerm < leader.currentTerm {
+            let index = offset + 1
+            let held = leader.log.term(at: index) == nil ? nil : leader.log[index]
+            if held != record.entry {
+                return Violation(
+                    invariant: .leaderCompleteness, servers: [leader.id, record.server], index: index,
+                    terms: [leader.currentTerm, record.commitTerm],
+                    detail: "leader \(leader.id) of term \(leader.currentTerm) lacks \(record.entry) at index "
+                        + "\(index), committed by \(record.server) in term \(record.commitTerm) "
+                        + "(it holds \(held.map(\.description) ?? "nothing"))")
             }
         }
         return nil
@@ -91,22 +128,27 @@ public enum Invariants {
     /// State Machine Safety: every running server's committed prefix agrees with the entries the
     /// cluster first committed at those indexes; what a server applies comes from that prefix.
     public static func stateMachineSafety(_ world: World) -> Violation? {
-        let committed = world.ghost.committed
         for server in world.servers {
             guard let node = server.node else { continue }
-            let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
-            var index = 1
-            while index <= limit {
-                let record = committed[index - 1]
-                if node.log[index] != record.entry {
-                    return Violation(
-                        invariant: .stateMachineSafety, servers: [record.server, node.id], index: index,
-                        terms: [record.entry.term, node.log[index].term],
-                        detail: "index \(index) committed as \(record.entry) on \(record.server) "
-                            + "but as \(node.log[index]) on \(node.id)")
-                }
-                index += 1
+            if let violation = stateMachineSafety(of: node, in: world) { return violation }
+        }
+        return nil
+    }
+
+    static func stateMachineSafety(of node: RaftNode, in world: World) -> Violation? {
+        let committed = world.ghost.committed
+        let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
+        var index = 1
+        while index <= limit {
+            let record = committed[index - 1]
+            if node.log[index] != record.entry {
+                return Violation(
+                    invariant: .stateMachineSafety, servers: [record.server, node.id], index: index,
+                    terms: [record.entry.term, node.log[index].term],
+                    detail: "index \(index) committed as \(record.entry) on \(record.server) "
+                        + "but as \(node.log[index]) on \(node.id)")
             }
+            index += 1
         }
         return nil
     }
@@ -117,7 +159,8 @@ public enum Invariants {
             guard let after = server.node, after.isLeader, let before = previous.servers[index].node,
                 before.isLeader, before.currentTerm == after.currentTerm
             else { continue }
-            let kept = after.log.lastIndex >= before.log.lastIndex
+            let kept =
+                after.log.lastIndex >= before.log.lastIndex
                 && after.log.entries[..<before.log.lastIndex] == before.log.entries[...]
             if !kept {
                 var position = 1

@@ -1,0 +1,143 @@
+import Dispatch
+import Foundation
+
+/// How the checker walks the state space.
+public enum SearchStrategy: String, Sendable, CaseIterable {
+    /// Level by level: the first counterexample found is a shortest one. Uses every worker.
+    case breadthFirst = "bfs"
+    /// Deepest first, within the depth bound: little memory for the search frontier. One worker.
+    case depthFirst = "dfs"
+}
+
+/// What to explore and when to stop.
+public struct CheckerOptions: Sendable {
+    public var strategy: SearchStrategy = .breadthFirst
+    /// Paths longer than this are not extended.
+    public var maxDepth: Int = Int.max
+    /// Stop once this many distinct states are stored.
+    public var maxStates: Int = Int.max
+    /// Stop once the visited set would take more than this many bytes.
+    public var maxMemoryBytes: Int = 8 << 30
+    /// Threads expanding states in parallel (breadth-first only).
+    public var workers: Int = 1
+    /// Visit states equal up to the model's symmetries once.
+    public var symmetry: Bool = false
+    /// Called about once a second with the running figures.
+    public var progress: (@Sendable (CheckProgress) -> Void)? = nil
+    /// States expanded between merges of the workers' results; also how often progress and the
+    /// bounds are looked at. Fixed, so the exploration order does not depend on the worker count.
+    public var batchSize: Int = 4096
+
+    public init() {}
+}
+
+/// Running figures, for progress lines.
+public struct CheckProgress: Sendable {
+    public var distinctStates: Int
+    public var totalStates: Int
+    public var queued: Int
+    public var depth: Int
+    public var elapsedSeconds: Double
+}
+
+/// A path from an initial state to a violation, on concrete states.
+public struct Counterexample<M: Model>: Sendable {
+    public var initialState: M.State
+    /// The actions from the initial state, the last one causing the violation.
+    public var actions: [M.Action]
+    /// The state after each action.
+    public var states: [M.State]
+    public var violation: PropertyViolation
+}
+
+/// The outcome of a check.
+public struct CheckReport<M: Model>: Sendable {
+    public enum Verdict: Sendable {
+        /// Every reachable state within the bounds satisfied every property.
+        case passed
+        /// A property failed; the counterexample shows how.
+        case violated(Counterexample<M>)
+        /// A limit stopped the search before the frontier was exhausted: no verdict on the rest.
+        case bounded(reason: String)
+    }
+
+    public var verdict: Verdict
+    /// States stored in the visited set.
+    public var distinctStates: Int
+    /// States generated, counting revisits (every transition explored).
+    public var totalStates: Int
+    /// The longest path explored.
+    public var maxDepthReached: Int
+    /// Whether some path was cut by the depth bound.
+    public var depthBoundHit: Bool
+    public var elapsedSeconds: Double
+    /// Bytes the visited set (the fingerprint table) occupies.
+    public var visitedSetBytes: Int
+    /// Bytes of path records held in memory (the rest are spilled to a temporary file).
+    public var pathRecordBytesInMemory: Int
+    /// How often each action kind fired, in order of first appearance.
+    public var actionCounts: [(kind: String, count: Int)]
+    public var workers: Int
+
+    /// Memory per visited state: the fingerprint table and the path records held in memory.
+    public var bytesPerState: Double {
+        distinctStates == 0 ? 0 : Double(visitedSetBytes + pathRecordBytesInMemory) / Double(distinctStates)
+    }
+}
+
+/// An explicit-state model checker over any `Model`: breadth-first or depth-first, with a
+/// fingerprint visited set, optional symmetry reduction and parallel workers.
+public struct Checker<M: Model>: Sendable {
+    public let model: M
+    public let options: CheckerOptions
+
+    public init(_ model: M, options: CheckerOptions = CheckerOptions()) {
+        self.model = model
+        self.options = options
+    }
+
+    @inline(__always)
+    func canonicalFingerprint(_ state: M.State) -> UInt64 {
+        model.fingerprint(of: options.symmetry ? model.representative(of: state) : state)
+    }
+
+    /// Runs the check to its end.
+    public func run() -> CheckReport<M> {
+        switch options.strategy {
+        case .breadthFirst: return BreadthFirstSearch(checker: self).run()
+        case .depthFirst: return DepthFirstSearch(checker: self).run()
+        }
+    }
+
+    /// Rebuilds the concrete path `steps` (an initial state's position, then one action position
+    /// per step, as `PathLog.path(to:)` gives it) and the violation at its end.
+    ///
+    /// Every explored state was reached from a concrete parent by a concrete action, and the
+    /// model's actions come in a fixed order, so replaying positions reproduces the very states
+    /// explored, on concrete servers, even under symmetry reduction: `replay` runs the result.
+    func counterexample(steps: [Int], violation: PropertyViolation) -> Counterexample<M> {
+        let initial = model.initialStates[steps[0]]
+        var state = initial
+        var actions: [M.Action] = []
+        var states: [M.State] = []
+        var enabled: [M.Action] = []
+        for position in steps.dropFirst() {
+            enabled.removeAll(keepingCapacity: true)
+            model.actions(in: state, into: &enabled)
+            let action = enabled[position]
+            guard let next = model.nextState(from: state, taking: action) else {
+                preconditionFailure("counterexample replay lost the path: nondeterministic model?")
+            }
+            actions.append(action)
+            states.append(next)
+            state = next
+        }
+        return Counterexample(initialState: initial, actions: actions, states: states, violation: violation)
+    }
+}
+
+/// A monotonic stopwatch for elapsed time and progress pacing; never reaches behaviour.
+struct Stopwatch {
+    private let start = DispatchTime.now().uptimeNanoseconds
+    var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}

@@ -1,0 +1,70 @@
+/// A nondeterministic system the checker can explore: states, the actions each enables, and what
+/// each action does. The checker knows nothing else about it.
+///
+/// After stateright's `Model`. Two contracts matter:
+/// - `actions(in:into:)` must list actions in the same order for the same state, every time:
+///   counterexamples are rebuilt by replaying choices.
+/// - `fingerprint(of:)` must be stable across processes and machines (never `hashValue`), and
+///   equal for states the model considers the same.
+public protocol Model: Sendable {
+    associatedtype State: Sendable
+    associatedtype Action: Sendable
+
+    /// The states exploration starts from.
+    var initialStates: [State] { get }
+
+    /// Appends every action enabled in `state` to `actions` (which arrives empty).
+    func actions(in state: State, into actions: inout [Action])
+
+    /// The state after `action`, or nil when the action turns out to change nothing worth
+    /// exploring.
+    func nextState(from state: State, taking action: Action) -> State?
+
+    /// A stable 64-bit fingerprint of `state`.
+    func fingerprint(of state: State) -> UInt64
+
+    /// The first property violated by `state`, or by the step from `previous` taking `action`
+    /// that led to it (both nil for an initial state).
+    ///
+    /// Called for every transition explored. `stateAlreadySeen` says the state itself was checked
+    /// before (only the step is new), so state properties may be skipped.
+    func violation(
+        in state: State, after action: Action?, from previous: State?, stateAlreadySeen: Bool
+    ) -> PropertyViolation?
+
+    /// Whether exploration continues from `state` (a state outside is still checked).
+    func isWithinBoundary(_ state: State) -> Bool
+
+    /// A canonical representative of `state` under the model's symmetries (for symmetry
+    /// reduction); `state` itself when the model has none.
+    func representative(of state: State) -> State
+
+    /// Roughly how many bytes `state` occupies in memory, its heap storage included: the search
+    /// queue counts against the memory ceiling with it.
+    func approximateBytes(of state: State) -> Int
+
+    /// Names of the action kinds, for the action statistics in reports.
+    var actionKinds: [String] { get }
+
+    /// The position of `action`'s kind in `actionKinds`.
+    func kindIndex(of action: Action) -> Int
+}
+
+extension Model {
+    public func isWithinBoundary(_ state: State) -> Bool { true }
+    public func representative(of state: State) -> State { state }
+    public func approximateBytes(of state: State) -> Int { MemoryLayout<State>.stride }
+    public var actionKinds: [String] { ["action"] }
+    public func kindIndex(of action: Action) -> Int { 0 }
+}
+
+/// A property that failed in some state: its name and what went wrong, in words.
+public struct PropertyViolation: Hashable, Sendable {
+    public var property: String
+    public var detail: String
+
+    public init(property: String, detail: String) {
+        self.property = property
+        self.detail = detail
+    }
+}

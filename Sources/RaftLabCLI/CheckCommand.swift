@@ -1,0 +1,205 @@
+import Foundation
+import ModelChecking
+import RaftCore
+import RaftModel
+import RaftSimulation
+
+/// `raftlab check`: exhaustive exploration of every state within a spec's bounds.
+enum CheckCommand {
+    static let spec = CommandSpec(
+        name: "check",
+        summary:
+            "Explore every reachable state within a spec's bounds and prove the invariants, or find the shortest counterexample.",
+        usage:
+            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--trace-out FILE] [--json]",
+        positionals: 0...1,
+        options: [
+            OptionSpec(
+                flag: "--mutant", valueName: "NAME", help: "Check a documented Raft bug instead of the correct Raft."),
+            OptionSpec(
+                flag: "--strategy", valueName: "bfs|dfs",
+                help: "Breadth-first (default: shortest counterexample) or depth-first."),
+            OptionSpec(
+                flag: "--depth", valueName: "N",
+                help: "Do not extend paths longer than N steps (default: the spec's maxDepth)."),
+            OptionSpec(
+                flag: "--workers", valueName: "N",
+                help: "Threads expanding states (default: all cores). Same result for any N."),
+            OptionSpec(flag: "--symmetry", valueName: nil, help: "Visit states equal up to renaming servers once."),
+            OptionSpec(flag: "--no-symmetry", valueName: nil, help: "Turn symmetry off even if the spec asks for it."),
+            OptionSpec(
+                flag: "--max-states", valueName: "N", help: "Stop cleanly after N distinct states (verdict: bounded)."),
+            OptionSpec(
+                flag: "--max-memory-mb", valueName: "N",
+                help: "Stop cleanly when the visited set reaches N MiB (default 8192)."),
+            OptionSpec(
+                flag: "--trace-out", valueName: "FILE",
+                help: "Write the counterexample as a trace for 'raftlab replay'."),
+            OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
+            OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
+        ],
+        discussion: """
+            Without SPEC.json, checks the built-in default: 3 servers, terms up to 2, one client command,
+            one crash, one drop and one duplicate. specs/README.md documents the spec format.
+
+            Exit 0 when the verdict is what the spec expects (a spec without mutant expects "pass"; under
+            --mutant a violation is expected), 1 when an invariant fails unexpectedly, 4 when an expected
+            violation was not found, 64/65/66 for bad usage or input.
+
+            EXAMPLES:
+              raftlab check
+              raftlab check specs/replication.json --workers 2
+              raftlab check --mutant commit-previous-term --trace-out cex.json && raftlab replay cex.json
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
+        var checkSpec = CheckSpec.builtInDefault
+        var specLabel = "built-in default"
+        if let path = arguments.positionals.first {
+            do {
+                checkSpec = try CheckSpec.decode(Files.read(path))
+            } catch let error as InputError {
+                throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
+            }
+            specLabel = path
+        }
+        let mutant = try RaftLab.mutant(arguments) ?? checkSpec.mutant
+        var options = CheckerOptions()
+        switch arguments.value("--strategy") ?? "bfs" {
+        case "bfs": options.strategy = .breadthFirst
+        case "dfs": options.strategy = .depthFirst
+        case let other: throw UsageError(message: "option '--strategy' expects bfs or dfs, got '\(other)'")
+        }
+        options.maxDepth = try arguments.integer("--depth", in: 1...1_000_000) ?? checkSpec.spec.maxDepth
+        options.workers =
+            try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
+        options.symmetry = arguments.has("--no-symmetry") ? false : (arguments.has("--symmetry") || checkSpec.symmetry)
+        options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? Int.max
+        options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
+        let json = arguments.has("--json")
+        if !arguments.has("--quiet") {
+            options.progress = { progress in
+                let rate =
+                    progress.elapsedSeconds > 0 ? Int(Double(progress.distinctStates) / progress.elapsedSeconds) : 0
+                console.printError(
+                    "  states \(progress.totalStates)  distinct \(progress.distinctStates)  queue \(progress.queued)  "
+                        + "depth \(progress.depth)  \(rate) distinct/s")
+            }
+        }
+        let simulation = Simulation(spec: checkSpec.spec, mutant: mutant)
+        let model = RaftModel(simulation: simulation, properties: checkSpec.properties)
+        if !json {
+            console.print(
+                "raftlab check: spec \(checkSpec.spec.name) (\(specLabel)), mutant \(mutant?.name ?? "none"), "
+                    + "strategy \(options.strategy.rawValue), workers \(options.workers), symmetry \(options.symmetry ? "on" : "off")"
+            )
+            console.print("  \(checkSpec.spec.summary)")
+        }
+        let report = Checker(model, options: options).run()
+
+        let expected: CheckSpec.Expectation = mutant == nil ? checkSpec.expected : .violation(nil)
+        var trace: Trace? = nil
+        var violation: Violation? = nil
+        if case .violated(let counterexample) = report.verdict {
+            var replay = ReplayChooser(recorded: counterexample.actions)
+            let result = try simulation.run(driver: &replay, maxSteps: counterexample.actions.count)
+            violation = result.violation
+            trace = Trace(
+                producer: "raftlab check", spec: checkSpec.spec, mutant: mutant, seed: nil,
+                actions: counterexample.actions, violation: result.violation, digest: result.digest)
+            if !json {
+                console.print("counterexample (\(counterexample.actions.count) steps):")
+                var world = simulation.initialWorld
+                for (number, action) in counterexample.actions.enumerated() {
+                    simulation.apply(action, to: &world)
+                    console.print(TraceText.step(number + 1, action, world))
+                }
+            }
+        }
+        let code: ExitCode
+        let verdictWord: String
+        switch (report.verdict, expected) {
+        case (.violated, .violation(let wanted)):
+            let matches = wanted == nil || wanted == violation?.invariant
+            code = matches ? .ok : .safetyViolation
+            verdictWord = "violation"
+        case (.violated, .pass):
+            code = .safetyViolation
+            verdictWord = "violation"
+        case (.passed, .violation), (.bounded, .violation):
+            code = .expectationNotMet
+            verdictWord = report.verdictName
+        case (.passed, .pass), (.bounded, .pass):
+            code = .ok
+            verdictWord = report.verdictName
+        }
+        if let path = arguments.value("--trace-out"), let trace {
+            try Files.writeAtomically(trace.encoded(), to: path)
+        }
+        if json {
+            console.print(
+                summaryJSON(report, checkSpec, mutant, expected, violation, verdictWord, code).encoded(pretty: false))
+        } else {
+            printSummary(report, violation, expected, code, console)
+            if let path = arguments.value("--trace-out"), trace != nil {
+                console.print("trace written to \(path); replay it with: raftlab replay \(path)")
+            }
+        }
+        return code
+    }
+
+    static func printSummary(
+        _ report: CheckReport<RaftModel>, _ violation: Violation?, _ expected: CheckSpec.Expectation, _ code: ExitCode,
+        _ console: Console
+    ) {
+        switch report.verdict {
+        case .passed:
+            console.print(
+                "verdict: PASS: no invariant violated in \(report.distinctStates) distinct states (frontier exhausted\(report.depthBoundHit ? ", depth bound reached" : ""))"
+            )
+        case .bounded(let reason):
+            console.print(
+                "verdict: BOUNDED: \(report.distinctStates) distinct states, frontier not exhausted (\(reason))")
+        case .violated:
+            console.print(TraceText.verdict(violation, steps: 0))
+        }
+        let rate = report.elapsedSeconds > 0 ? Int(Double(report.distinctStates) / report.elapsedSeconds) : 0
+        console.print(
+            "distinct states \(report.distinctStates), total states \(report.totalStates), depth \(report.maxDepthReached), "
+                + "time \(formatSeconds(report.elapsedSeconds)), \(rate) distinct states/s, "
+                + "\(String(format: "%.1f", report.bytesPerState)) bytes/state, \(report.workers) workers")
+        console.print("actions fired: " + report.actionCounts.map { "\($0.kind) \($0.count)" }.joined(separator: ", "))
+        let expectation = "expected \(CheckSpec.describe(expected))"
+        console.print(code == .ok ? "\(expectation): met" : "\(expectation): NOT MET")
+    }
+
+    static func summaryJSON(
+        _ report: CheckReport<RaftModel>, _ spec: CheckSpec, _ mutant: Mutant?, _ expected: CheckSpec.Expectation,
+        _ violation: Violation?, _ verdict: String, _ code: ExitCode
+    ) -> JSONValue {
+        .object([
+            ("spec", .string(spec.spec.name)), ("mutant", mutant.map { .string($0.name) } ?? .null),
+            ("verdict", .string(verdict)), ("expected", .string(CheckSpec.describe(expected))),
+            ("expectationMet", .bool(code == .ok)),
+            ("invariant", violation.map { .string($0.invariant.rawValue) } ?? .null),
+            ("detail", violation.map { .string($0.detail) } ?? .null),
+            ("distinctStates", .integer(report.distinctStates)), ("totalStates", .integer(report.totalStates)),
+            ("depth", .integer(report.maxDepthReached)),
+            ("milliseconds", .integer(Int(report.elapsedSeconds * 1000))),
+            ("bytesPerState", .integer(Int(report.bytesPerState.rounded()))), ("workers", .integer(report.workers)),
+            ("actions", .object(report.actionCounts.map { ($0.kind, JSONValue.integer($0.count)) })),
+        ])
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
+}
+
+extension CheckReport {
+    var verdictName: String {
+        switch verdict {
+        case .passed: "pass"
+        case .violated: "violation"
+        case .bounded: "bounded"
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import RaftCore
+import RaftSimulation
+
+/// A check specification: the world's bounds, the fault kinds enabled, the properties checked and
+/// the verdict expected. The JSON shape is documented field by field in `specs/README.md`.
+public struct CheckSpec: Sendable {
+    public var spec: Spec
+    public var description: String
+    /// Fault kinds enabled; a kind not listed has its bound forced to 0.
+    public var faults: [FaultKind]
+    public var properties: [InvariantID]
+    /// What the correct Raft must give on this spec.
+    public var expected: Expectation
+    /// The mutant this spec is meant for, if any (`--mutant` overrides it).
+    public var mutant: Mutant?
+    /// Whether to reduce by server symmetry unless the command line says otherwise.
+    public var symmetry: Bool
+
+    public enum FaultKind: String, CaseIterable, Sendable {
+        case drop, duplicate, crash, partition
+    }
+
+    public enum Expectation: Equatable, Sendable {
+        case pass
+        /// A violation, of the given invariant when one is named.
+        case violation(InvariantID?)
+    }
+
+    public init(
+        spec: Spec, description: String, faults: [FaultKind], properties: [InvariantID] = InvariantID.allCases,
+        expected: Expectation = .pass, mutant: Mutant? = nil, symmetry: Bool = false
+    ) {
+        var bounded = spec
+        if !faults.contains(.drop) { bounded.maxDrops = 0 }
+        if !faults.contains(.duplicate) { bounded.maxDuplicates = 0 }
+        if !faults.contains(.crash) { bounded.maxCrashes = 0 }
+        if !faults.contains(.partition) { bounded.maxPartitions = 0 }
+        self.spec = bounded
+        self.description = description
+        self.faults = faults
+        self.properties = properties
+        self.expected = expected
+        self.mutant = mutant
+        self.symmetry = symmetry
+    }
+
+    /// The spec `raftlab check` runs without a file: 3 servers, one election round's worth of
+    /// terms, one client command, with a crash, a drop and a duplicate on.
+    public static let builtInDefault = CheckSpec(
+        spec: Spec(
+            name: "default", servers: 3, maxTerm: 2, maxClientRequests: 1, maxCrashes: 1, maxInFlight: 2, maxDrops: 1,
+            maxDuplicates: 1, maxPartitions: 0, maxDepth: 16),
+        description:
+            "Built-in default: 3 servers, terms up to 2, one client command, one crash, one drop, one duplicate.",
+        faults: [.drop, .duplicate, .crash])
+
+    /// Decodes a spec file's text; errors name the field.
+    public static func decode(_ text: String) throws(InputError) -> CheckSpec {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(text)
+        } catch {
+            throw InputError(path: "", message: "not valid JSON (\(error.description))")
+        }
+        var reader = try JSONObjectReader(document, path: "")
+        let name = try reader.string("name")
+        let description = try reader.optionalString("description") ?? ""
+        let servers = try reader.integer("servers", in: 1...Spec.maxServers)
+        var bounds = try reader.object("bounds")
+        let count = 0...1_000_000
+        let spec = Spec(
+            name: name, servers: servers,
+            maxTerm: try bounds.integer("maxTerm", in: count),
+            maxClientRequests: try bounds.integer("maxClientRequests", in: count),
+            maxCrashes: try bounds.optionalInteger("maxCrashes", in: count) ?? 0,
+            maxInFlight: try bounds.integer("maxInFlight", in: count),
+            maxDrops: try bounds.optionalInteger("maxDrops", in: count) ?? 0,
+            maxDuplicates: try bounds.optionalInteger("maxDuplicates", in: count) ?? 0,
+            maxPartitions: try bounds.optionalInteger("maxPartitions", in: count) ?? 0,
+            maxDepth: try bounds.integer("maxDepth", in: 1...100_000))
+        try bounds.finish()
+        var faults: [FaultKind] = []
+        for (offset, item) in try reader.array("faults").enumerated() {
+            guard let text = item.stringValue, let kind = FaultKind(rawValue: text) else {
+                throw InputError(
+                    path: "faults[\(offset)]",
+                    message:
+                        "unknown fault kind (expected one of \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+            }
+            faults.append(kind)
+        }
+        let boundOf: [(FaultKind, Int, String)] = [
+            (.drop, spec.maxDrops, "maxDrops"), (.duplicate, spec.maxDuplicates, "maxDuplicates"),
+            (.crash, spec.maxCrashes, "maxCrashes"), (.partition, spec.maxPartitions, "maxPartitions"),
+        ]
+        for (kind, bound, field) in boundOf {
+            if faults.contains(kind) && bound == 0 {
+                throw InputError(
+                    path: "bounds.\(field)", message: "fault '\(kind.rawValue)' is enabled but its bound is 0")
+            }
+            if !faults.contains(kind) && bound > 0 {
+                throw InputError(
+                    path: "bounds.\(field)",
+                    message: "is \(bound) but fault '\(kind.rawValue)' is not enabled in faults")
+            }
+        }
+        var properties = InvariantID.allCases
+        if let listed = reader.optional("properties") {
+            guard let items = listed.arrayValue else {
+                throw InputError(path: "properties", message: "expected an array")
+            }
+            properties = []
+            for (offset, item) in items.enumerated() {
+                guard let text = item.stringValue, let property = InvariantID(rawValue: text) else {
+                    throw InputError(
+                        path: "properties[\(offset)]",
+                        message:
+                            "unknown property (expected one of \(InvariantID.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
+                }
+                properties.append(property)
+            }
+            if properties.isEmpty { throw InputError(path: "properties", message: "must name at least one property") }
+        }
+        let expected = try decodeExpectation(reader.string("expect"))
+        var mutant: Mutant? = nil
+        if let text = try reader.optionalString("mutant") {
+            guard let named = Mutant(name: text) else {
+                throw InputError(path: "mutant", message: "unknown mutant '\(text)' (see `raftlab mutants`)")
+            }
+            mutant = named
+        }
+        let symmetry = try reader.optional("symmetry") == nil ? false : reader.bool("symmetry")
+        try reader.finish()
+        return CheckSpec(
+            spec: spec, description: description, faults: faults, properties: properties, expected: expected,
+            mutant: mutant, symmetry: symmetry)
+    }
+
+    private static func decodeExpectation(_ text: String) throws(InputError) -> Expectation {
+        if text == "pass" { return .pass }
+        if text == "violation" { return .violation(nil) }
+        if text.hasPrefix("violation:"),
+            let invariant = InvariantID(rawValue: String(text.dropFirst("violation:".count)))
+        {
+            return .violation(invariant)
+        }
+        throw InputError(
+            path: "expect", message: "expected \"pass\", \"violation\" or \"violation:<property>\", found \"\(text)\"")
+    }
+
+    /// The expectation as written in spec files.
+    public static func describe(_ expectation: Expectation) -> String {
+        switch expectation {
+        case .pass: "pass"
+        case .violation(nil): "violation"
+        case .violation(let invariant?): "violation:\(invariant.rawValue)"
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import ModelChecking
+import RaftCore
+import RaftSimulation
+
+/// The Raft world as a `Model`: the checker enumerates exactly the choices the simulator samples.
+///
+/// Time is abstract here: any armed timer may fire at any step (a safe over-approximation of
+/// every timing the fuzzer can produce). The bounds come from the `Spec`.
+public struct RaftModel: Model {
+    public let simulation: Simulation
+    /// The invariants checked, in `InvariantID` order.
+    public let properties: [InvariantID]
+
+    public init(simulation: Simulation, properties: [InvariantID] = InvariantID.allCases) {
+        self.simulation = simulation
+        self.properties = properties.sorted()
+    }
+
+    public var initialStates: [World] { [simulation.initialWorld] }
+
+    public func actions(in state: World, into actions: inout [Action]) {
+        simulation.enabledActions(in: state, into: &actions)
+    }
+
+    public func nextState(from state: World, taking action: Action) -> World? {
+        simulation.successor(of: state, taking: action)
+    }
+
+    public func fingerprint(of state: World) -> UInt64 { state.fingerprint }
+
+    public func violation(
+        in state: World, after action: Action?, from previous: World?, stateAlreadySeen: Bool
+    ) -> PropertyViolation? {
+        guard let previous, let action else {
+            for property in properties {
+                if let found = Invariants.check(property, state, previous: nil, action: nil) {
+                    return PropertyViolation(property: found.invariant.rawValue, detail: found.detail)
+                }
+            }
+            return nil
+        }
+        // Every explored state was checked when first reached, so only the step is new.
+        for property in properties where !(stateAlreadySeen && Invariants.isStateInvariant(property)) {
+            if let found = Invariants.checkStep(property, from: previous, taking: action, to: state) {
+                return PropertyViolation(property: found.invariant.rawValue, detail: found.detail)
+            }
+        }
+        return nil
+    }
+
+    public var actionKinds: [String] { Action.Kind.allCases.map(\.rawValue) }
+
+    /// The world's inline size plus its arrays' storage, with an allowance per heap object, times
+    /// three: calibrated against the resident set size of `raftlab check specs/election.json`
+    /// (shared storage, allocator overhead and the search's own copies make up the rest).
+    public func approximateBytes(of state: World) -> Int {
+        let object = 32
+        var bytes = MemoryLayout<World>.stride + object + state.servers.count * MemoryLayout<World.Server>.stride
+        for server in state.servers {
+            let logLength = server.disk.log.lastIndex + (server.node?.log.lastIndex ?? 0)
+            bytes += 4 * object + logLength * MemoryLayout<Entry>.stride + 2 * state.servers.count * 8
+        }
+        bytes += object + state.network.count * (MemoryLayout<Envelope>.stride + object)
+        bytes += 3 * object + state.ghost.committed.count * MemoryLayout<World.CommittedRecord>.stride
+        return 3 * bytes
+    }
+
+    public func kindIndex(of action: Action) -> Int { action.kind.ordinal }
+
+    /// The renaming of servers that gives the smallest fingerprint, over every permutation for up
+    /// to 5 servers. Larger clusters are not reduced (5,040 renamings a state cost more than
+    /// they save).
+    public func representative(of state: World) -> World {
+        let renamings = Renamings.all(state.servers.count)
+        guard renamings.count > 1 else { return state }
+        var best = state
+        var bestFingerprint = state.fingerprint
+        for renaming in renamings.dropFirst() {
+            let candidate = state.renamingServers(renaming)
+            let fingerprint = candidate.fingerprint
+            if fingerprint < bestFingerprint {
+                best = candidate
+                bestFingerprint = fingerprint
+            }
+        }
+        return best
+    }
+}
+
+/// Every renaming of `n` servers, identity first; empty past 5 servers.
+enum Renamings {
+    private static let tables: [[[NodeID]]] = (0...5).map {
+        permutations(of: Array(0..<$0)).map { $0.map(NodeID.init) }
+    }
+
+    static func all(_ serverCount: Int) -> [[NodeID]] {
+        serverCount < tables.count ? tables[serverCount] : [NodeID.all(serverCount)]
+    }
+
+    private static func permutations(of items: [Int]) -> [[Int]] {
+        guard items.count > 1 else { return [items] }
+        var result: [[Int]] = []
+        for (index, item) in items.enumerated() {
+            var rest = items
+            rest.remove(at: index)
+            for tail in permutations(of: rest) { result.append([item] + tail) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,173 @@
+import Testing
+
+@testable import ModelChecking
+
+@Suite("The generic checker, pinned by toy models")
+struct CheckerTests {
+    func check<M: Model>(_ model: M, _ configure: (inout CheckerOptions) -> Void = { _ in }) -> CheckReport<M> {
+        var options = CheckerOptions()
+        configure(&options)
+        return Checker(model, options: options).run()
+    }
+
+    func passed<M: Model>(_ report: CheckReport<M>) -> Bool {
+        if case .passed = report.verdict { return true }
+        return false
+    }
+
+    @Test("Two-phase commit with 3 resource managers: 288 states, as TLC counts TwoPhase.tla")
+    func twoPhaseCommitCount() {
+        let model = TwoPhaseCommit(resourceManagers: 3)
+        let independent = bruteForceReachable(model)
+        #expect(independent.all == 288)
+        let report = check(model)
+        #expect(passed(report))
+        #expect(report.distinctStates == independent.all)
+    }
+
+    @Test("Two-phase commit with 1 to 5 resource managers: BFS, DFS and brute force agree", arguments: 1...5)
+    func twoPhaseCommitAgreement(resourceManagers: Int) {
+        let model = TwoPhaseCommit(resourceManagers: resourceManagers)
+        let independent = bruteForceReachable(model).all
+        #expect(check(model).distinctStates == independent)
+        #expect(check(model) { $0.strategy = .depthFirst }.distinctStates == independent)
+    }
+
+    @Test("Sliding puzzles reach exactly half of all arrangements", arguments: [(2, 2), (2, 3), (3, 3)])
+    func slidingPuzzleCount(rows: Int, columns: Int) {
+        let model = SlidingPuzzle(rows: rows, columns: columns)
+        let half = (1...(rows * columns)).reduce(1, *) / 2
+        let report = check(model)
+        #expect(passed(report))
+        #expect(report.distinctStates == half)
+        #expect(check(model) { $0.strategy = .depthFirst }.distinctStates == half)
+    }
+
+    @Test("One and two workers store the same states, for any batch size")
+    func workersAgree() {
+        let model = SlidingPuzzle(rows: 3, columns: 3)
+        for batchSize in [7, 4096] {
+            let one = check(model) { $0.batchSize = batchSize }
+            let two = check(model) {
+                $0.batchSize = batchSize
+                $0.workers = 2
+            }
+            #expect(one.distinctStates == 181_440)
+            #expect(two.distinctStates == one.distinctStates)
+            #expect(two.totalStates == one.totalStates)
+            #expect(two.maxDepthReached == one.maxDepthReached)
+        }
+    }
+
+    @Test("BFS returns a shortest counterexample, and its path replays to the violating state")
+    func shortestCounterexample() throws {
+        let goal: [UInt8] = [8, 7, 6, 5, 4, 3, 2, 1, 0]
+        let model = SlidingPuzzle(rows: 3, columns: 3, start: [1, 2, 3, 4, 5, 6, 7, 8, 0], forbidden: goal)
+        let distance = try #require(bruteForceDistance(model, to: goal))
+        for workers in [1, 2] {
+            let report = check(model) { $0.workers = workers }
+            guard case .violated(let counterexample) = report.verdict else {
+                Issue.record("expected a violation")
+                return
+            }
+            #expect(counterexample.actions.count == distance)
+            #expect(counterexample.states.last == goal)
+            var state = model.start
+            for action in counterexample.actions { state = model.nextState(from: state, taking: action)! }
+            #expect(state == goal)
+            #expect(counterexample.violation.property == "goal-unreachable")
+        }
+    }
+
+    @Test("DFS finds a violation too, on a path that replays")
+    func depthFirstViolation() {
+        let model = TwoPhaseCommit(resourceManagers: 3, commitsEarly: true)
+        let report = check(model) { $0.strategy = .depthFirst }
+        guard case .violated(let counterexample) = report.verdict else {
+            Issue.record("expected a violation")
+            return
+        }
+        var state = model.initialStates[0]
+        for action in counterexample.actions { state = model.nextState(from: state, taking: action)! }
+        #expect(model.violation(in: state, after: nil, from: nil, stateAlreadySeen: false) != nil)
+    }
+
+    @Test("Symmetry reduction visits one state per class of renamings and keeps the verdict")
+    func symmetryReduction() {
+        for resourceManagers in 2...4 {
+            let model = TwoPhaseCommit(resourceManagers: resourceManagers)
+            let independent = bruteForceReachable(model, canonical: model.representative)
+            let reduced = check(model) { $0.symmetry = true }
+            #expect(passed(reduced))
+            #expect(reduced.distinctStates == independent.classes)
+            #expect(reduced.distinctStates < independent.all)
+        }
+        let broken = TwoPhaseCommit(resourceManagers: 3, commitsEarly: true)
+        let plain = check(broken)
+        let reduced = check(broken) { $0.symmetry = true }
+        guard case .violated(let a) = plain.verdict, case .violated(let b) = reduced.verdict else {
+            Issue.record("expected violations with and without symmetry")
+            return
+        }
+        #expect(a.actions.count == b.actions.count)
+    }
+
+    @Test("--max-states stops the search with a bounded verdict, not a crash")
+    func maxStatesBounds() {
+        let report = check(SlidingPuzzle(rows: 3, columns: 3)) {
+            $0.maxStates = 1000
+            $0.batchSize = 100
+        }
+        guard case .bounded(let reason) = report.verdict else {
+            Issue.record("expected bounded, got \(report.verdict)")
+            return
+        }
+        #expect(reason.contains("max-states"))
+        #expect(report.distinctStates >= 1000 && report.distinctStates < 1200)
+    }
+
+    @Test("The depth bound cuts paths and says so")
+    func depthBound() {
+        let report = check(SlidingPuzzle(rows: 2, columns: 3)) { $0.maxDepth = 3 }
+        #expect(report.depthBoundHit)
+        #expect(report.maxDepthReached == 3)
+        #expect(report.distinctStates < 360)
+    }
+}
+
+@Suite("The visited set and path records")
+struct StorageTests {
+    @Test("FingerprintSet holds every fingerprint once across growth, zero included")
+    func fingerprintSet() {
+        var set = FingerprintSet(capacity: 1024)
+        var fresh = 0
+        for value in 0..<100_000 as Range<UInt64> where set.insert(mix(value)) { fresh += 1 }
+        #expect(fresh == 100_000)
+        #expect(set.count == 100_000)
+        var again = 0
+        for value in 0..<100_000 as Range<UInt64> where value % 97 == 0 && set.insert(mix(value)) { again += 1 }
+        #expect(again == 0)
+        #expect(set.contains(mix(12_345)))
+        #expect(!set.contains(mix(100_001)))
+        let zeroIsNew = set.insert(0)
+        #expect(zeroIsNew)
+        #expect(set.contains(0))
+        let zeroIsNewAgain = set.insert(0)
+        #expect(!zeroIsNewAgain)
+        let bytesPerState = Double(set.bytes) / Double(set.count)
+        #expect(bytesPerState >= 10 && bytesPerState <= 15.1)
+    }
+
+    @Test("PathLog returns every record, from memory and from its spill file")
+    func pathLog() {
+        let log = PathLog()
+        log.append(parent: PathLog.noParent, action: 0)
+        for ordinal in 1..<400_000 { log.append(parent: UInt32(ordinal - 1), action: ordinal % 7) }
+        #expect(log.spilledToDisk)
+        #expect(log.record(3).parent == 2)
+        #expect(log.record(3).action == 3)
+        #expect(log.record(399_999).action == 399_999 % 7)
+        let path = log.path(to: 20)
+        #expect(path == [0] + (1...20).map { $0 % 7 })
+    }
+}

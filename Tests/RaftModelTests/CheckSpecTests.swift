@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import RaftModel
+@testable import RaftSimulation
+
+@Suite("Check spec files")
+struct CheckSpecTests {
+    static let specsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("specs")
+
+    static func specFiles() -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: specsDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().map { specsDirectory.appendingPathComponent($0) }
+    }
+
+    @Test("Every spec in specs/ decodes, and the five kinds the issue asks for are there")
+    func shippedSpecsDecode() throws {
+        let files = Self.specFiles()
+        let names = files.map { $0.deletingPathExtension().lastPathComponent }
+        for required in ["election", "replication", "crash-restart", "partitions", "nightly-deep"] {
+            #expect(names.contains(required), "specs/\(required).json is missing")
+        }
+        for file in files {
+            let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
+            #expect(spec.spec.name == file.deletingPathExtension().lastPathComponent)
+        }
+    }
+
+    nonisolated(unsafe) static let valid: [String: Any] = [
+        "name": "t", "servers": 3, "faults": ["drop"], "expect": "pass",
+        "bounds": ["maxTerm": 2, "maxClientRequests": 1, "maxInFlight": 2, "maxDrops": 1, "maxDepth": 10],
+    ]
+
+    static func text(_ object: [String: Any]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static func decodeError(_ edit: (inout [String: Any]) -> Void) -> InputError? {
+        var object = valid
+        edit(&object)
+        do {
+            _ = try CheckSpec.decode(text(object))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("The valid base spec decodes")
+    func validDecodes() throws {
+        let spec = try CheckSpec.decode(Self.text(Self.valid))
+        #expect(spec.spec.maxDrops == 1)
+        #expect(spec.spec.maxDuplicates == 0)
+        #expect(spec.expected == .pass)
+        #expect(spec.properties == InvariantID.allCases)
+    }
+
+    @Test("Malformed specs are refused with the field named")
+    func malformedSpecs() {
+        let cases: [(String, (inout [String: Any]) -> Void)] = [
+            ("colour", { $0["colour"] = "red" }),
+            ("servers", { $0["servers"] = 0 }),
+            ("servers", { $0["servers"] = "three" }),
+            (
+                "bounds.maxTerm",
+                {
+                    $0["bounds"] = [
+                        "maxTerm": -1, "maxClientRequests": 1, "maxInFlight": 2, "maxDrops": 1, "maxDepth": 10,
+                    ]
+                }
+            ),
+            (
+                "bounds.maxDepht",
+                {
+                    $0["bounds"] = [
+                        "maxTerm": 1, "maxClientRequests": 1, "maxInFlight": 2, "maxDrops": 1, "maxDepth": 10,
+                        "maxDepht": 3,
+                    ]
+                }
+            ),
+            ("bounds.maxDrops", { $0["faults"] = [String]() }),
+            ("faults[0]", { $0["faults"] = ["meteor"] }),
+            ("properties[1]", { $0["properties"] = ["election-safety", "liveness"] }),
+            ("expect", { $0["expect"] = "maybe" }),
+            ("mutant", { $0["mutant"] = "no-such-bug" }),
+            ("name", { $0.removeValue(forKey: "name") }),
+        ]
+        for (field, edit) in cases {
+            let error = Self.decodeError(edit)
+            #expect(error != nil, "accepted a spec with a bad \(field)")
+            #expect(error?.path == field, "\(error?.description ?? "nil") should name \(field)")
+        }
+    }
+
+    @Test("Not JSON at all is one clear error")
+    func notJSON() {
+        #expect(throws: InputError.self) { try CheckSpec.decode("{\"name\": ") }
+    }
+}

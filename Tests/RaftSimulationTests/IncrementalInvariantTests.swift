@@ -1,0 +1,42 @@
+import Testing
+
+@testable import RaftCore
+@testable import RaftSimulation
+
+@Suite("Incremental invariant checks")
+struct IncrementalInvariantTests {
+    /// The explorers check only what a step can have changed; that must never miss what a full
+    /// check of the new world would see. Mutants make violations happen, so both answers are
+    /// exercised, not only "no violation".
+    @Test("checkStep agrees with the full check on every step of correct and broken runs")
+    func agreesWithFullCheck() throws {
+        var violationsSeen = 0
+        for mutant in [nil] + Mutant.allCases.map(Optional.some) {
+            let simulation = Simulation(spec: .simulationDefault, mutant: mutant)
+            for seed in 1...60 as ClosedRange<UInt64> {
+                var driver = SeededChooser(seed: seed)
+                var world = simulation.initialWorld
+                for step in 1...150 {
+                    let actions = simulation.enabledActions(in: world)
+                    guard let choice = try driver.choose(among: actions, in: world, step: step) else { break }
+                    let previous = world
+                    simulation.apply(actions[choice], to: &world)
+                    for invariant in InvariantID.allCases {
+                        let full = Invariants.check(invariant, world, previous: previous, action: actions[choice])
+                        let incremental = Invariants.checkStep(
+                            invariant, from: previous, taking: actions[choice], to: world)
+                        #expect(
+                            (full == nil) == (incremental == nil),
+                            "\(mutant?.name ?? "correct") seed \(seed) step \(step) \(invariant): \(String(describing: full))"
+                        )
+                        if full != nil { violationsSeen += 1 }
+                    }
+                    if Invariants.check(after: world, previous: previous, action: actions[choice], step: step) != nil {
+                        break
+                    }
+                }
+            }
+        }
+        #expect(violationsSeen > 10)
+    }
+}
