@@ -43,7 +43,7 @@ svg .arrow.dropped, svg .arrow.cut { stroke-dasharray: 4 3; opacity: 0.8; }
 svg .arrow.in-flight { stroke-dasharray: 2 3; opacity: 0.55; }
 svg .arrow.copy { stroke-dasharray: 7 2 1 2; }
 svg .mark.crash line { stroke: var(--bad); stroke-width: 3; }
-svg .mark.drop line, svg .mark.cut line { stroke: var(--bad); stroke-width: 2; }
+svg .mark.dropped line, svg .mark.cut line { stroke: var(--bad); stroke-width: 2; }
 svg .mark.restart circle { fill: #e6f4ea; stroke: var(--append); stroke-width: 2; }
 svg .mark.restart text { font-size: 10px; fill: var(--append); }
 svg .mark.timeout circle { fill: #fff; stroke: var(--candidate); stroke-width: 2; }
