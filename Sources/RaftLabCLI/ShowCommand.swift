@@ -39,6 +39,9 @@ enum ShowCommand {
         let path = arguments.positionals[0]
         let trace = try TraceFile.read(path)
         let timeline = Timeline(replaying: trace)
+        if let divergence = timeline.divergence {
+            console.printError("raftlab show: \(path): \(divergence.description); rendering the steps before it")
+        }
         let rendered: String
         switch format {
         case .text: rendered = TextRendering.render(timeline)

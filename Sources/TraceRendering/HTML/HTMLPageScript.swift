@@ -212,6 +212,7 @@ enum HTMLPageScript {
   });
 
   // Step numbers on the left, the cause of each step on the right.
+  var hits = [];
   steps.forEach(function (step) {
     var y = rowY(step.number);
     el("text", { "class": "step-number", x: gutter - 6, y: y + 4, "text-anchor": "end" }, layers.labels, String(step.number));
@@ -223,6 +224,7 @@ enum HTMLPageScript {
     var hit = el("rect", { "class": "row-hit", x: 0, y: y - rowH / 2, width: width, height: rowH,
       "data-step": step.number }, layers.hits);
     hit.addEventListener("click", function () { select(step.number); });
+    hits.push(hit);
   });
   el("text", { "class": "step-number", x: gutter - 6, y: 40, "text-anchor": "end" }, layers.labels, "step");
   el("text", { "class": "step-number", x: textLeft, y: 40 }, layers.labels, "cause");
@@ -308,8 +310,12 @@ enum HTMLPageScript {
     item.addEventListener("click", function () { select(Number(item.getAttribute("data-step"))); });
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown" || event.key === "j") { select(selected + 1); event.preventDefault(); }
-    if (event.key === "ArrowUp" || event.key === "k") { select(selected - 1); event.preventDefault(); }
+    var next = event.key === "ArrowDown" || event.key === "j" ? selected + 1
+      : event.key === "ArrowUp" || event.key === "k" ? selected - 1 : null;
+    if (next === null) { return; }
+    select(next);
+    hits[selected].scrollIntoView({ block: "nearest" });
+    event.preventDefault();
   });
   select(violation && violation.step <= last ? violation.step : 0);
 
