@@ -9,8 +9,10 @@ import RaftSimulation
 /// every invariant the same way even for traces written by older versions. When the worlds do not
 /// hold what the fields point at (a hand-edited trace), the recorded `detail` is used instead.
 public enum ViolationWords {
-    /// One sentence, e.g. "s1 and s3 both led term 3" or
-    /// "index 2 committed as 3:x=1 on s1 but applied as 4:y=2 on s2".
+    /// The violation in one sentence.
+    ///
+    /// For example "s1 and s3 both led term 3" or "index 2 committed as 3:x=1 on s1 but applied as
+    /// 4:y=2 on s2".
     ///
     /// - Parameters:
     ///   - before: the world before the violating step (nil for step 0).

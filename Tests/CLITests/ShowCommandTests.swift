@@ -29,8 +29,14 @@ struct ShowCommandTests {
         "Bad input is one line naming the file and the problem",
         arguments: [
             (["show", "/nonexistent/t.json"], 66, "raftlab show: /nonexistent/t.json: cannot read file"),
-            (["show", ShowCommandTests.example, "--format", "pdf"], 64, "unknown format 'pdf'; known: text, json, mermaid, html"),
-            (["show", ShowCommandTests.example, "--out", "/nonexistent/dir/t.html"], 73, "/nonexistent/dir/t.html: cannot write file"),
+            (
+                ["show", ShowCommandTests.example, "--format", "pdf"], 64,
+                "unknown format 'pdf'; known: text, json, mermaid, html"
+            ),
+            (
+                ["show", ShowCommandTests.example, "--out", "/nonexistent/dir/t.html"], 73,
+                "/nonexistent/dir/t.html: cannot write file"
+            ),
             (["show"], 64, "needs more arguments"),
         ] as [([String], Int32, String)])
     func badInput(_ arguments: [String], _ code: Int32, _ message: String) throws {
@@ -43,7 +49,8 @@ struct ShowCommandTests {
     @Test("A malformed trace is exit 65 naming the file and the field")
     func malformed() throws {
         let path = temporaryPath("malformed-show.json")
-        try "{\"format\": \"raftlab-trace\", \"version\": 1, \"producer\": 3}".write(toFile: path, atomically: true, encoding: .utf8)
+        try "{\"format\": \"raftlab-trace\", \"version\": 1, \"producer\": 3}".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let run = try Executable.run(["show", path])
         #expect(run.exitCode == 65)
         #expect(run.stderr.hasPrefix("raftlab show: \(path): producer: "))

@@ -15,7 +15,8 @@ struct JUnitTests {
         "XML escaping",
         arguments: [
             ("a & b", "a &amp; b"), ("<tag attr=\"v\">", "&lt;tag attr=&quot;v&quot;&gt;"), ("it's", "it&apos;s"),
-            ("line\nnext\ttab", "line\nnext\ttab"), ("cr\r", "cr&#13;"), ("nul\u{0}bell\u{7}", "nul\u{FFFD}bell\u{FFFD}"),
+            ("line\nnext\ttab", "line\nnext\ttab"), ("cr\r", "cr&#13;"),
+            ("nul\u{0}bell\u{7}", "nul\u{FFFD}bell\u{FFFD}"),
             ("s1->s2 [1:x=1]", "s1-&gt;s2 [1:x=1]"), ("ünïcødé ✓", "ünïcødé ✓"),
         ])
     func escaping(_ raw: String, _ escaped: String) {

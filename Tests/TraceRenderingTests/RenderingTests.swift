@@ -64,7 +64,8 @@ struct TimelineTests {
         let timeline = Timeline(replaying: trace)
         #expect(timeline.steps.count == 3)
         #expect(timeline.divergence?.step == 4)
-        #expect(TextRendering.render(timeline).contains("diverged at step 4: recorded action restart s1 is not enabled"))
+        #expect(
+            TextRendering.render(timeline).contains("diverged at step 4: recorded action restart s1 is not enabled"))
     }
 
     @Test("The text has a row per step, the initial world and the violation in words")

@@ -15,7 +15,10 @@ func leaderNode(_ id: NodeID, term: Term, log: [Entry]) -> RaftNode {
     _ = node.handle(.electionTimeout)
     let voter = id == s1 ? s2 : s1
     _ = node.handle(
-        .receive(Envelope(from: voter, to: id, message: .requestVoteResponse(RequestVoteResponse(term: term, voteGranted: true)))))
+        .receive(
+            Envelope(
+                from: voter, to: id, message: .requestVoteResponse(RequestVoteResponse(term: term, voteGranted: true))))
+    )
     precondition(node.isLeader)
     return node
 }

@@ -29,7 +29,7 @@ public enum HTMLRendering {
         html.append("<script>//<![CDATA[\n\(HTMLPageScript.errorHook)\n//]]></script>")
         html.append("<header>")
         html.append("<h1>raftlab trace <span class=\"file\">\(escape(title))</span></h1>")
-        html.append("<p class=\"about\">\(escape(TextRendering.header(timeline)[0].dropFirst(7)))</p>")
+        html.append("<p class=\"about\">\(escape(TextRendering.about(timeline)))</p>")
         html.append("<p class=\"about\">bounds: \(escape(timeline.spec.summary))</p>")
         html.append(verdict(timeline))
         html.append("</header>")
@@ -79,7 +79,8 @@ public enum HTMLRendering {
             lines.append("<li data-step=\"\(step.number)\"\(violating)>\(escape(TextRendering.cause(step)))</li>")
         }
         lines.append("</ol>")
-        lines.append("<pre class=\"text-rendering\">\(escape(TextRendering.table(timeline).joined(separator: "\n")))</pre>")
+        lines.append(
+            "<pre class=\"text-rendering\">\(escape(TextRendering.table(timeline).joined(separator: "\n")))</pre>")
         lines.append("</details>")
         return lines.joined(separator: "\n")
     }

@@ -46,7 +46,8 @@ public struct JUnitReport: Hashable, Sendable {
             if let failure = testCase.failure {
                 lines.append(opening + ">")
                 let tag = failure.kind.rawValue
-                let head = "      <\(tag) message=\"\(XMLText.escape(failure.oneLineMessage))\" type=\"\(XMLText.escape(failure.type))\""
+                let head =
+                    "      <\(tag) message=\"\(XMLText.escape(failure.oneLineMessage))\" type=\"\(XMLText.escape(failure.type))\""
                 if failure.details.isEmpty {
                     lines.append(head + "/>")
                 } else {
@@ -76,9 +77,9 @@ public struct JUnitReport: Hashable, Sendable {
 
 /// One test case: a spec checked, a fuzz run, a corpus entry replayed, a trace replayed.
 public struct JUnitCase: Hashable, Sendable {
-    /// What was tested, e.g. the spec or trace file.
+    /// What was tested: the spec or trace file.
     public var name: String
-    /// The group CI shows it under, e.g. `raftlab.check`.
+    /// The group CI shows it under, such as `raftlab.check`.
     public var className: String
     public var timeSeconds: Double
     /// Why it failed, or nil when it passed.
@@ -86,7 +87,9 @@ public struct JUnitCase: Hashable, Sendable {
     /// Whether it was not run at all.
     public var skipped: Bool
 
-    public init(name: String, className: String, timeSeconds: Double = 0, failure: JUnitFailure? = nil, skipped: Bool = false) {
+    public init(
+        name: String, className: String, timeSeconds: Double = 0, failure: JUnitFailure? = nil, skipped: Bool = false
+    ) {
         self.name = name
         self.className = className
         self.timeSeconds = timeSeconds
@@ -106,7 +109,7 @@ public struct JUnitFailure: Hashable, Sendable {
 
     public var message: String
     public var details: String
-    /// A short classification, e.g. the invariant identifier `election-safety`.
+    /// A short classification, such as the invariant identifier `election-safety`.
     public var type: String
     public var kind: Kind
 

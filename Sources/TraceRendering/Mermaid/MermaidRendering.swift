@@ -22,7 +22,8 @@ public enum MermaidRendering {
             let action = actionLine(step, everyone: everyone)
             if action.hasPrefix("Note over ") {
                 let colon = action.firstIndex(of: ":")!
-                notes.append((String(action[..<colon].dropFirst(10)), String(action[action.index(colon, offsetBy: 2)...])))
+                notes.append(
+                    (String(action[..<colon].dropFirst(10)), String(action[action.index(colon, offsetBy: 2)...])))
             } else {
                 lines.append("    " + action)
             }
@@ -69,7 +70,7 @@ public enum MermaidRendering {
         }
     }
 
-    /// A message without its endpoints (the arrow shows them), e.g. `AppendEntries t2 prev 1/1 [2:y=2] commit 1`.
+    /// A message without its endpoints, which the arrow shows: `AppendEntries t2 prev 1/1 [2:y=2] commit 1`.
     static func label(_ message: Message) -> String {
         switch message {
         case .requestVote(let request):

@@ -2,7 +2,9 @@ import RaftCore
 import RaftSimulation
 
 /// The plain-text view of a run: one line per step, a column per server, then the verdict in
-/// words. It is what `show`, `replay` and `simulate` print, and what `check` and `fuzz` print for a
+/// words.
+///
+/// It is what `show`, `replay` and `simulate` print, and what `check` and `fuzz` should print for a
 /// counterexample.
 ///
 /// Each line reads left to right as "after step N the servers stood like this, because of that
@@ -15,14 +17,16 @@ public enum TextRendering {
 
     /// What the run is: its length, cluster, mutant, seed, producer and bounds, then the legend.
     public static func header(_ timeline: Timeline) -> [String] {
+        ["trace: " + about(timeline), "bounds: \(timeline.spec.name) \(timeline.spec.summary)"] + legend
+    }
+
+    /// `12 steps, 3 servers, mutant vote-twice, seed 6, produced by raftlab simulate`.
+    public static func about(_ timeline: Timeline) -> String {
         var about = ["\(timeline.steps.count) steps", "\(timeline.serverCount) servers"]
         about.append("mutant \(timeline.mutant?.name ?? "none")")
         if let seed = timeline.seed { about.append("seed \(seed)") }
         about.append("produced by \(timeline.producer)")
-        return [
-            "trace: " + about.joined(separator: ", "),
-            "bounds: \(timeline.spec.name) \(timeline.spec.summary)",
-        ] + legend
+        return about.joined(separator: ", ")
     }
 
     /// How to read a server column.
@@ -35,7 +39,8 @@ public enum TextRendering {
     public static func table(_ timeline: Timeline) -> [String] {
         let names = NodeID.all(timeline.serverCount).map(\.description)
         var rows: [[String]] = [["step"] + names + ["net", "cause"]]
-        rows.append(["0"] + cells(timeline.initialWorld, previous: nil) + [network(timeline.initialWorld), "initial state"])
+        rows.append(
+            ["0"] + cells(timeline.initialWorld, previous: nil) + [network(timeline.initialWorld), "initial state"])
         var previous = timeline.initialWorld
         for step in timeline.steps {
             let marker = step.number == timeline.violatingStep ? "! " : ""
@@ -55,7 +60,8 @@ public enum TextRendering {
         }
         if let violation = timeline.violation {
             lines.append(
-                "VIOLATION of \(violation.invariant.rawValue) (\(violation.invariant.title)) at step \(violation.step):")
+                "VIOLATION of \(violation.invariant.rawValue) (\(violation.invariant.title)) at step \(violation.step):"
+            )
             lines.append("  " + ViolationWords.sentence(violation, in: timeline))
             lines.append("  rule: " + ViolationWords.rule(violation.invariant))
         } else if timeline.divergence == nil {
@@ -68,13 +74,14 @@ public enum TextRendering {
         return lines
     }
 
-    /// One server's state in a few characters, e.g. `leader    t2 c1 [1:1 2:2] v:s1`.
+    /// One server's state in a few characters: `leader    t2 c1 [1:1 2:2] v:s1`.
     public static func cell(_ server: World.Server) -> String {
         guard let node = server.node else {
             return "down".padded(to: 9) + " t\(server.disk.currentTerm) c- \(terms(server.disk.log))"
         }
         let vote = node.votedFor.map { " v:\($0)" } ?? ""
-        return node.role.kind.rawValue.padded(to: 9) + " t\(node.currentTerm) c\(node.commitIndex) \(terms(node.log))\(vote)"
+        return node.role.kind.rawValue.padded(to: 9)
+            + " t\(node.currentTerm) c\(node.commitIndex) \(terms(node.log))\(vote)"
     }
 
     /// A log as `[index:term ...]`: the shape that Log Matching and Leader Completeness are about.

@@ -50,7 +50,8 @@ struct FlightTracker {
         case .duplicate(let envelope):
             if let original = pending.first(where: { flights[$0].envelope == envelope }) {
                 actedOn = original
-                flights.append(Flight(envelope: envelope, sentAt: step, endedAt: nil, fate: .inFlight, copyOf: original))
+                flights.append(
+                    Flight(envelope: envelope, sentAt: step, endedAt: nil, fate: .inFlight, copyOf: original))
                 pending.append(flights.count - 1)
             }
         case .partition:
@@ -72,7 +73,8 @@ struct FlightTracker {
         var accounted = Array(repeating: false, count: pending.count)
         var sent: [Envelope] = []
         for envelope in world.network {
-            if let match = pending.indices.first(where: { !accounted[$0] && flights[pending[$0]].envelope == envelope }) {
+            if let match = pending.indices.first(where: { !accounted[$0] && flights[pending[$0]].envelope == envelope })
+            {
                 accounted[match] = true
             } else {
                 sent.append(envelope)

@@ -47,7 +47,9 @@ public enum StepEvent: Hashable, Sendable, CustomStringConvertible {
             }
             if node.isLeader && !wasLeader { events.append(.becameLeader(node.id, term: node.currentTerm)) }
             if old?.isLeader == true && !node.isLeader { events.append(.steppedDown(node.id, term: node.currentTerm)) }
-            if let old, node.commitIndex > old.commitIndex { events.append(.committed(node.id, upTo: node.commitIndex)) }
+            if let old, node.commitIndex > old.commitIndex {
+                events.append(.committed(node.id, upTo: node.commitIndex))
+            }
         }
         let firstNew = before.ghost.committed.count
         for (offset, record) in after.ghost.committed.enumerated() where offset >= firstNew {

@@ -30,8 +30,10 @@ public struct Timeline: Sendable {
     /// Lays out a run from the worlds after each of its steps, as an explorer saw them.
     ///
     /// - Parameters:
-    ///   - worlds: the world after each action, one per action, in order.
+    ///   - steps: each action taken, in order, with the world after it.
     ///   - violation: the invariant that failed after the last step, if any.
+    ///   - recordedViolation: what the trace file recorded, when the run came from one.
+    ///   - divergence: the recorded step that could not be taken, if any.
     public init(
         producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
         steps: [(action: Action, world: World)], violation: Violation?, recordedViolation: Violation? = nil,

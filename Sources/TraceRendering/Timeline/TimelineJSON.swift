@@ -2,7 +2,9 @@ import RaftCore
 import RaftSimulation
 
 /// A timeline as JSON: every step with every server's full state, every message's path, and the
-/// violation in words. `show --format json` prints it and the HTML page embeds it.
+/// violation in words.
+///
+/// `show --format json` prints it and the HTML page embeds it.
 ///
 /// Format `raftlab-timeline` version 1. Unlike a trace, it is derived data: it can always be
 /// regenerated from the trace, so it is never read back.
@@ -12,7 +14,9 @@ public enum TimelineJSON {
 
     public static func encode(_ timeline: Timeline) -> JSONValue {
         var steps: [JSONValue] = [
-            step(number: 0, kind: "initial", text: "initial state", events: [], flight: nil, world: timeline.initialWorld)
+            step(
+                number: 0, kind: "initial", text: "initial state", events: [], flight: nil, world: timeline.initialWorld
+            )
         ]
         for item in timeline.steps {
             steps.append(
@@ -28,7 +32,7 @@ public enum TimelineJSON {
             ("servers", .array(NodeID.all(timeline.serverCount).map(name))),
             ("steps", .array(steps)),
             ("flights", .array(timeline.flights.map(flight))),
-            ("violation", timeline.violation.map { violation(violation: $0, timeline) } ?? .null),
+            ("violation", timeline.violation.map { describe($0, in: timeline) } ?? .null),
             ("divergence", timeline.divergence.map { .string($0.description) } ?? .null),
         ])
     }
@@ -50,11 +54,15 @@ public enum TimelineJSON {
         members.append(("leaders", leaders(world)))
         members.append(("committed", .array(world.ghost.committed.map { .string($0.entry.description) })))
         members.append(
-            ("spent", .object([
-                ("clientRequests", .integer(world.spent.clientRequests)), ("crashes", .integer(world.spent.crashes)),
-                ("drops", .integer(world.spent.drops)), ("duplicates", .integer(world.spent.duplicates)),
-                ("partitions", .integer(world.spent.partitions)),
-            ])))
+            (
+                "spent",
+                .object([
+                    ("clientRequests", .integer(world.spent.clientRequests)),
+                    ("crashes", .integer(world.spent.crashes)),
+                    ("drops", .integer(world.spent.drops)), ("duplicates", .integer(world.spent.duplicates)),
+                    ("partitions", .integer(world.spent.partitions)),
+                ])
+            ))
         return .object(members)
     }
 
@@ -95,10 +103,13 @@ public enum TimelineJSON {
             members.append(("term", .integer(server.disk.currentTerm)))
         }
         members.append(
-            ("disk", .object([
-                ("term", .integer(server.disk.currentTerm)), ("votedFor", server.disk.votedFor.map(name) ?? .null),
-                ("log", log(server.disk.log)),
-            ])))
+            (
+                "disk",
+                .object([
+                    ("term", .integer(server.disk.currentTerm)), ("votedFor", server.disk.votedFor.map(name) ?? .null),
+                    ("log", log(server.disk.log)),
+                ])
+            ))
         members.append(("stateMachine", .string(server.stateMachine.description)))
         return .object(members)
     }
@@ -131,7 +142,7 @@ public enum TimelineJSON {
         }
     }
 
-    private static func violation(violation: Violation, _ timeline: Timeline) -> JSONValue {
+    private static func describe(_ violation: Violation, in timeline: Timeline) -> JSONValue {
         .object([
             ("invariant", .string(violation.invariant.rawValue)), ("title", .string(violation.invariant.title)),
             ("step", .integer(violation.step)), ("servers", .array(violation.servers.map(name))),
