@@ -23,8 +23,13 @@ let package = Package(
         .target(name: "ModelChecking", swiftSettings: optimizeAcrossModules),
         .target(name: "RaftModel", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking"], swiftSettings: optimizeAcrossModules),
 
+        // MARK: - Counterexamples people can read: text, Mermaid, HTML; JUnit reports for CI.
+        .target(name: "TraceRendering", dependencies: ["RaftCore", "RaftSimulation"]),
+
         // MARK: - The command-line tool.
-        .target(name: "RaftLabCLI", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel"], swiftSettings: optimizeAcrossModules),
+        .target(
+            name: "RaftLabCLI", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering"],
+            swiftSettings: optimizeAcrossModules),
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
 
         // MARK: - Tests.
@@ -32,6 +37,9 @@ let package = Package(
         .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation"]),
         .testTarget(name: "ModelCheckingTests", dependencies: ["ModelChecking"]),
         .testTarget(name: "RaftModelTests", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel"]),
+        .testTarget(
+            name: "TraceRenderingTests", dependencies: ["RaftCore", "RaftSimulation", "TraceRendering"],
+            exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab"]),
     ]
 )

@@ -3,6 +3,7 @@ import ModelChecking
 import RaftCore
 import RaftModel
 import RaftSimulation
+import TraceRendering
 
 /// `raftlab check`: exhaustive exploration of every state within a spec's bounds.
 enum CheckCommand {
@@ -36,6 +37,7 @@ enum CheckCommand {
                 flag: "--trace-out", valueName: "FILE",
                 help: "Write the counterexample as a trace for 'raftlab replay'."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
+            OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: the spec as one test case."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
         ],
         discussion: """
@@ -109,11 +111,7 @@ enum CheckCommand {
                 actions: counterexample.actions, violation: result.violation, digest: result.digest)
             if !json {
                 console.print("counterexample (\(counterexample.actions.count) steps):")
-                var world = simulation.initialWorld
-                for (number, action) in counterexample.actions.enumerated() {
-                    simulation.apply(action, to: &world)
-                    console.print(TraceText.step(number + 1, action, world))
-                }
+                console.print(TextRendering.render(Timeline(replaying: trace!)))
             }
         }
         let code: ExitCode
@@ -135,6 +133,21 @@ enum CheckCommand {
         }
         if let path = arguments.value("--trace-out"), let trace {
             try Files.writeAtomically(trace.encoded(), to: path)
+        }
+        if let path = arguments.value("--junit") {
+            var failure: JUnitFailure? = nil
+            if code != .ok {
+                if let trace, let violation {
+                    failure = JUnitFailure(violation: violation, in: Timeline(replaying: trace))
+                } else {
+                    failure = JUnitFailure(
+                        message: "expected \(CheckSpec.describe(expected)), got \(report.verdictName)", type: "expectation")
+                }
+            }
+            let testCase = JUnitCase(
+                name: checkSpec.spec.name + (mutant.map { " --mutant \($0.name)" } ?? ""), className: "raftlab.check",
+                timeSeconds: report.elapsedSeconds, failure: failure)
+            try JUnitReport(suiteName: "raftlab check", cases: [testCase]).write(to: path)
         }
         if json {
             console.print(

@@ -20,6 +20,9 @@ public final class Console: @unchecked Sendable {
     /// Writes a line to standard output.
     func print(_ line: String) { writeOut(line + "\n") }
 
+    /// Writes text to standard output as it is, without adding a newline.
+    func write(_ text: String) { writeOut(text) }
+
     /// Writes a line to standard error (progress, warnings, errors).
     func printError(_ line: String) { writeError(line + "\n") }
 }

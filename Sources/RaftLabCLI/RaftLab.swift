@@ -62,6 +62,7 @@ public enum RaftLab {
         Command(spec: CheckCommand.spec, run: CheckCommand.run),
             Command(spec: SimulateCommand.spec, run: SimulateCommand.run),
         Command(spec: ReplayCommand.spec, run: ReplayCommand.run),
+        Command(spec: ShowCommand.spec, run: ShowCommand.run),
         Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
         ]
     }

@@ -132,7 +132,7 @@ struct CLITests {
     func help() throws {
         let run = try Executable.run(["--help"])
         #expect(run.exitCode == 0)
-        for command in ["simulate", "replay", "mutants"] { #expect(run.stdout.contains(command)) }
+        for command in ["simulate", "replay", "show", "mutants"] { #expect(run.stdout.contains(command)) }
         #expect(run.stdout.contains("EXIT CODES"))
         let simulate = try Executable.run(["simulate", "--help"])
         #expect(simulate.stdout.contains("--trace-out FILE"))

@@ -1,0 +1,76 @@
+import RaftCore
+import RaftSimulation
+import TraceRendering
+
+/// `raftlab show`: render a trace for people (text, Mermaid, HTML) or for programs (JSON).
+enum ShowCommand {
+    static let spec = CommandSpec(
+        name: "show",
+        summary: "Render a trace as a step table, a Mermaid sequence diagram or an HTML space-time diagram.",
+        usage: "show FILE [--format text|json|mermaid|html] [--out FILE]",
+        positionals: 1...1,
+        options: [
+            OptionSpec(flag: "--format", valueName: "F", help: "text (default), json, mermaid or html."),
+            OptionSpec(flag: "--out", valueName: "FILE", help: "Write to FILE instead of standard output."),
+        ],
+        discussion: """
+            The trace is re-executed to recover every server's state after every step.
+              text     one line per step: each server's role, term, commit index and log, and the cause
+              json     the same timeline for programs: every step with every server's full state
+              mermaid  a sequence diagram in a ```mermaid block, for pull requests and wikis
+              html     one self-contained page (no network): a space-time diagram with a lane per
+                       server; click a step to see every server's full state
+
+            EXAMPLE:
+              raftlab show corpus/examples/vote-twice-seed-6.json --format html --out trace.html
+            """)
+
+    /// The renderings `--format` accepts.
+    enum Format: String, CaseIterable {
+        case text, json, mermaid, html
+    }
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
+        let formatName = arguments.value("--format") ?? Format.text.rawValue
+        guard let format = Format(rawValue: formatName) else {
+            let known = Format.allCases.map(\.rawValue).joined(separator: ", ")
+            throw UsageError(message: "unknown format '\(formatName)'; known: \(known)")
+        }
+        let path = arguments.positionals[0]
+        let trace = try TraceFile.read(path)
+        let timeline = Timeline(replaying: trace)
+        if let divergence = timeline.divergence {
+            console.printError("raftlab show: \(path): \(divergence.description); rendering the steps before it")
+        }
+        let rendered: String
+        switch format {
+        case .text: rendered = TextRendering.render(timeline)
+        case .json: rendered = TimelineJSON.encode(timeline).encoded(pretty: true) + "\n"
+        case .mermaid: rendered = MermaidRendering.render(timeline)
+        case .html: rendered = HTMLRendering.render(timeline, title: path)
+        }
+        if let out = arguments.value("--out") {
+            try Files.writeAtomically(rendered, to: out)
+            console.printError("wrote \(format.rawValue) rendering of \(path) to \(out)")
+        } else {
+            console.write(rendered)
+        }
+        return .ok
+    }
+}
+
+/// Reading trace files, with the errors every command reports the same way.
+enum TraceFile {
+    /// Reads and decodes a trace: exit 66 when unreadable, 65 naming the field when malformed.
+    static func read(_ path: String) throws(CommandFailure) -> Trace {
+        do {
+            return try Trace.decode(Files.read(path))
+        } catch let error as InputError {
+            throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure(code: .badInput, message: "\(path): \(error)")
+        }
+    }
+}

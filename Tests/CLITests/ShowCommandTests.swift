@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import RaftLabCLI
+
+@Suite("raftlab show and --junit, end to end")
+struct ShowCommandTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpus/examples/vote-twice-seed-6.json").path
+
+    @Test("Every format renders the example trace")
+    func formats() throws {
+        let text = try Executable.run(["show", Self.example])
+        #expect(text.exitCode == 0)
+        #expect(text.stdout.contains("! 12  follower"))
+        #expect(text.stdout.contains("s2 and s3 both led term 1"))
+        let mermaid = try Executable.run(["show", Self.example, "--format", "mermaid"])
+        #expect(mermaid.stdout.hasPrefix("```mermaid\nsequenceDiagram\n"))
+        let json = try Executable.run(["show", Self.example, "--format=json"])
+        #expect(json.stdout.contains("\"format\": \"raftlab-timeline\""))
+        let path = temporaryPath("show.html")
+        let html = try Executable.run(["show", Self.example, "--format", "html", "--out", path])
+        #expect(html.exitCode == 0)
+        #expect(html.stdout.isEmpty)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("id=\"timeline-data\""))
+    }
+
+    @Test(
+        "Bad input is one line naming the file and the problem",
+        arguments: [
+            (["show", "/nonexistent/t.json"], 66, "raftlab show: /nonexistent/t.json: cannot read file"),
+            (
+                ["show", ShowCommandTests.example, "--format", "pdf"], 64,
+                "unknown format 'pdf'; known: text, json, mermaid, html"
+            ),
+            (
+                ["show", ShowCommandTests.example, "--out", "/nonexistent/dir/t.html"], 73,
+                "/nonexistent/dir/t.html: cannot write file"
+            ),
+            (["show"], 64, "needs more arguments"),
+        ] as [([String], Int32, String)])
+    func badInput(_ arguments: [String], _ code: Int32, _ message: String) throws {
+        let run = try Executable.run(arguments)
+        #expect(run.exitCode == code)
+        #expect(run.stderr.contains(message))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("A malformed trace is exit 65 naming the file and the field")
+    func malformed() throws {
+        let path = temporaryPath("malformed-show.json")
+        try "{\"format\": \"raftlab-trace\", \"version\": 1, \"producer\": 3}".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let run = try Executable.run(["show", path])
+        #expect(run.exitCode == 65)
+        #expect(run.stderr.hasPrefix("raftlab show: \(path): producer: "))
+    }
+
+    @Test("replay --junit writes the trace as one failing test case")
+    func replayJUnit() throws {
+        let path = temporaryPath("replay-junit.xml")
+        let run = try Executable.run(["replay", Self.example, "--quiet", "--junit", path])
+        #expect(run.exitCode == 1)
+        let xml = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"raftlab replay\" tests=\"1\" failures=\"1\" errors=\"0\""))
+        #expect(xml.contains("message=\"election-safety violated at step 12: s2 and s3 both led term 1\""))
+        #expect(xml.contains("reproduce: raftlab replay \(Self.example)"))
+        let clean = temporaryPath("seed7-junit.json")
+        _ = try Executable.run(["simulate", "--seed", "7", "--quiet", "--trace-out", clean])
+        _ = try Executable.run(["replay", clean, "--quiet", "--junit", path])
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("tests=\"1\" failures=\"0\" errors=\"0\""))
+    }
+}
