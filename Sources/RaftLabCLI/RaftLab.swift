@@ -64,6 +64,8 @@ public enum RaftLab {
         Command(spec: ReplayCommand.spec, run: ReplayCommand.run),
         Command(spec: ShowCommand.spec, run: ShowCommand.run),
         Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
+        Command(spec: CorpusCommand.spec, run: CorpusCommand.run),
+        Command(spec: BenchCommand.spec, run: BenchCommand.run),
         ]
     }
 

@@ -1,0 +1,34 @@
+/// `raftlab bench SUBJECT`: printed speed and memory figures, never a timed test.
+enum BenchCommand {
+    /// What can be benchmarked, each with its own runner.
+    static let subjects: [(name: String, summary: String, run: @Sendable (Console, Bool) -> ExitCode)] = [
+        (
+            "checker", "model checker: distinct states/s with 1 worker and all cores, bytes per state",
+            CheckerBenchmark.run
+        )
+    ]
+
+    static let spec = CommandSpec(
+        name: "bench",
+        summary: "Print speed and memory figures for a part of raftlab (release builds only make sense).",
+        usage: "bench SUBJECT [--json]",
+        positionals: 1...1,
+        options: [OptionSpec(flag: "--json", valueName: nil, help: "Print the figures as one JSON object.")],
+        discussion: """
+            SUBJECTS:
+            \(subjects.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+
+            Measure with `swift run -c release raftlab bench SUBJECT` on a quiet machine.
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
+        let name = arguments.positionals[0]
+        guard let subject = subjects.first(where: { $0.name == name }) else {
+            throw UsageError(
+                message:
+                    "unknown bench subject '\(name)' (expected one of: \(subjects.map(\.name).joined(separator: ", ")))"
+            )
+        }
+        return subject.run(console, arguments.has("--json"))
+    }
+}

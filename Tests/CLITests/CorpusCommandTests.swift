@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@Suite("raftlab corpus")
+struct CorpusCommandTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpus").path
+
+    /// A change to RaftCore that breaks a saved reproduction, or makes the correct Raft fail a
+    /// saved path, fails here.
+    @Test("Every saved counterexample still reproduces under its mutant and not on the correct Raft")
+    func corpusHolds() throws {
+        let run = try Executable.run(["corpus", Self.corpus])
+        #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
+        #expect(!run.stdout.contains("FAIL"))
+        #expect(run.stdout.contains("entries"))
+    }
+
+    @Test("An entry that no longer reproduces fails, and a malformed one is reported by name, exit 65")
+    func brokenEntries() throws {
+        let folder = temporaryPath("corpus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let original = try String(
+            contentsOfFile: Self.corpus + "/examples/vote-twice-seed-6.json", encoding: .utf8)
+        // Claim the run shows a violation under a mutant that cannot cause it.
+        try original.replacingOccurrences(of: "\"vote-twice\"", with: "\"commit-beyond-new-entries\"")
+            .write(toFile: folder + "/wrong-mutant.json", atomically: true, encoding: .utf8)
+        var run = try Executable.run(["corpus", folder])
+        #expect(run.exitCode == 1)
+        #expect(run.stdout.contains("FAIL  \(folder)/wrong-mutant.json"))
+
+        try "{\"format\": \"raftlab-trace\", \"version\": 99}".write(
+            toFile: folder + "/future.json", atomically: true, encoding: .utf8)
+        run = try Executable.run(["corpus", folder, "--junit", folder + "/report.xml.out"])
+        #expect(run.exitCode == 65)
+        #expect(run.stdout.contains("future.json"))
+        let report = try String(contentsOfFile: folder + "/report.xml.out", encoding: .utf8)
+        #expect(report.contains("tests=\"2\""))
+    }
+}
