@@ -14,6 +14,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case matchFromStaleReply = "match-from-stale-reply"
     case appendAfterStepdown = "append-after-stepdown"
     case forgetVoteOnRestart = "forget-vote-on-restart"
+    case resetTimerWrongly = "reset-timer-wrongly"
+    case ignoreHigherTerm = "ignore-higher-term"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -31,6 +33,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .matchFromStaleReply: "RB-11"
         case .appendAfterStepdown: "RB-13"
         case .forgetVoteOnRestart: "RB-16"
+        case .resetTimerWrongly: "RB-29"
+        case .ignoreHigherTerm: "RB-30"
         }
     }
 
@@ -47,10 +51,19 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .matchFromStaleReply: "Leader.matchIndex: set from the leader's current log, not from the acked request"
         case .appendAfterStepdown: "AllServers.T>current: a leader adopts a higher term but keeps leading"
         case .forgetVoteOnRestart: "Persistent state: votedFor is not written to stable storage"
+        case .resetTimerWrongly:
+            "Follower timer: reset on every RequestVote, granted or not (Students' Guide, Livelocks)"
+        case .ignoreHigherTerm:
+            "AllServers.T>current: a RequestVote failing the log check is refused before its term is adopted"
         }
     }
 
-    /// The identifier of the invariant expected to fail first (see `InvariantID`).
+    /// Whether only a liveness check can catch the mutant: it delays or prevents progress but
+    /// breaks no safety invariant.
+    public var isLivenessOnly: Bool { expectedViolation == "liveness" }
+
+    /// The identifier of the invariant expected to fail first (see `InvariantID`), or
+    /// `liveness` for a mutant only the fuzzer's liveness phase can catch.
     public var expectedViolation: String {
         switch self {
         case .countStaleVote, .voteTwice, .forgetVoteOnRestart: "election-safety"
@@ -58,6 +71,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "leader-completeness"
         case .commitBeyondNewEntries, .heartbeatSkipsCheck: "state-machine-safety"
         case .appendAfterStepdown: "log-matching"
+        case .resetTimerWrongly, .ignoreHigherTerm: "liveness"
         }
     }
 
@@ -74,6 +88,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .matchFromStaleReply: "Students' Guide to Raft; PySyncObj #167; CCF PR #6000"
         case .appendAfterStepdown: "hashicorp/raft #695; Camunda #5360; eliben/raft #13"
         case .forgetVoteOnRestart: "akka-raft #62; raft.tla PR #5; hashicorp/raft #661"
+        case .resetTimerWrongly: "Students' Guide to Raft (Livelocks); akka-raft #43; butaneprotocol/oracles PR #32"
+        case .ignoreHigherTerm: "etcd #8243, #8501; canonical/raft #279; openraft #1796; influxdb PR #2223"
         }
     }
 

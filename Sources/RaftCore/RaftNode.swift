@@ -120,6 +120,15 @@ extension RaftNode {
     /// adopt it and become follower (Figure 2, "Rules for All Servers").
     private mutating func receive(_ envelope: Envelope, _ ready: inout Ready) {
         let message = envelope.message
+        if case .requestVote(let request) = message, request.term > currentTerm, deviates(.ignoreHigherTerm),
+            !logCheckPasses(request)
+        {
+            // RB-30: the log check runs before the term rule, so a stale candidate's higher term
+            // is refused and never adopted.
+            let response = RequestVoteResponse(term: currentTerm, voteGranted: false)
+            ready.messages.append(Envelope(from: id, to: envelope.from, message: .requestVoteResponse(response)))
+            return
+        }
         if message.term > currentTerm {
             if isLeader && deviates(.appendAfterStepdown) {
                 // RB-13: the term moves on but the role does not.
@@ -188,21 +197,27 @@ extension RaftNode {
     /// RequestVote receiver (Figure 2): grant at most one vote per term, and only to a candidate
     /// whose log is at least as up to date as ours (section 5.4.1).
     private mutating func handleRequestVote(_ request: RequestVote, from candidate: NodeID, _ ready: inout Ready) {
-        // Section 5.4.1: compare the last terms first; only equal last terms compare lengths.
-        let logIsUpToDate =
-            request.lastLogTerm > log.lastTerm
-            || (request.lastLogTerm == log.lastTerm && request.lastLogIndex >= log.lastIndex)
         let grant =
             request.term == currentTerm
             && (votedFor == nil || votedFor == candidate)
-            && (logIsUpToDate || deviates(.voteWithoutLogCheck))
+            && (logCheckPasses(request) || deviates(.voteWithoutLogCheck))
         if grant {
             votedFor = candidate
             durableStateChanged = true
-            ready.timers.append(.resetElectionTimer)
         }
+        // Reset the election timer only when granting (Students' Guide, "Livelocks"): a server
+        // that resets it for every candidate lets a stale one keep it from ever campaigning.
+        // RB-29 resets it for every RequestVote.
+        if grant || deviates(.resetTimerWrongly) { ready.timers.append(.resetElectionTimer) }
         let response = RequestVoteResponse(term: currentTerm, voteGranted: grant)
         ready.messages.append(Envelope(from: id, to: candidate, message: .requestVoteResponse(response)))
+    }
+
+    /// Whether the candidate's log is at least as up to date as ours (section 5.4.1): compare the
+    /// last terms first; only equal last terms compare lengths.
+    private func logCheckPasses(_ request: RequestVote) -> Bool {
+        request.lastLogTerm > log.lastTerm
+            || (request.lastLogTerm == log.lastTerm && request.lastLogIndex >= log.lastIndex)
     }
 
     /// RequestVote reply: count votes of this term only; a majority wins (section 5.2).

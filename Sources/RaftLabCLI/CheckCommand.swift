@@ -67,7 +67,7 @@ enum CheckCommand {
         }
         let mutant = try RaftLab.mutant(arguments) ?? checkSpec.mutant
         var options = CheckerOptions()
-        switch arguments.value("--strategy") ?? "bfs" {
+        switch arguments.value("--strategy") ?? (checkSpec.depthFirst ? "dfs" : "bfs") {
         case "bfs": options.strategy = .breadthFirst
         case "dfs": options.strategy = .depthFirst
         case let other: throw UsageError(message: "option '--strategy' expects bfs or dfs, got '\(other)'")

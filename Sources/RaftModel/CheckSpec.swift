@@ -15,6 +15,9 @@ public struct CheckSpec: Sendable {
     public var mutant: Mutant?
     /// Whether to reduce by server symmetry unless the command line says otherwise.
     public var symmetry: Bool
+    /// Explore depth-first unless the command line says otherwise: for specs whose
+    /// counterexamples lie too deep for breadth-first search within a CI budget.
+    public var depthFirst: Bool = false
 
     public enum FaultKind: String, CaseIterable, Sendable {
         case drop, duplicate, crash, partition
@@ -132,10 +135,19 @@ public struct CheckSpec: Sendable {
             mutant = named
         }
         let symmetry = try reader.optional("symmetry") == nil ? false : reader.bool("symmetry")
+        var depthFirst = false
+        if let strategy = try reader.optionalString("strategy") {
+            guard strategy == "bfs" || strategy == "dfs" else {
+                throw InputError(path: "strategy", message: "expected \"bfs\" or \"dfs\", found \"\(strategy)\"")
+            }
+            depthFirst = strategy == "dfs"
+        }
         try reader.finish()
-        return CheckSpec(
+        var decoded = CheckSpec(
             spec: spec, description: description, faults: faults, properties: properties, expected: expected,
             mutant: mutant, symmetry: symmetry)
+        decoded.depthFirst = depthFirst
+        return decoded
     }
 
     private static func decodeExpectation(_ text: String) throws(InputError) -> Expectation {

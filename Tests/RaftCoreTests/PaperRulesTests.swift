@@ -288,3 +288,35 @@ struct PersistenceTests {
         #expect(clientReady.isEmpty)
     }
 }
+
+@Suite("§5.2 and Figure 2: timers and terms around a refused vote")
+struct RefusedVoteTests {
+    /// Students' Guide, "Livelocks": the election timer restarts only on granting a vote, so a
+    /// stale candidate cannot keep an up-to-date server from campaigning (RB-29 breaks this).
+    @Test("A refused RequestVote does not reset the election timer; a granted one does")
+    func timerResetOnlyOnGrant() {
+        var refusing = server(s1, term: 2, log: [entry(2)])
+        let refused = deliver(requestVote(term: 2, last: (0, 0)), from: s2, to: &refusing)
+        #expect(!refused.timers.contains(.resetElectionTimer))
+        var granting = server(s1, term: 2, log: [entry(2)])
+        let granted = deliver(requestVote(term: 2, last: (1, 2)), from: s2, to: &granting)
+        #expect(granted.timers.contains(.resetElectionTimer))
+        var mutant = server(s1, term: 2, log: [entry(2)], mutant: .resetTimerWrongly)
+        #expect(deliver(requestVote(term: 2, last: (0, 0)), from: s2, to: &mutant).timers.contains(.resetElectionTimer))
+    }
+
+    /// Figure 2, Rules for All Servers: a higher term is adopted whatever the request's fate
+    /// (RB-30 refuses a stale candidate before adopting its term).
+    @Test("A server adopts a stale candidate's higher term even while refusing its vote")
+    func higherTermAdoptedOnRefusal() {
+        var node = server(s1, term: 2, log: [entry(2)])
+        let ready = deliver(requestVote(term: 5, last: (0, 0)), from: s2, to: &node)
+        #expect(node.currentTerm == 5)
+        #expect(onlyMessage(ready).message == .requestVoteResponse(RequestVoteResponse(term: 5, voteGranted: false)))
+        var mutant = server(s1, term: 2, log: [entry(2)], mutant: .ignoreHigherTerm)
+        let refused = deliver(requestVote(term: 5, last: (0, 0)), from: s2, to: &mutant)
+        #expect(mutant.currentTerm == 2)
+        #expect(onlyMessage(refused).to == s2)
+        #expect(onlyMessage(refused).message == .requestVoteResponse(RequestVoteResponse(term: 2, voteGranted: false)))
+    }
+}
