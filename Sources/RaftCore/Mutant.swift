@@ -70,7 +70,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .voteWithoutLogCheck, .commitPreviousTerm, .truncateOnStaleAppend, .matchFromStaleReply:
             "leader-completeness"
         case .commitBeyondNewEntries, .heartbeatSkipsCheck: "state-machine-safety"
-        case .appendAfterStepdown: "log-matching"
+        // The ex-leader goes on leading a term it did not win; the ghost record of leaders sees
+        // a second leader of that term before any log diverges.
+        case .appendAfterStepdown: "election-safety"
         case .resetTimerWrongly, .ignoreHigherTerm: "liveness"
         }
     }

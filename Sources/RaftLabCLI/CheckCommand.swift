@@ -26,6 +26,9 @@ enum CheckCommand {
             OptionSpec(
                 flag: "--workers", valueName: "N",
                 help: "Threads expanding states (default: all cores). Same result for any N."),
+            OptionSpec(
+                flag: "--correct", valueName: nil,
+                help: "Check the correct Raft even if the spec names a mutant (expects a pass)."),
             OptionSpec(flag: "--symmetry", valueName: nil, help: "Visit states equal up to renaming servers once."),
             OptionSpec(flag: "--no-symmetry", valueName: nil, help: "Turn symmetry off even if the spec asks for it."),
             OptionSpec(
@@ -37,7 +40,8 @@ enum CheckCommand {
                 flag: "--trace-out", valueName: "FILE",
                 help: "Write the counterexample as a trace for 'raftlab replay'."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
-            OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: the spec as one test case."),
+            OptionSpec(
+                flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: the spec as one test case."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
         ],
         discussion: """
@@ -65,7 +69,11 @@ enum CheckCommand {
             }
             specLabel = path
         }
-        let mutant = try RaftLab.mutant(arguments) ?? checkSpec.mutant
+        let commandLineMutant = try RaftLab.mutant(arguments)
+        if commandLineMutant != nil && arguments.has("--correct") {
+            throw UsageError(message: "--mutant and --correct contradict each other")
+        }
+        let mutant = arguments.has("--correct") ? nil : commandLineMutant ?? checkSpec.mutant
         var options = CheckerOptions()
         switch arguments.value("--strategy") ?? (checkSpec.depthFirst ? "dfs" : "bfs") {
         case "bfs": options.strategy = .breadthFirst
@@ -76,7 +84,7 @@ enum CheckCommand {
         options.workers =
             try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         options.symmetry = arguments.has("--no-symmetry") ? false : (arguments.has("--symmetry") || checkSpec.symmetry)
-        options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? Int.max
+        options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? checkSpec.maxStates ?? Int.max
         options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
         let json = arguments.has("--json")
         if !arguments.has("--quiet") {
@@ -99,7 +107,14 @@ enum CheckCommand {
         }
         let report = Checker(model, options: options).run()
 
-        let expected: CheckSpec.Expectation = mutant == nil ? checkSpec.expected : .violation(nil)
+        // A mutant's own spec says which property it breaks; another spec run under --mutant
+        // expects some violation; the correct Raft expects what the spec says, or a pass.
+        let expected: CheckSpec.Expectation =
+            if let mutant {
+                mutant == checkSpec.mutant ? checkSpec.expected : .violation(nil)
+            } else {
+                checkSpec.mutant == nil ? checkSpec.expected : .pass
+            }
         var trace: Trace? = nil
         var violation: Violation? = nil
         if case .violated(let counterexample) = report.verdict {
@@ -141,7 +156,8 @@ enum CheckCommand {
                     failure = JUnitFailure(violation: violation, in: Timeline(replaying: trace))
                 } else {
                     failure = JUnitFailure(
-                        message: "expected \(CheckSpec.describe(expected)), got \(report.verdictName)", type: "expectation")
+                        message: "expected \(CheckSpec.describe(expected)), got \(report.verdictName)",
+                        type: "expectation")
                 }
             }
             let testCase = JUnitCase(

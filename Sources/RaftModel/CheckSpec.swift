@@ -18,6 +18,8 @@ public struct CheckSpec: Sendable {
     /// Explore depth-first unless the command line says otherwise: for specs whose
     /// counterexamples lie too deep for breadth-first search within a CI budget.
     public var depthFirst: Bool = false
+    /// Stop after this many distinct states, with a "bounded" verdict (`--max-states` overrides).
+    public var maxStates: Int? = nil
 
     public enum FaultKind: String, CaseIterable, Sendable {
         case drop, duplicate, crash, partition
@@ -81,6 +83,7 @@ public struct CheckSpec: Sendable {
             maxDuplicates: try bounds.optionalInteger("maxDuplicates", in: count) ?? 0,
             maxPartitions: try bounds.optionalInteger("maxPartitions", in: count) ?? 0,
             maxDepth: try bounds.integer("maxDepth", in: 1...100_000))
+        let maxStates = try bounds.optionalInteger("maxStates", in: 1...Int.max)
         try bounds.finish()
         var faults: [FaultKind] = []
         for (offset, item) in try reader.array("faults").enumerated() {
@@ -147,6 +150,7 @@ public struct CheckSpec: Sendable {
             spec: spec, description: description, faults: faults, properties: properties, expected: expected,
             mutant: mutant, symmetry: symmetry)
         decoded.depthFirst = depthFirst
+        decoded.maxStates = maxStates
         return decoded
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import RaftCore
 @testable import RaftModel
 @testable import RaftSimulation
 
@@ -96,5 +97,36 @@ struct CheckSpecTests {
     @Test("Not JSON at all is one clear error")
     func notJSON() {
         #expect(throws: InputError.self) { try CheckSpec.decode("{\"name\": ") }
+    }
+}
+
+@Suite("Mutant specs")
+struct MutantSpecTests {
+    /// The correct Raft must pass each mutant's spec. CI checks the correct Raft on every general
+    /// spec, so a mutant spec that shares a general spec's bounds is covered without a second run.
+    @Test("Every safety mutant has a spec that expects its property and shares a general spec's bounds")
+    func everyMutantHasASpec() throws {
+        let general = try CheckSpecTests.specFiles().map {
+            try CheckSpec.decode(String(contentsOf: $0, encoding: .utf8))
+        }
+        let folder = CheckSpecTests.specsDirectory.appendingPathComponent("mutants")
+        for mutant in Mutant.allCases where !mutant.isLivenessOnly {
+            let file = folder.appendingPathComponent("\(mutant.name).json")
+            let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
+            #expect(spec.mutant == mutant)
+            #expect(CheckSpec.describe(spec.expected) == "violation:\(mutant.expectedViolation)")
+            let twin = general.first { $0.spec.servers == spec.spec.servers && sameBounds($0, spec) }
+            #expect(twin != nil, "\(mutant.name): no general spec in specs/ has the same bounds")
+            #expect(twin?.expected == .pass)
+        }
+    }
+
+    func sameBounds(_ a: CheckSpec, _ b: CheckSpec) -> Bool {
+        var left = a.spec
+        var right = b.spec
+        left.name = ""
+        right.name = ""
+        return left == right && a.depthFirst == b.depthFirst && a.maxStates == b.maxStates
+            && a.properties == b.properties
     }
 }
