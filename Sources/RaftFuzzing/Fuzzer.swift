@@ -405,13 +405,7 @@ public struct Fuzzer {
                 simulation.enabledActions(in: world).contains(action),
                 "seed \(profile.seed) step \(steps + 1): \(ActionText.describe(action)) is not enabled")
         }
-        let before: RaftNode?
-        switch action {
-        case .deliver(let envelope): before = world.servers[envelope.to.index].node
-        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _):
-            before = world.servers[id.index].node
-        default: before = nil
-        }
+        let before = action.steppingServer.flatMap { world.servers[$0.index].node }
         effects.clear()
         simulation.apply(action, to: &world, timers: timerObserver, sent: sendObserver)
         steps += 1
