@@ -88,6 +88,8 @@ public struct CampaignReport: Sendable {
     public var spent: FaultTally
     /// Runs that committed at least one entry.
     public var runsThatCommitted: Int
+    /// Passing runs whose liveness the spec's bounds kept from being judged.
+    public var runsLivenessUnjudged: Int
 }
 
 /// The shared state of a campaign's workers, behind one lock.
@@ -149,7 +151,8 @@ private final class Board: @unchecked Sendable {
         var digest = StableHasher(seed: campaign.baseSeed)
         var report = CampaignReport(
             baseSeed: campaign.baseSeed, runs: covered, steps: 0, failures: [], digest: 0, elapsed: elapsed,
-            longestLivenessTicks: 0, spent: FaultTally(), runsThatCommitted: 0)
+            longestLivenessTicks: 0, spent: FaultTally(), runsThatCommitted: 0,
+            runsLivenessUnjudged: 0)
         for run in 0..<covered {
             let result = results[run]!
             digest.combine(result.digest)
@@ -158,6 +161,7 @@ private final class Board: @unchecked Sendable {
             report.longestLivenessTicks = max(report.longestLivenessTicks, result.livenessTicks ?? 0)
             report.spent.add(result.spent)
             if result.committed > 0 { report.runsThatCommitted += 1 }
+            if result.livenessUnjudged != nil { report.runsLivenessUnjudged += 1 }
         }
         report.digest = digest.finalize()
         return report

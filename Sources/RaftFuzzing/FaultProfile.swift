@@ -164,5 +164,19 @@ extension Spec {
     /// fast runs and long enough for conflicts; `maxDepth` caps a run's steps.
     public static let fuzzDefault = Spec(
         name: "fuzz-default", servers: 3, maxTerm: 100_000, maxClientRequests: 40, maxCrashes: 100_000,
-        maxInFlight: 1_000, maxDrops: 1_000_000, maxDuplicates: 1_000_000, maxPartitions: 100_000, maxDepth: 50_000)
+        maxInFlight: 1_000, maxDrops: 1_000_000, maxDuplicates: 1_000_000, maxPartitions: 100_000,
+        maxDepth: fuzzStepBound)
+
+    /// The most actions one fuzz run may take. Runs are bounded by virtual time, and a correct
+    /// Raft needs a few thousand steps at most; reaching this means a message storm.
+    public static let fuzzStepBound = 50_000
+
+    /// This spec as the fuzzer runs it: every bound as given, except that `maxDepth` (a model
+    /// checker's search depth) is raised to the fuzzer's own step bound, so that the traces it
+    /// writes stay within the spec they record.
+    public var forFuzzing: Spec {
+        var spec = self
+        spec.maxDepth = max(maxDepth, Spec.fuzzStepBound)
+        return spec
+    }
 }

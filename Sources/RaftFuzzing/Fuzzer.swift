@@ -44,6 +44,10 @@ public struct FuzzRunResult: Sendable {
     public var ticks: Int
     /// Ticks the liveness phase needed to settle, when it did.
     public var livenessTicks: Int?
+    /// Why liveness could not be judged, when the spec's bounds (not Raft) stopped the cluster:
+    /// elections stopped by `maxTerm`, or no client request left for the probe. Such a run
+    /// passes; reports count it apart.
+    public var livenessUnjudged: String?
     /// A digest of every action taken and of the final world: equal digests, equal runs.
     public var digest: UInt64
     /// The actions taken, kept only for a failing run (a passing run is reproduced by its seed).
@@ -122,6 +126,8 @@ public struct Fuzzer {
     private var probeAcknowledged = false
     private var acknowledgementsSeen = 0
     private var highestAcknowledgedIndex = 0
+    private var livenessBlockedBy: String? = nil
+    private var livenessMet = false
 
     public init(spec: Spec, mutant: Mutant?) {
         simulation = Simulation(spec: spec, mutant: mutant)
@@ -147,9 +153,22 @@ public struct Fuzzer {
                 continue
             }
             if inLivenessPhase {
-                if livenessSettled() || safetyViolated { break }
-                if now >= livenessStart + FaultProfile.livenessBudgetTicks || steps >= simulation.spec.maxDepth {
-                    livenessFailed = livenessFailure()
+                if livenessSettled() {
+                    livenessMet = true
+                    break
+                }
+                if safetyViolated { break }
+                if steps >= simulation.spec.maxDepth {
+                    livenessFailed = livenessFailure()  // A message storm: no bound of the spec excuses it.
+                    break
+                }
+                if now >= livenessStart + FaultProfile.livenessBudgetTicks {
+                    let electionsSpent = world.servers.contains {
+                        guard let node = $0.node else { return false }
+                        return !node.isLeader && node.currentTerm >= simulation.spec.maxTerm
+                    }
+                    if electionsSpent { livenessBlockedBy = "maxTerm" }
+                    if livenessBlockedBy == nil { livenessFailed = livenessFailure() }
                     break
                 }
             }
@@ -197,6 +216,8 @@ public struct Fuzzer {
         probeAcknowledged = false
         acknowledgementsSeen = 0
         highestAcknowledgedIndex = 0
+        livenessBlockedBy = nil
+        livenessMet = false
     }
 
     private mutating func finish() -> FuzzRunResult {
@@ -214,7 +235,9 @@ public struct Fuzzer {
         digest.combine(outcome.kind)
         return FuzzRunResult(
             profile: profile, outcome: outcome, steps: steps, ticks: now,
-            livenessTicks: outcome == .passed ? now - livenessStart : nil, digest: digest.finalize(),
+            livenessTicks: livenessMet ? now - livenessStart : nil,
+            livenessUnjudged: livenessMet || outcome != .passed ? nil : "the spec's \(livenessBlockedBy ?? "bounds") ran out",
+            digest: digest.finalize(),
             actions: outcome.isFailure ? actions : nil, spent: world.spent, committed: world.ghost.committed.count)
     }
 
@@ -505,6 +528,9 @@ public struct Fuzzer {
         }
         guard let leader = stableLeader() else { return false }
         let probeOfThisLeader = probe?.term == leader.currentTerm
+        if !probeOfThisLeader && world.spent.clientRequests >= simulation.spec.maxClientRequests {
+            livenessBlockedBy = "maxClientRequests"
+        }
         if !probeOfThisLeader && world.spent.clientRequests < simulation.spec.maxClientRequests
             && world.network.count < simulation.spec.maxInFlight
         {

@@ -238,3 +238,23 @@ extension Action {
         }
     }
 }
+
+extension Shrinker {
+    /// The first violation running `actions` leniently meets (as `shrink` runs candidates), named
+    /// as `raftlab replay` names it; nil when none fails.
+    public static func firstViolation(of actions: [Action], in spec: Spec, mutant: Mutant?) -> Violation? {
+        let simulation = Simulation(spec: spec, mutant: mutant)
+        var world = simulation.initialWorld
+        var taken: [Action] = []
+        for proposed in actions {
+            guard let action = nearestEnabled(proposed, in: world, simulation) else { continue }
+            let previous = world
+            simulation.apply(action, to: &world)
+            taken.append(action)
+            if let violation = Invariants.check(after: world, previous: previous, action: action, step: taken.count) {
+                return violation
+            }
+        }
+        return nil
+    }
+}
