@@ -169,7 +169,7 @@ extension Spec {
 
     /// The most actions one fuzz run may take. Runs are bounded by virtual time, and a correct
     /// Raft needs a few thousand steps at most; reaching this means a message storm.
-    public static let fuzzStepBound = 50_000
+    public static let fuzzStepBound = 20_000
 
     /// This spec as the fuzzer runs it: every bound as given, except that `maxDepth` (a model
     /// checker's search depth) is raised to the fuzzer's own step bound, so that the traces it

@@ -84,6 +84,8 @@ public struct Fuzzer {
     /// Checks after every step that the action was enabled and that the clock's messages are the
     /// world's; slow, for tests.
     public var validates = false
+    /// Keeps the actions of passing runs too (normally only a failing run's are kept).
+    public var keepsActions = false
 
     /// Client requests kept back from the safety phase, so the liveness phase can always send a
     /// probe command (and send it again if the leader changes before it commits).
@@ -238,7 +240,7 @@ public struct Fuzzer {
             livenessTicks: livenessMet ? now - livenessStart : nil,
             livenessUnjudged: livenessMet || outcome != .passed ? nil : "the spec's \(livenessBlockedBy ?? "bounds") ran out",
             digest: digest.finalize(),
-            actions: outcome.isFailure ? actions : nil, spent: world.spent, committed: world.ghost.committed.count)
+            actions: outcome.isFailure || keepsActions ? actions : nil, spent: world.spent, committed: world.ghost.committed.count)
     }
 
     private func canonicalViolation() -> Violation {

@@ -41,7 +41,7 @@ enum FuzzCommand {
 
             Without SPEC.json the built-in fuzz world is used (3 servers, generous bounds). A spec file
             (the format of specs/, see specs/README.md) sets the servers and the bounds; its maxDepth
-            is raised to the fuzzer's step bound (50000) and every invariant is checked.
+            is raised to the fuzzer's step bound (20000) and every invariant is checked.
 
             A safety violation is shrunk, saved to the corpus as a new file named after the
             invariant (never overwriting one), and printed with the command that replays it. A
