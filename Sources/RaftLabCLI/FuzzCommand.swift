@@ -53,7 +53,7 @@ enum FuzzCommand {
             EXAMPLES:
               raftlab fuzz --runs 10000
               raftlab fuzz --mutant vote-without-log-check
-              raftlab fuzz --seed 17045927 --runs 1
+              raftlab fuzz --seed 1 --runs 1 --mutant vote-without-log-check
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {

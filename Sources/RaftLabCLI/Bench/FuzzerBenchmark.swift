@@ -23,6 +23,9 @@ enum FuzzerBenchmark {
     /// Measures `runs` runs from `seed` with 1 worker and with every core.
     static func measure(runs: Int = runs, seed: UInt64 = seed) -> [Row] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
+        // A short warm-up first, so that the first measurement does not pay for page faults and
+        // cold caches alone.
+        _ = Campaign(spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: max(runs / 10, 1), workers: 1).run()
         return Array(Set([1, cores])).sorted().map { workers in
             let campaign = Campaign(
                 spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: runs, workers: workers, keepGoing: true)
