@@ -26,9 +26,13 @@ let package = Package(
         // MARK: - Counterexamples people can read: text, Mermaid, HTML; JUnit reports for CI.
         .target(name: "TraceRendering", dependencies: ["RaftCore", "RaftSimulation"]),
 
+        // MARK: - The randomized fault fuzzer: swarm profiles, virtual time, liveness, shrinking.
+        .target(name: "RaftFuzzing", dependencies: ["RaftCore", "RaftSimulation"], swiftSettings: optimizeAcrossModules),
+
         // MARK: - The command-line tool.
         .target(
-            name: "RaftLabCLI", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering"],
+            name: "RaftLabCLI",
+            dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering", "RaftFuzzing"],
             swiftSettings: optimizeAcrossModules),
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
 
@@ -40,6 +44,7 @@ let package = Package(
         .testTarget(
             name: "TraceRenderingTests", dependencies: ["RaftCore", "RaftSimulation", "TraceRendering"],
             exclude: ["Golden"]),
+        .testTarget(name: "RaftFuzzingTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
         .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab"]),
     ]
 )

@@ -65,6 +65,8 @@ public enum RaftLab {
         Command(spec: ShowCommand.spec, run: ShowCommand.run),
         Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
         Command(spec: CorpusCommand.spec, run: CorpusCommand.run),
+        Command(spec: FuzzCommand.spec, run: FuzzCommand.run),
+        Command(spec: ShrinkCommand.spec, run: ShrinkCommand.run),
         Command(spec: BenchCommand.spec, run: BenchCommand.run),
         ]
     }

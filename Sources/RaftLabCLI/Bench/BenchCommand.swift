@@ -5,7 +5,11 @@ enum BenchCommand {
         (
             "checker", "model checker: distinct states/s with 1 worker and all cores, bytes per state",
             CheckerBenchmark.run
-        )
+        ),
+        (
+            "fuzzer", "fuzzer: runs/s and simulated steps/s with 1 worker and all cores, same digest",
+            FuzzerBenchmark.run
+        ),
     ]
 
     static let spec = CommandSpec(

@@ -99,13 +99,19 @@ public struct Simulation: Sendable {
     /// Observes timer directives as a step carries them out; the fuzzer's virtual clock uses it.
     public typealias TimerObserver = (NodeID, TimerDirective) -> Void
 
+    /// Observes each message a step puts on the network (not those lost to the partition as they
+    /// are sent); the fuzzer's virtual clock gives each one a delivery tick.
+    public typealias SendObserver = (Envelope) -> Void
+
     /// Carries out `action` on `world`. The action must be enabled in it.
-    public func apply(_ action: Action, to world: inout World, timers: TimerObserver? = nil) {
+    public func apply(
+        _ action: Action, to world: inout World, timers: TimerObserver? = nil, sent: SendObserver? = nil
+    ) {
         switch action {
         case .deliver(let envelope):
             let removed = world.removeOne(envelope)
             precondition(removed, "delivered a message that is not in flight")
-            step(envelope.to, .receive(envelope), in: &world, timers: timers)
+            step(envelope.to, .receive(envelope), in: &world, timers: timers, sent: sent)
         case .drop(let envelope):
             world.removeOne(envelope)
             world.spent.drops += 1
@@ -113,11 +119,11 @@ public struct Simulation: Sendable {
             world.enqueue(envelope)
             world.spent.duplicates += 1
         case .electionTimeout(let node):
-            step(node, .electionTimeout, in: &world, timers: timers)
+            step(node, .electionTimeout, in: &world, timers: timers, sent: sent)
         case .heartbeatTimeout(let node):
-            step(node, .heartbeatTimeout, in: &world, timers: timers)
+            step(node, .heartbeatTimeout, in: &world, timers: timers, sent: sent)
         case .clientRequest(let node, let command):
-            step(node, .clientRequest(command), in: &world, timers: timers)
+            step(node, .clientRequest(command), in: &world, timers: timers, sent: sent)
         case .crash(let node):
             world.servers[node.index].node = nil
             world.servers[node.index].stateMachine = KeyValueStore()
@@ -145,13 +151,15 @@ public struct Simulation: Sendable {
 
     /// Hands one input to a running server and carries out its `Ready`, then records what the
     /// ghost history must remember.
-    private func step(_ id: NodeID, _ input: RaftNode.Input, in world: inout World, timers: TimerObserver?) {
+    private func step(
+        _ id: NodeID, _ input: RaftNode.Input, in world: inout World, timers: TimerObserver?, sent: SendObserver?
+    ) {
         guard var node = world.servers[id.index].node else { preconditionFailure("\(id) is down") }
         let wasLeaderOfTerm = node.isLeader ? node.currentTerm : nil
         let commitBefore = node.commitIndex
         let ready = node.handle(input)
         world.servers[id.index].node = node
-        var shell = Shell(world: world, server: id, timers: timers)
+        var shell = Shell(world: world, server: id, timers: timers, sent: sent)
         world = World.placeholder  // Let the shell own the only reference: no copy of the arrays.
         ready.carryOut(into: &shell)
         world = shell.world
@@ -174,12 +182,16 @@ public struct Simulation: Sendable {
         var world: World
         let server: NodeID
         let timers: TimerObserver?
+        let sent: SendObserver?
 
         mutating func persist(_ durable: DurableState) { world.servers[server.index].disk = durable }
 
         mutating func send(_ envelope: Envelope) {
             // A message across the partition is lost as it is sent.
-            if !world.isCut(envelope.from, envelope.to) { world.enqueue(envelope) }
+            if !world.isCut(envelope.from, envelope.to) {
+                world.enqueue(envelope)
+                sent?(envelope)
+            }
         }
 
         mutating func apply(_ committed: CommittedEntry) {

@@ -1,0 +1,188 @@
+import Foundation
+import RaftCore
+import RaftSimulation
+
+/// Many fuzz runs from one base seed, on several worker threads, reported in run order.
+///
+/// Run k uses `RunSeeds.seed(base:run:)`, so its result does not depend on which worker ran it or
+/// when. Workers take the next run number from a shared counter; results are kept by run number.
+/// Without `keepGoing` the campaign ends at the first failing run *in run order*: once run k
+/// fails, no run after k is started, every run before k still finishes, and runs after k that
+/// were already under way are left out of the report. So the report, its digest and the failure
+/// it names are the same with one worker or many.
+///
+/// The wall clock decides only when a `--time` budget is spent and what progress says; which
+/// runs a report covers, and what each found, never depend on it.
+public struct Campaign: Sendable {
+    public var spec: Spec
+    public var mutant: Mutant?
+    public var baseSeed: UInt64
+    /// Stop after this many runs; nil to run until `timeLimit`.
+    public var runs: Int?
+    /// Stop starting runs once this much wall-clock time has passed.
+    public var timeLimit: Duration?
+    public var workers: Int
+    /// Run every run instead of stopping at the first failure.
+    public var keepGoing: Bool
+
+    public init(
+        spec: Spec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
+        keepGoing: Bool = false
+    ) {
+        precondition(runs != nil || timeLimit != nil, "a campaign needs a run count or a time limit")
+        self.spec = spec
+        self.mutant = mutant
+        self.baseSeed = baseSeed
+        self.runs = runs
+        self.timeLimit = timeLimit
+        self.workers = max(1, workers)
+        self.keepGoing = keepGoing
+    }
+
+    /// Progress as workers see it, for a line on stderr.
+    public struct Progress: Sendable {
+        public var runsDone: Int
+        public var steps: Int
+        public var failures: Int
+        public var elapsed: Duration
+    }
+
+    /// Runs the campaign; `progress` is called about once per `progressInterval` from a worker.
+    public func run(
+        progressInterval: Duration = .seconds(1), progress: (@Sendable (Progress) -> Void)? = nil
+    ) -> CampaignReport {
+        let board = Board(limit: runs ?? .max)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let campaign = self
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
+            while let run = board.claim(timeUp: { campaign.timeLimit.map { clock.now - started >= $0 } ?? false }) {
+                let result = fuzzer.run(seed: RunSeeds.seed(base: campaign.baseSeed, run: run))
+                board.record(run, result, stopAfterFailure: !campaign.keepGoing)
+                if let progress, let snapshot = board.progressIfDue(clock: clock, started: started, every: progressInterval) {
+                    progress(snapshot)
+                }
+            }
+        }
+        return board.report(campaign: self, elapsed: clock.now - started)
+    }
+}
+
+/// What a campaign found, over the runs 0..<runs in order.
+public struct CampaignReport: Sendable {
+    public var baseSeed: UInt64
+    /// Runs covered, from run 0 without gaps.
+    public var runs: Int
+    /// Actions taken over those runs.
+    public var steps: Int
+    /// Failing runs in run order: run number and result (with its actions).
+    public var failures: [(run: Int, result: FuzzRunResult)]
+    /// One digest over every covered run's digest, in run order: equal digests, equal campaigns.
+    public var digest: UInt64
+    /// Wall-clock time, for rates only.
+    public var elapsed: Duration
+    /// The longest liveness phase among passing runs, in ticks.
+    public var longestLivenessTicks: Int
+    /// Faults and requests over all covered runs.
+    public var spent: FaultTally
+    /// Runs that committed at least one entry.
+    public var runsThatCommitted: Int
+    /// Passing runs whose liveness the spec's bounds kept from being judged.
+    public var runsLivenessUnjudged: Int
+}
+
+/// The shared state of a campaign's workers, behind one lock.
+private final class Board: @unchecked Sendable {
+    private let lock = NSLock()
+    private let limit: Int
+    private var nextRun = 0
+    /// The lowest failing run number so far (when stopping at the first failure).
+    private var stopAfter = Int.max
+    private var results: [FuzzRunResult?] = []
+    private var runsDone = 0
+    private var steps = 0
+    private var failures = 0
+    private var lastReport: ContinuousClock.Instant? = nil
+
+    init(limit: Int) { self.limit = limit }
+
+    /// The next run to do, or nil when the campaign is over.
+    func claim(timeUp: () -> Bool) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextRun < limit, nextRun < stopAfter, !timeUp() else { return nil }
+        nextRun += 1
+        return nextRun - 1
+    }
+
+    /// Stores a run's result.
+    func record(_ run: Int, _ result: FuzzRunResult, stopAfterFailure: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        while results.count <= run { results.append(nil) }
+        results[run] = result
+        runsDone += 1
+        steps += result.steps
+        if result.outcome.isFailure {
+            failures += 1
+            if stopAfterFailure { stopAfter = min(stopAfter, run) }
+        }
+    }
+
+    /// The progress so far, when at least `interval` has passed since the last report.
+    func progressIfDue(
+        clock: ContinuousClock, started: ContinuousClock.Instant, every interval: Duration
+    ) -> Campaign.Progress? {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = clock.now
+        guard now - (lastReport ?? started) >= interval else { return nil }
+        lastReport = now
+        return Campaign.Progress(runsDone: runsDone, steps: steps, failures: failures, elapsed: now - started)
+    }
+
+    func report(campaign: Campaign, elapsed: Duration) -> CampaignReport {
+        lock.lock()
+        defer { lock.unlock() }
+        // Every run below the first gap finished (a worker records before claiming again).
+        var covered = results.firstIndex(where: { $0 == nil }) ?? results.count
+        if stopAfter != .max { covered = min(covered, stopAfter + 1) }
+        var digest = StableHasher(seed: campaign.baseSeed)
+        var report = CampaignReport(
+            baseSeed: campaign.baseSeed, runs: covered, steps: 0, failures: [], digest: 0, elapsed: elapsed,
+            longestLivenessTicks: 0, spent: FaultTally(), runsThatCommitted: 0,
+            runsLivenessUnjudged: 0)
+        for run in 0..<covered {
+            let result = results[run]!
+            digest.combine(result.digest)
+            report.steps += result.steps
+            if result.outcome.isFailure { report.failures.append((run, result)) }
+            report.longestLivenessTicks = max(report.longestLivenessTicks, result.livenessTicks ?? 0)
+            report.spent.add(result.spent)
+            if result.committed > 0 { report.runsThatCommitted += 1 }
+            if result.livenessUnjudged != nil { report.runsLivenessUnjudged += 1 }
+        }
+        report.digest = digest.finalize()
+        return report
+    }
+}
+
+/// Faults and client requests summed over runs.
+public struct FaultTally: Hashable, Sendable {
+    public var clientRequests = 0
+    public var crashes = 0
+    public var drops = 0
+    public var duplicates = 0
+    public var partitions = 0
+
+    public init() {}
+
+    mutating func add(_ spent: World.Budget) {
+        clientRequests += spent.clientRequests
+        crashes += spent.crashes
+        drops += spent.drops
+        duplicates += spent.duplicates
+        partitions += spent.partitions
+    }
+}

@@ -1,0 +1,260 @@
+import RaftCore
+import RaftSimulation
+
+/// A failing trace made small: the spec it runs in (perhaps with fewer servers), its actions,
+/// and the violation it still ends with.
+public struct ShrinkResult: Sendable {
+    public var spec: Spec
+    public var actions: [Action]
+    /// The violation the shrunk actions end with: the same invariant as the original's.
+    public var violation: Violation
+    /// `EventDigest` of the shrunk run, as its trace records it.
+    public var digest: UInt64
+    /// How many candidate traces were tried.
+    public var candidatesTried: Int
+}
+
+/// Minimizes a failing action sequence while the same invariant still fails.
+///
+/// Delta debugging in the style of Zeller's ddmin and Hypothesis's shrinker: propose a smaller
+/// candidate, run it, keep it when it still fails the same way. The passes are
+///
+/// 1. remove spans of actions, halving the span length from half the trace down to one action;
+/// 2. remove a fault together with its repair (a crash and the restart after it, a partition and
+///    the heal after it), which removing one action at a time cannot do;
+/// 3. remove a server, renumbering the others, and drop the actions that name it;
+///
+/// repeated until a whole round removes nothing, or the candidate budget is spent. Fewer client
+/// requests fall out of pass 1.
+///
+/// A candidate is run leniently from the initial world: an action that is no longer enabled is
+/// replaced by its nearest enabled equivalent (the same kind of message between the same servers
+/// in the same term; a client request carrying the command the world now expects) or skipped.
+/// The run stops at its first violation, so a candidate can come out shorter than proposed. What
+/// is kept is always the list of actions actually taken, so the result is a valid path of the
+/// world that `raftlab replay` reproduces exactly.
+public struct Shrinker {
+    public let mutant: Mutant?
+    public let target: InvariantID
+    /// The most candidates to try; a fixed count, so shrinking is deterministic.
+    public var maxCandidates: Int
+
+    private var candidatesTried = 0
+
+    public init(mutant: Mutant?, target: InvariantID, maxCandidates: Int = 20_000) {
+        self.mutant = mutant
+        self.target = target
+        self.maxCandidates = maxCandidates
+    }
+
+    /// Shrinks `actions` in `spec`; nil when running them does not fail `target`.
+    public mutating func shrink(_ actions: [Action], in spec: Spec) -> ShrinkResult? {
+        candidatesTried = 0
+        var spec = spec
+        guard var current = attempt(actions, in: spec) else { return nil }
+        var improved = true
+        while improved && candidatesTried < maxCandidates {
+            improved = false
+            if removeSpans(&current, in: spec) { improved = true }
+            if removeFaultsWithRepairs(&current, in: spec) { improved = true }
+            if removeServer(&current, in: &spec) { improved = true }
+        }
+        let simulation = Simulation(spec: spec, mutant: mutant)
+        var replay = ReplayChooser(recorded: current)
+        guard let result = try? simulation.run(driver: &replay, maxSteps: current.count),
+            let violation = result.violation
+        else { preconditionFailure("a kept candidate no longer fails when replayed exactly") }
+        return ShrinkResult(
+            spec: spec, actions: current, violation: violation, digest: result.digest,
+            candidatesTried: candidatesTried)
+    }
+
+    // MARK: - Passes
+
+    private mutating func removeSpans(_ current: inout [Action], in spec: Spec) -> Bool {
+        var improved = false
+        var span = max(current.count / 2, 1)
+        while span >= 1 && candidatesTried < maxCandidates {
+            var start = 0
+            while start < current.count && candidatesTried < maxCandidates {
+                var candidate = current
+                candidate.removeSubrange(start..<min(start + span, current.count))
+                if let kept = attempt(candidate, in: spec) {
+                    current = kept
+                    improved = true
+                } else {
+                    start += span
+                }
+            }
+            span /= 2
+        }
+        return improved
+    }
+
+    private mutating func removeFaultsWithRepairs(_ current: inout [Action], in spec: Spec) -> Bool {
+        var improved = false
+        var position = 0
+        while position < current.count && candidatesTried < maxCandidates {
+            let repair: Action?
+            switch current[position] {
+            case .crash(let id): repair = .restart(id)
+            case .partition: repair = .heal
+            default: repair = nil
+            }
+            if let repair, let end = current[(position + 1)...].firstIndex(of: repair) {
+                var candidate = current
+                candidate.remove(at: end)
+                candidate.remove(at: position)
+                if let kept = attempt(candidate, in: spec) {
+                    current = kept
+                    improved = true
+                    continue
+                }
+            }
+            position += 1
+        }
+        return improved
+    }
+
+    private mutating func removeServer(_ current: inout [Action], in spec: inout Spec) -> Bool {
+        guard spec.servers > 1 else { return false }
+        var smaller = spec
+        smaller.servers -= 1
+        for removed in (0..<spec.servers).reversed() where candidatesTried < maxCandidates {
+            let candidate = current.compactMap { $0.withoutServer(removed, from: spec.servers) }
+            if let kept = attempt(candidate, in: smaller) {
+                current = kept
+                spec = smaller
+                return true
+            }
+        }
+        return false
+    }
+
+    // MARK: - Running a candidate
+
+    /// Runs `candidate` leniently; returns the actions taken when the first violation is of the
+    /// target invariant.
+    private mutating func attempt(_ candidate: [Action], in spec: Spec) -> [Action]? {
+        candidatesTried += 1
+        let simulation = Simulation(spec: spec, mutant: mutant)
+        var world = simulation.initialWorld
+        var checker = IncrementalInvariants()
+        var taken: [Action] = []
+        taken.reserveCapacity(candidate.count)
+        for proposed in candidate {
+            guard let action = Self.nearestEnabled(proposed, in: world, simulation) else { continue }
+            let before = action.steppingServer.flatMap { world.servers[$0.index].node }
+            simulation.apply(action, to: &world)
+            taken.append(action)
+            if checker.violated(after: action, before: before, in: world) {
+                // Name the violation exactly as replay will (the incremental check only says one
+                // failed), and keep the candidate only if it is the same invariant.
+                var replay = ReplayChooser(recorded: taken)
+                let result = try? simulation.run(driver: &replay, maxSteps: taken.count)
+                return result?.violation?.invariant == target ? taken : nil
+            }
+        }
+        return nil
+    }
+
+    /// `action` if the world enables it, else the closest enabled stand-in, else nil.
+    static func nearestEnabled(_ action: Action, in world: World, _ simulation: Simulation) -> Action? {
+        if simulation.isEnabled(action, in: world) { return action }
+        switch action {
+        case .deliver(let wanted), .drop(let wanted), .duplicate(let wanted):
+            for envelope in world.network
+            where envelope.from == wanted.from && envelope.to == wanted.to
+                && envelope.message.kind == wanted.message.kind && envelope.message.term == wanted.message.term
+            {
+                let standIn: Action
+                switch action {
+                case .deliver: standIn = .deliver(envelope)
+                case .drop: standIn = .drop(envelope)
+                default: standIn = .duplicate(envelope)
+                }
+                if simulation.isEnabled(standIn, in: world) { return standIn }
+            }
+            return nil
+        case .clientRequest(let id, _):
+            let standIn = Action.clientRequest(id, simulation.nextCommand(in: world))
+            return simulation.isEnabled(standIn, in: world) ? standIn : nil
+        default:
+            return nil
+        }
+    }
+}
+
+extension Message {
+    /// Which of the four RPC messages this is, without its fields.
+    var kind: Int {
+        switch self {
+        case .requestVote: 0
+        case .requestVoteResponse: 1
+        case .appendEntries: 2
+        case .appendEntriesResponse: 3
+        }
+    }
+}
+
+extension Action {
+    /// The server whose `RaftNode` handles an input in this action, if any.
+    var steppingServer: NodeID? {
+        switch self {
+        case .deliver(let envelope): envelope.to
+        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _): id
+        default: nil
+        }
+    }
+
+    /// The action in a cluster without server `removed` (the servers above it renumbered down),
+    /// or nil when it names that server or the partition it describes no longer splits anything.
+    func withoutServer(_ removed: Int, from servers: Int) -> Action? {
+        func renumber(_ id: NodeID) -> NodeID? {
+            id.index == removed ? nil : NodeID(id.index > removed ? id.index - 1 : id.index)
+        }
+        func renumber(_ envelope: Envelope) -> Envelope? {
+            guard let from = renumber(envelope.from), let to = renumber(envelope.to) else { return nil }
+            return Envelope(from: from, to: to, message: envelope.message)
+        }
+        switch self {
+        case .deliver(let envelope): return renumber(envelope).map(Action.deliver)
+        case .drop(let envelope): return renumber(envelope).map(Action.drop)
+        case .duplicate(let envelope): return renumber(envelope).map(Action.duplicate)
+        case .electionTimeout(let id): return renumber(id).map(Action.electionTimeout)
+        case .heartbeatTimeout(let id): return renumber(id).map(Action.heartbeatTimeout)
+        case .clientRequest(let id, let command): return renumber(id).map { .clientRequest($0, command) }
+        case .crash(let id): return renumber(id).map(Action.crash)
+        case .restart(let id): return renumber(id).map(Action.restart)
+        case .partition(let side):
+            var bits: UInt16 = 0
+            for member in side.members {
+                if let id = renumber(member) { bits |= 1 << UInt16(id.index) }
+            }
+            let all = UInt16((1 << (servers - 1)) - 1)
+            if bits & 1 != 0 { bits = all & ~bits }  // The world names a split by the side without s1.
+            return bits == 0 || bits == all ? nil : .partition(NodeSet(bits: bits))
+        case .heal: return .heal
+        }
+    }
+}
+
+extension Shrinker {
+    /// The first violation running `actions` leniently meets (as `shrink` runs candidates), named
+    /// as `raftlab replay` names it; nil when none fails.
+    public static func firstViolation(of actions: [Action], in spec: Spec, mutant: Mutant?) -> Violation? {
+        let simulation = Simulation(spec: spec, mutant: mutant)
+        var world = simulation.initialWorld
+        var taken: [Action] = []
+        for proposed in actions {
+            guard let action = nearestEnabled(proposed, in: world, simulation) else { continue }
+            let previous = world
+            simulation.apply(action, to: &world)
+            taken.append(action)
+            if let violation = Invariants.check(after: world, previous: previous, action: action, step: taken.count) {
+                return violation
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import RaftCore
+import RaftFuzzing
+import RaftSimulation
+
+/// `raftlab bench fuzzer`: fuzz runs and simulated steps per second, with one worker and all.
+///
+/// Runs the same campaign (2,000 runs of the default fuzz world from seed 1, every invariant
+/// checked after every step) with one worker and with every core, and checks that both give the
+/// same digest. Wall-clock figures: run on a quiet machine, and compare release builds only.
+enum FuzzerBenchmark {
+    static let runs = 2_000
+    static let seed: UInt64 = 1
+
+    struct Row {
+        var workers: Int
+        var report: CampaignReport
+        var seconds: Double { report.elapsed.seconds }
+        var runsPerSecond: Int { FuzzCommand.rate(report.runs, seconds) }
+        var stepsPerSecond: Int { FuzzCommand.rate(report.steps, seconds) }
+    }
+
+    /// Measures `runs` runs from `seed` with 1 worker and with every core.
+    static func measure(runs: Int = runs, seed: UInt64 = seed) -> [Row] {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // A short warm-up first, so that the first measurement does not pay for page faults and
+        // cold caches alone.
+        _ = Campaign(spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: max(runs / 10, 1), workers: 1).run()
+        return Array(Set([1, cores])).sorted().map { workers in
+            let campaign = Campaign(
+                spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: runs, workers: workers, keepGoing: true)
+            return Row(workers: workers, report: campaign.run())
+        }
+    }
+
+    static func run(_ console: Console, json: Bool) -> ExitCode {
+        if !json { console.printError("bench fuzzer: \(runs) runs from seed \(seed), 1 worker and all cores...") }
+        let rows = measure()
+        let sameDigest = rows.allSatisfy { $0.report.digest == rows[0].report.digest }
+        if json {
+            let items = rows.map { row -> JSONValue in
+                .object([
+                    ("workers", .integer(row.workers)), ("runs", .integer(row.report.runs)),
+                    ("steps", .integer(row.report.steps)), ("milliseconds", .integer(Int(row.seconds * 1000))),
+                    ("runsPerSecond", .integer(row.runsPerSecond)), ("stepsPerSecond", .integer(row.stepsPerSecond)),
+                    ("digest", .string(hex16(row.report.digest))),
+                ])
+            }
+            console.print(
+                JSONValue.object([
+                    ("benchmark", .string("fuzzer")), ("spec", .string(Spec.fuzzDefault.name)),
+                    ("seed", .string(String(seed))), ("runs", .array(items)), ("sameDigest", .bool(sameDigest)),
+                ]).encoded(pretty: false))
+            return sameDigest ? .ok : .safetyViolation
+        }
+        console.print(
+            "bench fuzzer: \(runs) runs from seed \(seed), spec \(Spec.fuzzDefault.name), every invariant checked "
+                + "after every step (incrementally)")
+        console.print("workers   runs     steps   time      runs/s   steps/s  digest")
+        for row in rows {
+            console.print(
+                pad(String(row.workers), 7) + pad(String(row.report.runs), 7) + pad(String(row.report.steps), 10)
+                    + "  " + pad(String(format: "%.2f s", row.seconds), 8) + pad(String(row.runsPerSecond), 10)
+                    + pad(String(row.stepsPerSecond), 10) + "  " + hex16(row.report.digest))
+        }
+        console.print(sameDigest ? "same digest with every worker count" : "DIGESTS DIFFER between worker counts")
+        return sameDigest ? .ok : .safetyViolation
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}

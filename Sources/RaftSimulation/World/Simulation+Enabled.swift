@@ -1,0 +1,55 @@
+import RaftCore
+
+extension Simulation {
+    /// Whether `action` is among `enabledActions(in: world)`, decided without listing them all.
+    ///
+    /// Drivers that pick an action by their own rules (the fuzzer's virtual clock, the shrinker's
+    /// lenient replay) ask this instead of building the whole list on every step. It states the
+    /// same rules as `enabledActions(in:into:)`, and a test holds the two together.
+    public func isEnabled(_ action: Action, in world: World) -> Bool {
+        guard action.servers.allSatisfy({ $0.index < world.servers.count }) else { return false }
+        let networkHasRoom = world.network.count < spec.maxInFlight
+        switch action {
+        case .deliver(let envelope):
+            return world.servers[envelope.to.index].isUp && world.network.contains(envelope)
+        case .drop(let envelope):
+            return world.spent.drops < spec.maxDrops && world.network.contains(envelope)
+        case .duplicate(let envelope):
+            return world.spent.duplicates < spec.maxDuplicates && world.network.contains(envelope)
+        case .electionTimeout(let id):
+            guard networkHasRoom, let node = world.servers[id.index].node else { return false }
+            return !node.isLeader && node.currentTerm < spec.maxTerm
+        case .heartbeatTimeout(let id):
+            guard networkHasRoom, let node = world.servers[id.index].node else { return false }
+            return node.isLeader
+        case .clientRequest(let id, let command):
+            return networkHasRoom && world.spent.clientRequests < spec.maxClientRequests
+                && world.servers[id.index].isUp && command == nextCommand(in: world)
+        case .crash(let id):
+            return world.spent.crashes < spec.maxCrashes && world.servers[id.index].isUp
+        case .restart(let id):
+            return !world.servers[id.index].isUp
+        case .partition(let side):
+            let all = UInt16((1 << spec.servers) - 1)
+            return world.partition == nil && world.spent.partitions < spec.maxPartitions && spec.servers > 1
+                && side.bits & 1 == 0 && side.bits >= 2 && side.bits < all
+        case .heal:
+            return world.partition != nil
+        }
+    }
+}
+
+extension Action {
+    /// The servers the action names: a message's two ends, a timer's or request's server, the
+    /// partitioned side. Empty for `heal`.
+    public var servers: [NodeID] {
+        switch self {
+        case .deliver(let envelope), .drop(let envelope), .duplicate(let envelope): [envelope.from, envelope.to]
+        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _), .crash(let id),
+            .restart(let id):
+            [id]
+        case .partition(let side): side.members
+        case .heal: []
+        }
+    }
+}

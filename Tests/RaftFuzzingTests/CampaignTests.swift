@@ -1,0 +1,45 @@
+import Testing
+
+@testable import RaftCore
+@testable import RaftFuzzing
+@testable import RaftSimulation
+
+@Suite("Campaigns: workers, run order, the correct Raft, a broken one")
+struct CampaignTests {
+    @Test("1 and 2 workers give the same report: digest, runs, failures (issue 4 tests)")
+    func workersDoNotChangeResults() {
+        for mutant in [nil, Mutant.commitPreviousTerm] {
+            let reports = [1, 2].map { workers in
+                Campaign(spec: .fuzzTestDefault, mutant: mutant, baseSeed: 5, runs: 300, workers: workers).run()
+            }
+            #expect(reports[0].digest == reports[1].digest)
+            #expect(reports[0].runs == reports[1].runs)
+            #expect(reports[0].steps == reports[1].steps)
+            #expect(reports[0].failures.map(\.run) == reports[1].failures.map(\.run))
+        }
+    }
+
+    @Test("Without --keep-going a campaign ends at the first failing run; with it, it collects them all")
+    func stopsAtFirstFailure() {
+        let stopping = Campaign(spec: .fuzzDefault, mutant: .voteTwice, baseSeed: 1, runs: 50, workers: 2).run()
+        #expect(stopping.failures.count == 1)
+        #expect(stopping.runs == stopping.failures[0].run + 1)
+        let all = Campaign(spec: .fuzzDefault, mutant: .voteTwice, baseSeed: 1, runs: 50, workers: 2, keepGoing: true)
+            .run()
+        #expect(all.runs == 50)
+        #expect(all.failures.count > 1)
+        #expect(all.failures[0].run == stopping.failures[0].run)
+    }
+
+    @Test("1,000 runs of the correct Raft: no safety violation, no liveness failure (10,000 in CI, release)")
+    func correctRaftPasses() {
+        let report = Campaign(spec: .fuzzDefault, mutant: nil, baseSeed: 1, runs: 1_000, workers: 2).run()
+        #expect(report.runs == 1_000)
+        for (run, result) in report.failures {
+            Issue.record("run \(run) seed \(result.profile.seed): \(result.outcome)")
+        }
+        #expect(report.runsThatCommitted > 900)
+        #expect(report.spent.drops > 0 && report.spent.duplicates > 0 && report.spent.crashes > 0)
+        #expect(report.spent.partitions > 0)
+    }
+}

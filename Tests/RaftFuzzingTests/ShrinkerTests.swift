@@ -1,0 +1,84 @@
+import Testing
+
+@testable import RaftCore
+@testable import RaftFuzzing
+@testable import RaftSimulation
+
+@Suite("Shrinking failing traces")
+struct ShrinkerTests {
+    /// The model checker's shortest counterexample for `vote-without-log-check` on 3 servers:
+    /// `raftlab check specs/replication.json --mutant vote-without-log-check` (breadth-first, so
+    /// shortest) finds a leader-completeness violation in 12 steps.
+    static let checkerShortestVoteWithoutLogCheck = 12
+
+    @Test("vote-without-log-check: found within 20 runs, shrunk to at most twice the checker's shortest")
+    func voteWithoutLogCheck() throws {
+        let report = Campaign(
+            spec: .fuzzDefault, mutant: .voteWithoutLogCheck, baseSeed: 1, runs: 20, workers: 1
+        ).run()
+        let (_, result) = try #require(report.failures.first)
+        guard case .safety(let violation) = result.outcome else {
+            Issue.record("expected a safety violation, got \(result.outcome)")
+            return
+        }
+        #expect(violation.invariant == .leaderCompleteness)
+        var shrinker = Shrinker(mutant: .voteWithoutLogCheck, target: violation.invariant)
+        let actions = try #require(result.actions)
+        let small = shrinker.shrink(actions, in: .fuzzDefault)
+        let shrunk = try #require(small)
+        #expect(shrunk.violation.invariant == .leaderCompleteness)
+        #expect(shrunk.actions.count <= 2 * Self.checkerShortestVoteWithoutLogCheck)
+        #expect(shrunk.actions.count < result.steps)
+
+        // The shrunk trace is a valid path: it replays exactly, to the same verdict and digest.
+        var replay = ReplayChooser(recorded: shrunk.actions)
+        let replayed = try Simulation(spec: shrunk.spec, mutant: .voteWithoutLogCheck).run(
+            driver: &replay, maxSteps: shrunk.actions.count)
+        #expect(replayed.violation == shrunk.violation)
+        #expect(replayed.digest == shrunk.digest)
+    }
+
+    @Test(
+        "Every safety mutant's first fuzz failure shrinks to a short trace of the same invariant",
+        arguments: Mutant.allCases.filter { !$0.isLivenessOnly })
+    func everyMutantShrinks(_ mutant: Mutant) throws {
+        var fuzzer = Fuzzer(spec: .fuzzTestDefault, mutant: mutant)
+        var found: FuzzRunResult? = nil
+        for seed in 1...400 as ClosedRange<UInt64> where found == nil {
+            let result = fuzzer.run(seed: seed)
+            if case .safety = result.outcome { found = result }
+        }
+        let result = try #require(found, "\(mutant.name) not found in 400 runs")
+        guard case .safety(let violation) = result.outcome else { return }
+        var shrinker = Shrinker(mutant: mutant, target: violation.invariant)
+        let actions = try #require(result.actions)
+        let small = shrinker.shrink(actions, in: .fuzzTestDefault)
+        let shrunk = try #require(small)
+        #expect(shrunk.violation.invariant == violation.invariant)
+        #expect(shrunk.actions.count <= 40, "\(mutant.name): \(shrunk.actions.count) steps")
+    }
+
+    @Test("A trace that fails nothing does not shrink")
+    func passingTraceIsNotShrunk() {
+        var shrinker = Shrinker(mutant: nil, target: .electionSafety)
+        let small = shrinker.shrink([.electionTimeout(NodeID(0))], in: .fuzzDefault)
+        #expect(small == nil)
+        #expect(Shrinker.firstViolation(of: [.electionTimeout(NodeID(0))], in: .fuzzDefault, mutant: nil) == nil)
+    }
+
+    @Test("Removing a server renumbers the rest and keeps partitions named by the side without s1")
+    func removingAServer() {
+        let s1 = NodeID(0)
+        let s2 = NodeID(1)
+        let s3 = NodeID(2)
+        #expect(Action.crash(s3).withoutServer(1, from: 3) == .crash(s2))
+        #expect(Action.crash(s2).withoutServer(1, from: 3) == nil)
+        // {s2} | {s1, s3} without s2 splits nothing.
+        #expect(Action.partition(NodeSet([s2])).withoutServer(1, from: 3) == nil)
+        // {s2, s3} | {s1} without s3 is {s2} | {s1}.
+        #expect(Action.partition(NodeSet([s2, s3])).withoutServer(2, from: 3) == .partition(NodeSet([s2])))
+        // {s2} | {s1, s3} without s1: s3 becomes s2, s2 becomes s1, so the side without s1 is {s2}.
+        #expect(Action.partition(NodeSet([s2])).withoutServer(0, from: 3) == .partition(NodeSet([s2])))
+        _ = s1
+    }
+}
