@@ -68,7 +68,7 @@ final class PathLog {
             guard let file else { preconditionFailure("path record \(ordinal) lost") }
             try? file.seek(toOffset: UInt64(ordinal * Self.recordSize))
             bytes = [UInt8](file.readData(ofLength: Self.recordSize))
-            try? file.seekToEnd()
+            _ = try? file.seekToEnd()
         }
         let parent = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
         let action = Int(bytes[4]) | Int(bytes[5]) << 8

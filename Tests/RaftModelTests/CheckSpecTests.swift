@@ -130,3 +130,25 @@ struct MutantSpecTests {
             && a.properties == b.properties
     }
 }
+
+@Suite("The checker catches every safety mutant under its spec")
+struct MutantCatchTests {
+    /// `commit-previous-term` needs 3 million states (about 20 s in a release build): CI checks
+    /// it with the release binary (`.ci/run`), and `corpus/mutants/` keeps its counterexample.
+    static let caughtHere = Mutant.allCases.filter { !$0.isLivenessOnly && $0 != .commitPreviousTerm }
+
+    @Test("The mutant's spec yields a violation of the mutant's expected property", arguments: caughtHere)
+    func caught(_ mutant: Mutant) throws {
+        let file = CheckSpecTests.specsDirectory.appendingPathComponent("mutants/\(mutant.name).json")
+        let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
+        let report = check(spec, mutant: mutant) {
+            $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
+            $0.workers = 2
+        }
+        guard case .violated(let counterexample) = report.verdict else {
+            Issue.record("\(mutant.name) not caught: \(report.verdictName)")
+            return
+        }
+        #expect(counterexample.violation.property == mutant.expectedViolation)
+    }
+}

@@ -10,6 +10,10 @@ enum BenchCommand {
             "fuzzer", "fuzzer: runs/s and simulated steps/s with 1 worker and all cores, same digest",
             FuzzerBenchmark.run
         ),
+        (
+            "mutants", "every documented bug: checker time/states/steps, fuzzer median runs and time over 5 seeds",
+            MutantsBenchmark.run
+        ),
     ]
 
     static let spec = CommandSpec(
