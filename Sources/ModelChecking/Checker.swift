@@ -79,6 +79,15 @@ public struct CheckReport<M: Model>: Sendable {
     public var actionCounts: [(kind: String, count: Int)]
     public var workers: Int
 
+    /// The verdict as one word: `pass`, `violation` or `bounded`, for summaries and JSON.
+    public var verdictName: String {
+        switch verdict {
+        case .passed: "pass"
+        case .violated: "violation"
+        case .bounded: "bounded"
+        }
+    }
+
     /// Memory per visited state: the fingerprint table and the path records held in memory.
     public var bytesPerState: Double {
         distinctStates == 0 ? 0 : Double(visitedSetBytes + pathRecordBytesInMemory) / Double(distinctStates)

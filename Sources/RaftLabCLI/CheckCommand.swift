@@ -223,12 +223,3 @@ enum CheckCommand {
     static func formatSeconds(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
 }
 
-extension CheckReport {
-    var verdictName: String {
-        switch verdict {
-        case .passed: "pass"
-        case .violated: "violation"
-        case .bounded: "bounded"
-        }
-    }
-}

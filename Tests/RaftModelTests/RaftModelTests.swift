@@ -116,12 +116,3 @@ struct RaftModelTests {
     }
 }
 
-extension CheckReport {
-    var verdictName: String {
-        switch verdict {
-        case .passed: "pass"
-        case .violated: "violation"
-        case .bounded: "bounded"
-        }
-    }
-}
