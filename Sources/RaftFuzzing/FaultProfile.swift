@@ -40,6 +40,14 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// Each election timeout is drawn afresh from this range (section 5.2's randomized timeouts).
     public var electionTimeout: ClosedRange<Int>
+    /// When set, the server whose clock runs fast (its index modulo the cluster size): its
+    /// election timeouts come from `fastElectionTimeout`, so it is nearly always the first to
+    /// campaign. Real clusters see this with clock drift or a mistuned node; a Raft whose timers
+    /// follow the rules still elects a leader, while one that lets the same server keep
+    /// interrupting everyone else's timer never does.
+    public var fastClockServer: Int?
+    /// The election timeout range of the fast-clock server: half the normal one.
+    public static let fastElectionTimeoutRange = 75...150
     /// A leader's heartbeat interval.
     public var heartbeatInterval: Int
     /// The delay of an ordinary message.
@@ -92,6 +100,15 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         partitionDuration = 50...1_000
         downtime = 20...1_500
         safetyTicks = prng.uniform(in: 1_000...4_000)
+        // Drawn last, so that the settings above are those of seeds before this dimension existed.
+        let fastClockOn = prng.chance(Ratio(1, 3))
+        let fastServer = Int(prng.uniform(below: UInt64(Spec.maxServers)))
+        fastClockServer = fastClockOn ? fastServer : nil
+    }
+
+    /// The range the election timeout of server `index` (in a cluster of `servers`) is drawn from.
+    func electionTimeout(of index: Int, servers: Int) -> ClosedRange<Int> {
+        fastClockServer.map { $0 % servers == index } == true ? Self.fastElectionTimeoutRange : electionTimeout
     }
 
     /// The profile in one line: the seed and every derived setting, so that a bug report is a
@@ -104,7 +121,8 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
             + "partition=\(rate(partitions, "/tick"))(\(range(partitionDuration))) "
             + "one-way=\(rate(oneWayPartitions, "/tick"))(\(range(partitionDuration))) "
             + "crash=\(rate(crashes, "/tick"))(down \(range(downtime))) client=\(rate(clientLoad, "/tick")) "
-            + "election=\(range(electionTimeout)) heartbeat=\(heartbeatInterval) latency=\(range(messageDelay)) "
+            + "election=\(range(electionTimeout)) "
+            + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutRange)))" } ?? "off") heartbeat=\(heartbeatInterval) latency=\(range(messageDelay)) "
             + "safety=\(safetyTicks) liveness<=\(Self.livenessBudgetTicks) ticks"
     }
 }

@@ -202,7 +202,9 @@ public struct Fuzzer {
         livenessFailed = nil
         inFlight.removeAll(keepingCapacity: true)
         linkLastDue = Array(repeating: 0, count: servers * servers)
-        electionDeadline = (0..<servers).map { _ in streams.timers.uniform(in: profile.electionTimeout) }
+        electionDeadline = (0..<servers).map {
+            streams.timers.uniform(in: profile.electionTimeout(of: $0, servers: servers))
+        }
         heartbeatDeadline = Array(repeating: .max, count: servers)
         restartAt = Array(repeating: .max, count: servers)
         nextCrash = arrival(profile.crashes)
@@ -238,9 +240,11 @@ public struct Fuzzer {
         return FuzzRunResult(
             profile: profile, outcome: outcome, steps: steps, ticks: now,
             livenessTicks: livenessMet ? now - livenessStart : nil,
-            livenessUnjudged: livenessMet || outcome != .passed ? nil : "the spec's \(livenessBlockedBy ?? "bounds") ran out",
+            livenessUnjudged: livenessMet || outcome != .passed
+                ? nil : "the spec's \(livenessBlockedBy ?? "bounds") ran out",
             digest: digest.finalize(),
-            actions: outcome.isFailure || keepsActions ? actions : nil, spent: world.spent, committed: world.ghost.committed.count)
+            actions: outcome.isFailure || keepsActions ? actions : nil, spent: world.spent,
+            committed: world.ghost.committed.count)
     }
 
     private func canonicalViolation() -> Violation {
@@ -248,7 +252,8 @@ public struct Fuzzer {
         guard let result = try? simulation.run(driver: &replay, maxSteps: actions.count),
             let violation = result.violation, violation.step == actions.count
         else {
-            preconditionFailure("seed \(profile.seed): the incremental check and Invariants.check disagree at step \(steps)")
+            preconditionFailure(
+                "seed \(profile.seed): the incremental check and Invariants.check disagree at step \(steps)")
         }
         return violation
     }
@@ -441,7 +446,8 @@ public struct Fuzzer {
         var resets = effects.electionResets
         while resets != 0 {
             let index = resets.trailingZeroBitCount
-            electionDeadline[index] = now + streams.timers.uniform(in: profile.electionTimeout)
+            electionDeadline[index] =
+                now + streams.timers.uniform(in: profile.electionTimeout(of: index, servers: simulation.spec.servers))
             resets &= resets - 1
         }
         resets = effects.heartbeatResets
@@ -554,16 +560,21 @@ public struct Fuzzer {
         if let leader = stableLeader() {
             let lagging = world.servers.compactMap { $0.node }.filter { $0.lastApplied < highestAcknowledgedIndex }
             if !probeAcknowledged && probe != nil {
-                detail = "leader \(leader.id) of term \(leader.currentTerm) is stable but the probe command "
+                detail =
+                    "leader \(leader.id) of term \(leader.currentTerm) is stable but the probe command "
                     + "\(probe!.command) was not acknowledged"
             } else if let server = lagging.first {
-                detail = "\(server.id) applied up to index \(server.lastApplied), but commands were acknowledged "
+                detail =
+                    "\(server.id) applied up to index \(server.lastApplied), but commands were acknowledged "
                     + "up to index \(highestAcknowledgedIndex)"
             } else {
-                detail = "leader \(leader.id) of term \(leader.currentTerm) is stable but no probe command could be sent"
+                detail =
+                    "leader \(leader.id) of term \(leader.currentTerm) is stable but no probe command could be sent"
             }
         } else {
-            let roles = world.servers.compactMap { $0.node }.map { "\($0.id) \($0.role.kind.rawValue) term \($0.currentTerm)" }
+            let roles = world.servers.compactMap { $0.node }.map {
+                "\($0.id) \($0.role.kind.rawValue) term \($0.currentTerm)"
+            }
             detail = "no leader followed by every server (\(roles.joined(separator: ", ")))"
         }
         let budgetNote = steps >= simulation.spec.maxDepth ? " [step bound maxDepth reached]" : ""

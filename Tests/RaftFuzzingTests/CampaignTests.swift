@@ -43,3 +43,33 @@ struct CampaignTests {
         #expect(report.spent.partitions > 0)
     }
 }
+
+@Suite("The liveness phase catches the liveness-only mutants")
+struct LivenessMutantTests {
+    /// RB-29 and RB-30 break no safety invariant; the liveness phase must report them, as
+    /// liveness and not safety, within a fixed budget of runs (the correct Raft passes the same
+    /// runs: see `correctRaftPasses`).
+    @Test(
+        "Each liveness-only mutant fails liveness within 1,000 runs",
+        arguments: Mutant.allCases.filter(\.isLivenessOnly))
+    func caught(_ mutant: Mutant) {
+        let report = Campaign(spec: .fuzzDefault, mutant: mutant, baseSeed: 1, runs: 1_000, workers: 2, keepGoing: true)
+            .run()
+        #expect(!report.failures.isEmpty, "\(mutant.name) not caught in 1,000 runs")
+        for (_, result) in report.failures {
+            guard case .liveness = result.outcome else {
+                Issue.record("\(mutant.name) failed as \(result.outcome.kind), expected liveness")
+                continue
+            }
+        }
+    }
+
+    @Test("The fast-clock setting is on in some profiles and off in others, and names a server")
+    func fastClockIsSwarmed() {
+        let profiles = (1...200 as ClosedRange<UInt64>).map(FaultProfile.init(seed:))
+        #expect(profiles.contains { $0.fastClockServer != nil })
+        #expect(profiles.contains { $0.fastClockServer == nil })
+        #expect(profiles.compactMap(\.fastClockServer).allSatisfy { (0..<Spec.maxServers).contains($0) })
+        #expect(profiles[0].description.contains("fast-clock="))
+    }
+}
