@@ -13,7 +13,7 @@ extension Invariants {
     public static func checkStep(
         _ invariant: InvariantID, from previous: World, taking action: Action, to world: World
     ) -> Violation? {
-        guard let server = action.server else { return nil }
+        guard let server = action.affectedServer else { return nil }
         switch invariant {
         case .electionSafety:
             let term = world.servers[server.index].node?.currentTerm ?? 0
@@ -46,7 +46,7 @@ extension Invariants {
 
 extension Action {
     /// The one server whose state the action can change; nil for actions on the network alone.
-    public var server: NodeID? {
+    public var affectedServer: NodeID? {
         switch self {
         case .deliver(let envelope): envelope.to
         case .electionTimeout(let node), .heartbeatTimeout(let node), .clientRequest(let node, _), .crash(let node),
