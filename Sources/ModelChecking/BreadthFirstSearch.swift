@@ -47,12 +47,9 @@ struct BreadthFirstSearch<M: Model> {
         var depthBoundHit = false
 
         func report(_ verdict: CheckReport<M>.Verdict) -> CheckReport<M> {
-            CheckReport(
-                verdict: verdict, distinctStates: visited.count, totalStates: total, maxDepthReached: depth,
-                depthBoundHit: depthBoundHit, elapsedSeconds: clock.seconds,
-                visitedSetBytes: visited.bytes, pathRecordBytesInMemory: paths.memoryBytes,
-                actionCounts: zip(model.actionKinds, kindCounts).filter { $0.1 > 0 }.map { ($0, $1) },
-                workers: options.workers)
+            checker.report(
+                verdict, visited: visited, paths: paths, totalStates: total, depth: depth,
+                depthBoundHit: depthBoundHit, kindCounts: kindCounts, clock: clock, workers: options.workers)
         }
 
         for (position, state) in model.initialStates.enumerated() {
@@ -92,14 +89,11 @@ struct BreadthFirstSearch<M: Model> {
                     }
                 }
                 start = end
-                if visited.count >= options.maxStates {
-                    return report(.bounded(reason: "reached --max-states \(options.maxStates)"))
-                }
                 // The queue is most of the memory of a breadth-first search: estimate it from a sample.
                 let queued = frontier.count - end + next.count
                 let queueBytes = next.last.map { queued * model.approximateBytes(of: $0) } ?? 0
-                if visited.bytes + queueBytes > options.maxMemoryBytes {
-                    return report(.bounded(reason: "reached the memory ceiling of \(options.maxMemoryBytes >> 20) MiB"))
+                if let reason = checker.limitReached(visited, queueBytes: queueBytes) {
+                    return report(.bounded(reason: reason))
                 }
                 if let progress = options.progress, clock.seconds - lastProgress >= 1 {
                     lastProgress = clock.seconds

@@ -110,6 +110,28 @@ public struct Checker<M: Model>: Sendable {
         model.fingerprint(of: options.symmetry ? model.representative(of: state) : state)
     }
 
+    /// Why the search must stop now, or nil: `--max-states`, or the memory ceiling over the
+    /// visited set and `queueBytes` of pending states.
+    func limitReached(_ visited: FingerprintSet, queueBytes: Int = 0) -> String? {
+        if visited.count >= options.maxStates { return "reached --max-states \(options.maxStates)" }
+        if visited.bytes + queueBytes > options.maxMemoryBytes {
+            return "reached the memory ceiling of \(options.maxMemoryBytes >> 20) MiB"
+        }
+        return nil
+    }
+
+    /// The report of a search that ended with `verdict`.
+    func report(
+        _ verdict: CheckReport<M>.Verdict, visited: FingerprintSet, paths: PathLog, totalStates: Int, depth: Int,
+        depthBoundHit: Bool, kindCounts: [Int], clock: Stopwatch, workers: Int
+    ) -> CheckReport<M> {
+        CheckReport(
+            verdict: verdict, distinctStates: visited.count, totalStates: totalStates, maxDepthReached: depth,
+            depthBoundHit: depthBoundHit, elapsedSeconds: clock.seconds, visitedSetBytes: visited.bytes,
+            pathRecordBytesInMemory: paths.memoryBytes,
+            actionCounts: zip(model.actionKinds, kindCounts).filter { $0.1 > 0 }.map { ($0, $1) }, workers: workers)
+    }
+
     /// Runs the check to its end.
     public func run() -> CheckReport<M> {
         switch options.strategy {

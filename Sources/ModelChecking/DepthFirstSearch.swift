@@ -21,11 +21,9 @@ struct DepthFirstSearch<M: Model> {
         var children: [(M.State, UInt32)] = []
 
         func report(_ verdict: CheckReport<M>.Verdict) -> CheckReport<M> {
-            CheckReport(
-                verdict: verdict, distinctStates: visited.count, totalStates: total, maxDepthReached: deepest,
-                depthBoundHit: depthBoundHit, elapsedSeconds: clock.seconds,
-                visitedSetBytes: visited.bytes, pathRecordBytesInMemory: paths.memoryBytes,
-                actionCounts: zip(model.actionKinds, kindCounts).filter { $0.1 > 0 }.map { ($0, $1) }, workers: 1)
+            checker.report(
+                verdict, visited: visited, paths: paths, totalStates: total, depth: deepest,
+                depthBoundHit: depthBoundHit, kindCounts: kindCounts, clock: clock, workers: 1)
         }
 
         for (position, state) in model.initialStates.enumerated() {
@@ -68,12 +66,7 @@ struct DepthFirstSearch<M: Model> {
             }
             // Push in reverse so the first enabled action is explored first.
             for (child, childOrdinal) in children.reversed() { stack.append((child, childOrdinal, depth + 1)) }
-            if visited.count >= options.maxStates {
-                return report(.bounded(reason: "reached --max-states \(options.maxStates)"))
-            }
-            if visited.bytes > options.maxMemoryBytes {
-                return report(.bounded(reason: "reached the memory ceiling of \(options.maxMemoryBytes >> 20) MiB"))
-            }
+            if let reason = checker.limitReached(visited) { return report(.bounded(reason: reason)) }
             if let progress = options.progress, total % 1024 == 0, clock.seconds - lastProgress >= 1 {
                 lastProgress = clock.seconds
                 progress(

@@ -1,17 +1,8 @@
 import RaftCore
 import RaftSimulation
 
-/// The invariants of `Invariants`, checked after each step only where that step could have
-/// broken them.
-///
-/// A step changes at most one server (the one that handled an input) plus the ghost history,
-/// whose records only grow. So Election Safety needs looking at only when that server leads,
-/// Log Matching only for pairs that include it and only when its log changed, and Leader
-/// Completeness and State Machine Safety only for that server and for the newly committed
-/// indexes on the others. Network faults (drop, duplicate, partition, heal) touch no server and
-/// no history and need no check at all. The answer is whether some invariant fails; it is the
-/// same answer as `Invariants.check` on the same step (a test holds them together), and the
-/// fuzzer asks `Invariants` for the full report of the rare step that fails.
+/// `Invariants.stepViolates` over a run: remembers how much of the ghost history the previous
+/// step had seen, so that each check looks only at what is new.
 struct IncrementalInvariants {
     /// How many ghost committed records the previous check saw.
     private var committedSeen = 0
@@ -25,91 +16,6 @@ struct IncrementalInvariants {
     /// step).
     mutating func violated(after action: Action, before: RaftNode?, in world: World) -> Bool {
         defer { committedSeen = world.ghost.committed.count }
-        switch action {
-        case .drop, .duplicate, .partition, .heal:
-            return false
-        case .crash(let id), .restart(let id):
-            // The server's log is read from its disk instead of its process or back; they hold
-            // the same entries (persist before send), but the check is cheap and crashes rare.
-            return logMatchingFails(for: id.index, in: world)
-        case .deliver(let envelope):
-            return stepViolates(server: envelope.to.index, before: before!, in: world)
-        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _):
-            return stepViolates(server: id.index, before: before!, in: world)
-        }
-    }
-
-    private func stepViolates(server: Int, before: RaftNode, in world: World) -> Bool {
-        guard let after = world.servers[server].node else { return false }
-        let ghost = world.ghost
-        let committed = ghost.committed
-        let logChanged = before.log != after.log
-
-        // Election Safety: the only leader set a step can grow is that of the stepping server's term.
-        if after.isLeader && ghost.leaders(ofTerm: after.currentTerm).count > 1 { return true }
-
-        // Log Matching: only pairs with the stepping server, only if its log changed.
-        if logChanged && logMatchingFails(for: server, in: world) { return true }
-
-        // Leader Completeness: the stepping server if it leads (all records if it just became
-        // leader or its log or term changed, else the new ones), every other leader for the new
-        // records.
-        let newRecords = committedSeen..<committed.count
-        for (index, other) in world.servers.enumerated() {
-            guard let leader = other.node, leader.isLeader else { continue }
-            let recheckAll =
-                index == server && (logChanged || !before.isLeader || before.currentTerm != after.currentTerm)
-            let records = recheckAll ? 0..<committed.count : newRecords
-            for offset in records where committed[offset].commitTerm < leader.currentTerm {
-                let logIndex = offset + 1
-                if leader.log.term(at: logIndex) == nil || leader.log[logIndex] != committed[offset].entry {
-                    return true
-                }
-            }
-        }
-
-        // State Machine Safety: the committed prefix of the stepping server from where it may have
-        // changed, and the new records on every other running server.
-        for (index, other) in world.servers.enumerated() {
-            guard let node = other.node else { continue }
-            let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
-            var first: Int
-            if index == server {
-                first = logChanged ? 1 : min(before.commitIndex, before.log.lastIndex, committedSeen) + 1
-            } else {
-                first = committedSeen + 1
-            }
-            while first <= limit {
-                if node.log[first] != committed[first - 1].entry { return true }
-                first += 1
-            }
-        }
-
-        // The transition invariants, for the stepping server.
-        if after.currentTerm < before.currentTerm || after.commitIndex < before.commitIndex { return true }
-        if logChanged && before.isLeader && after.isLeader && before.currentTerm == after.currentTerm {
-            let kept =
-                after.log.lastIndex >= before.log.lastIndex
-                && after.log.entries[..<before.log.lastIndex] == before.log.entries[...]
-            if !kept { return true }
-        }
-        return false
-    }
-
-    /// Log Matching between server `server` and every other server (crashed ones by their disk).
-    private func logMatchingFails(for server: Int, in world: World) -> Bool {
-        let log = world.log(of: server)
-        for other in world.servers.indices where other != server {
-            let otherLog = world.log(of: other)
-            // As in `Invariants.logMatching`: the highest index where the terms agree decides.
-            var index = min(log.lastIndex, otherLog.lastIndex)
-            while index > 0 && log[index].term != otherLog[index].term { index -= 1 }
-            var position = 1
-            while position <= index {
-                if log[position] != otherLog[position] { return true }
-                position += 1
-            }
-        }
-        return false
+        return Invariants.stepViolates(after: action, before: before, committedBefore: committedSeen, in: world)
     }
 }

@@ -198,15 +198,6 @@ extension Message {
 }
 
 extension Action {
-    /// The server whose `RaftNode` handles an input in this action, if any.
-    var steppingServer: NodeID? {
-        switch self {
-        case .deliver(let envelope): envelope.to
-        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _): id
-        default: nil
-        }
-    }
-
     /// The action in a cluster without server `removed` (the servers above it renumbered down),
     /// or nil when it names that server or the partition it describes no longer splits anything.
     func withoutServer(_ removed: Int, from servers: Int) -> Action? {

@@ -61,13 +61,7 @@ public struct CheckSpec: Sendable {
 
     /// Decodes a spec file's text; errors name the field.
     public static func decode(_ text: String) throws(InputError) -> CheckSpec {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(text)
-        } catch {
-            throw InputError(path: "", message: "not valid JSON (\(error.description))")
-        }
-        var reader = try JSONObjectReader(document, path: "")
+        var reader = try JSONObjectReader(document: text)
         let name = try reader.string("name")
         let description = try reader.optionalString("description") ?? ""
         let servers = try reader.integer("servers", in: 1...Spec.maxServers)

@@ -1,58 +1,123 @@
 import RaftCore
 
 extension Invariants {
-    /// Checks `invariant` on the step from `previous` taking `action` to `world`, looking only at
-    /// what the step can have changed.
+    /// Whether some invariant fails after `action` took the world to `world`, looking only at
+    /// what the step can have changed; the one incremental check both explorers use.
     ///
-    /// Valid when `previous` satisfied every state invariant, as every world an explorer reaches
-    /// does (it was checked when it was reached). A step changes at most one server (the one the
-    /// action is for) and appends to the ghost history, so a state invariant can only newly fail
-    /// where that server is involved; a step that changes no server (a drop, a duplicate, a
-    /// partition, a heal) cannot break any invariant. Gives the same answer as `check(_:_:...)`
-    /// on such steps, at a fraction of the cost; a test holds the two to that.
-    public static func checkStep(
-        _ invariant: InvariantID, from previous: World, taking action: Action, to world: World
-    ) -> Violation? {
-        guard let server = action.affectedServer else { return nil }
-        switch invariant {
-        case .electionSafety:
-            let term = world.servers[server.index].node?.currentTerm ?? 0
-            let leaders = world.ghost.leaders(ofTerm: term)
-            return leaders.count > 1 ? electionSafety(world) : nil
-        case .logMatching:
-            let log = world.log(of: server.index)
-            guard log != previous.log(of: server.index) else { return nil }
-            for other in world.servers.indices where other != server.index {
-                let found =
-                    other < server.index
-                    ? logMatching(world.log(of: other), NodeID(other), log, server)
-                    : logMatching(log, server, world.log(of: other), NodeID(other))
-                if let found { return found }
-            }
-            return nil
-        case .leaderCompleteness:
-            if world.ghost.committed.count != previous.ghost.committed.count { return leaderCompleteness(world) }
-            guard let node = world.servers[server.index].node, node.isLeader else { return nil }
-            return leaderCompleteness(of: node, in: world)
-        case .stateMachineSafety:
-            guard let node = world.servers[server.index].node else { return nil }
-            return stateMachineSafety(of: node, in: world)
-        case .leaderAppendOnly: return leaderAppendOnly(from: previous, to: world)
-        case .monotonicTerm: return monotonicTerm(from: previous, to: world)
-        case .monotonicCommit: return monotonicCommit(from: previous, to: world, action: action)
+    /// Valid when the world before the step satisfied every invariant, as every world an
+    /// explorer reaches does (it was checked when it was reached). A step changes at most one
+    /// server (the one that handled an input) plus the ghost history, whose records only grow.
+    /// So Election Safety needs looking at only when that server leads, Log Matching only for
+    /// pairs that include it and only when its log changed, and Leader Completeness and State
+    /// Machine Safety only for that server and for the newly committed indexes on the others.
+    /// Network faults (drop, duplicate, partition, heal) touch no server and no history and need
+    /// no check at all. The answer is the same as whether `check(after:previous:action:step:)`
+    /// finds a violation (tests hold the two together); callers ask it for the full report of
+    /// the rare step that fails.
+    ///
+    /// - Parameters:
+    ///   - before: the stepping server (`action.steppingServer`) as it was just before the step;
+    ///     nil when the action is not a server step.
+    ///   - committedBefore: how many ghost committed records the world held before the step.
+    public static func stepViolates(
+        after action: Action, before: RaftNode?, committedBefore: Int, in world: World
+    ) -> Bool {
+        switch action {
+        case .drop, .duplicate, .partition, .heal:
+            return false
+        case .crash(let id), .restart(let id):
+            // The server's log is read from its disk instead of its process or back; they hold
+            // the same entries (persist before send), but the check is cheap and crashes rare.
+            return logMatchingFails(for: id.index, in: world)
+        case .deliver(let envelope):
+            return stepViolates(server: envelope.to.index, before: before!, committedSeen: committedBefore, in: world)
+        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _):
+            return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         }
+    }
+
+    private static func stepViolates(server: Int, before: RaftNode, committedSeen: Int, in world: World) -> Bool {
+        guard let after = world.servers[server].node else { return false }
+        let ghost = world.ghost
+        let committed = ghost.committed
+        let logChanged = before.log != after.log
+
+        // Election Safety: the only leader set a step can grow is that of the stepping server's term.
+        if after.isLeader && ghost.leaders(ofTerm: after.currentTerm).count > 1 { return true }
+
+        // Log Matching: only pairs with the stepping server, only if its log changed.
+        if logChanged && logMatchingFails(for: server, in: world) { return true }
+
+        // Leader Completeness: the stepping server if it leads (all records if it just became
+        // leader or its log or term changed, else the new ones), every other leader for the new
+        // records.
+        let newRecords = committedSeen..<committed.count
+        for (index, other) in world.servers.enumerated() {
+            guard let leader = other.node, leader.isLeader else { continue }
+            let recheckAll =
+                index == server && (logChanged || !before.isLeader || before.currentTerm != after.currentTerm)
+            let records = recheckAll ? 0..<committed.count : newRecords
+            for offset in records where committed[offset].commitTerm < leader.currentTerm {
+                let logIndex = offset + 1
+                if leader.log.term(at: logIndex) == nil || leader.log[logIndex] != committed[offset].entry {
+                    return true
+                }
+            }
+        }
+
+        // State Machine Safety: the committed prefix of the stepping server from where it may have
+        // changed, and the new records on every other running server.
+        for (index, other) in world.servers.enumerated() {
+            guard let node = other.node else { continue }
+            let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
+            var first: Int
+            if index == server {
+                first = logChanged ? 1 : min(before.commitIndex, before.log.lastIndex, committedSeen) + 1
+            } else {
+                first = committedSeen + 1
+            }
+            while first <= limit {
+                if node.log[first] != committed[first - 1].entry { return true }
+                first += 1
+            }
+        }
+
+        // The transition invariants, for the stepping server.
+        if after.currentTerm < before.currentTerm || after.commitIndex < before.commitIndex { return true }
+        if logChanged && before.isLeader && after.isLeader && before.currentTerm == after.currentTerm {
+            let kept =
+                after.log.lastIndex >= before.log.lastIndex
+                && after.log.entries[..<before.log.lastIndex] == before.log.entries[...]
+            if !kept { return true }
+        }
+        return false
+    }
+
+    /// Log Matching between server `server` and every other server (crashed ones by their disk).
+    private static func logMatchingFails(for server: Int, in world: World) -> Bool {
+        let log = world.log(of: server)
+        for other in world.servers.indices where other != server {
+            let otherLog = world.log(of: other)
+            // As in `Invariants.logMatching`: the highest index where the terms agree decides.
+            var index = min(log.lastIndex, otherLog.lastIndex)
+            while index > 0 && log[index].term != otherLog[index].term { index -= 1 }
+            var position = 1
+            while position <= index {
+                if log[position] != otherLog[position] { return true }
+                position += 1
+            }
+        }
+        return false
     }
 }
 
 extension Action {
-    /// The one server whose state the action can change; nil for actions on the network alone.
-    public var affectedServer: NodeID? {
+    /// The server whose `RaftNode` handles an input in this action, if any.
+    public var steppingServer: NodeID? {
         switch self {
         case .deliver(let envelope): envelope.to
-        case .electionTimeout(let node), .heartbeatTimeout(let node), .clientRequest(let node, _), .crash(let node),
-            .restart(let node):
-            node
-        case .drop, .duplicate, .partition, .heal: nil
+        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _): id
+        default: nil
         }
     }
 }

@@ -25,6 +25,18 @@ public struct JSONObjectReader {
         self.path = path
     }
 
+    /// Parses a whole document whose top level must be an object: the start of every file
+    /// decoder, with "not valid JSON" as the one error for text that does not parse.
+    public init(document text: String) throws(InputError) {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(text)
+        } catch {
+            throw InputError(path: "", message: "not valid JSON (\(error.description))")
+        }
+        try self.init(document, path: "")
+    }
+
     private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The raw value of `key`, or nil when absent.
@@ -86,10 +98,13 @@ public struct JSONObjectReader {
         }
     }
 
-    public static func integer(_ value: JSONValue, path: String, in range: ClosedRange<Int>?) throws(InputError) -> Int {
+    public static func integer(_ value: JSONValue, path: String, in range: ClosedRange<Int>?) throws(InputError) -> Int
+    {
         guard let number = value.integerValue else { throw InputError(path: path, message: "expected an integer") }
         if let range, !range.contains(number) {
-            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "\(range.lowerBound)...\(range.upperBound)"
+            let bound =
+                range.upperBound == Int.max
+                ? "at least \(range.lowerBound)" : "\(range.lowerBound)...\(range.upperBound)"
             throw InputError(path: path, message: "\(number) is out of range (expected \(bound))")
         }
         return number

@@ -60,13 +60,7 @@ public struct Trace: Sendable {
 
     /// Decodes a trace, rejecting another format or version, unknown keys and bad values.
     public static func decode(_ text: String) throws(InputError) -> Trace {
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(text)
-        } catch {
-            throw InputError(path: "", message: "not valid JSON (\(error.description))")
-        }
-        var reader = try JSONObjectReader(document, path: "")
+        var reader = try JSONObjectReader(document: text)
         let format = try reader.string("format")
         guard format == formatName else {
             throw InputError(path: "format", message: "expected \"\(formatName)\", found \"\(format)\"")
