@@ -1,23 +1,33 @@
 import Dispatch
+import Synchronization
 
 /// Lets a value cross into `concurrentPerform` when the code guarantees disjoint access.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
 }
 
+/// Hands out share numbers 0, 1, 2, ... to whichever worker asks next.
+final class ShareCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
+}
+
 /// A new-looking successor found by a worker: where it came from and how.
-struct Candidate<State> {
+struct Candidate {
     var fingerprint: UInt64
     /// Position of the parent in the frontier.
     var parent: Int
     /// Position of the action in the parent's enabled list.
     var action: Int
-    var state: State
 }
 
 /// What one worker produced from its share of a batch.
 struct ExpansionResult<M: Model> {
-    var candidates: [Candidate<M.State>] = []
+    /// Successors not in the visited set, each once, in the order found.
+    var candidates: [Candidate] = []
+    /// The successor state of each candidate, at the same position.
+    var candidateStates = MoveOnceBuffer<M.State>(minimumCapacity: 256)
     /// The first violating step in this share: parent position, action position, what failed.
     var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
     var generated = 0
@@ -29,6 +39,12 @@ struct ExpansionResult<M: Model> {
 /// Workers expand states against a visited set that is read-only while they run; their results
 /// are merged in frontier order. The exploration (distinct states, order, counterexample) is
 /// therefore the same for any worker count, and the first counterexample is a shortest one.
+///
+/// States move, they are not copied: a worker takes each state it expands out of the frontier
+/// and drops it when done, and new states move from the workers' results into the next level.
+/// Each state is destroyed on a worker while still in its cache, never in a serial sweep at
+/// the end of a level (measured: that alone took the checker from about 70,000 to about
+/// 150,000 distinct states a second on one core).
 struct BreadthFirstSearch<M: Model> {
     let checker: Checker<M>
 
@@ -39,7 +55,7 @@ struct BreadthFirstSearch<M: Model> {
         var lastProgress = 0.0
         var visited = FingerprintSet()
         let paths = PathLog()
-        var frontier: [M.State] = []
+        var frontier = MoveOnceBuffer<M.State>()
         var frontierOrdinals: [UInt32] = []
         var kindCounts = Array(repeating: 0, count: model.actionKinds.count)
         var total = 0
@@ -69,12 +85,14 @@ struct BreadthFirstSearch<M: Model> {
                 depthBoundHit = true
                 break
             }
-            var next: [M.State] = []
+            let next = MoveOnceBuffer<M.State>(minimumCapacity: frontier.count)
             var nextOrdinals: [UInt32] = []
             var start = 0
             while start < frontier.count {
                 let end = min(start + options.batchSize, frontier.count)
-                for result in expand(frontier, start..<end, visited) {
+                let results = expand(frontier, start..<end, visited)
+                frontier.markTaken(upTo: end)
+                for result in results {
                     total += result.generated
                     for (kind, count) in result.kindCounts.enumerated() { kindCounts[kind] += count }
                     if let found = result.violation {
@@ -82,11 +100,16 @@ struct BreadthFirstSearch<M: Model> {
                         let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
                         return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
                     }
-                    for candidate in result.candidates where visited.insert(candidate.fingerprint) {
+                    // Moved, not copied: a state is never reference-counted on this serial path.
+                    let states = result.candidateStates
+                    for (position, candidate) in result.candidates.enumerated() {
+                        let state = states.take(position)
+                        guard visited.insert(candidate.fingerprint) else { continue }
                         nextOrdinals.append(UInt32(paths.count))
                         paths.append(parent: frontierOrdinals[candidate.parent], action: candidate.action)
-                        next.append(candidate.state)
+                        next.append(state)
                     }
+                    states.markTaken(upTo: states.count)
                 }
                 start = end
                 // The queue is most of the memory of a breadth-first search: estimate it from a sample.
@@ -111,33 +134,57 @@ struct BreadthFirstSearch<M: Model> {
         return report(.passed)
     }
 
-    /// Expands `frontier[range]`, split into contiguous shares, one per worker.
-    private func expand(_ frontier: [M.State], _ range: Range<Int>, _ visited: FingerprintSet) -> [ExpansionResult<M>] {
-        let workers = max(1, min(checker.options.workers, range.count / 16))
-        if workers == 1 { return [expandShare(frontier, range, visited)] }
-        let shareSize = (range.count + workers - 1) / workers
-        let results = UnsafeMutableBufferPointer<ExpansionResult<M>?>.allocate(capacity: workers)
+    /// Expands `frontier[range]` in contiguous shares that the workers take in turn as they
+    /// finish, so no worker waits on a slower one until the batch's last share.
+    ///
+    /// The results come back in share order whoever expanded each share, and splitting a range
+    /// into shares changes nothing in the merged outcome: the exploration is the same for any
+    /// worker count.
+    private func expand(
+        _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet
+    ) -> [ExpansionResult<M>] {
+        // An eighth of a batch: small enough that a worker finishing early finds more to do,
+        // large enough that handing shares out costs nothing measurable.
+        let shareSize = max(1, checker.options.batchSize / 8)
+        let shareCount = (range.count + shareSize - 1) / shareSize
+        let workers = min(checker.options.workers, shareCount)
+        if workers <= 1 { return [expandShare(frontier, range, visited)] }
+        let results = UnsafeMutableBufferPointer<ExpansionResult<M>?>.allocate(capacity: shareCount)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let shared = UncheckedSendable(value: (self, frontier, visited, results))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let (search, frontier, visited, results) = shared.value
-            let lower = range.lowerBound + worker * shareSize
-            let upper = min(lower + shareSize, range.upperBound)
-            results[worker] = lower < upper ? search.expandShare(frontier, lower..<upper, visited) : nil
+        defer {
+            results.deinitialize()
+            results.deallocate()
         }
-        return results.compactMap { $0 }
+        let nextShare = ShareCounter()
+        let shared = UncheckedSendable(value: (self, frontier, visited, results))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let (search, frontier, visited, results) = shared.value
+            while true {
+                let share = nextShare.take()
+                guard share < shareCount else { return }
+                let lower = range.lowerBound + share * shareSize
+                let upper = min(lower + shareSize, range.upperBound)
+                results[share] = search.expandShare(frontier, lower..<upper, visited)
+            }
+        }
+        return results.map { $0! }
     }
 
-    /// Expands one share sequentially, stopping at its first violation.
+    /// Expands one share sequentially, stopping at its first violation. Takes every state of the
+    /// share out of the frontier (the ones after a violation unexpanded) and drops it here, on
+    /// the worker's thread.
     private func expandShare(
-        _ frontier: [M.State], _ range: Range<Int>, _ visited: FingerprintSet
+        _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet
     ) -> ExpansionResult<M> {
         let model = checker.model
         var result = ExpansionResult<M>(kindCounts: Array(repeating: 0, count: model.actionKinds.count))
         var actions: [M.Action] = []
+        // A successor reached twice in this share is kept once, so that the copy is dropped here
+        // in parallel rather than by the serial merge. Membership only: order never read.
+        var found = Set<UInt64>()
         for index in range {
-            let state = frontier[index]
+            let state = frontier.take(index)
+            if result.violation != nil { continue }
             guard model.isWithinBoundary(state) else { continue }
             actions.removeAll(keepingCapacity: true)
             model.actions(in: state, into: &actions)
@@ -149,11 +196,11 @@ struct BreadthFirstSearch<M: Model> {
                 let seen = visited.contains(fingerprint)
                 if let violation = model.violation(in: next, after: action, from: state, stateAlreadySeen: seen) {
                     result.violation = (index, position, violation)
-                    return result
+                    break
                 }
-                if !seen {
-                    result.candidates.append(
-                        Candidate(fingerprint: fingerprint, parent: index, action: position, state: next))
+                if !seen && found.insert(fingerprint).inserted {
+                    result.candidates.append(Candidate(fingerprint: fingerprint, parent: index, action: position))
+                    result.candidateStates.append(next)
                 }
             }
         }

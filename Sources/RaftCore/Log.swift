@@ -71,6 +71,12 @@ public struct Log: Hashable, Sendable, CustomStringConvertible {
         return Array(entries[(index - 1)...])
     }
 
+    /// Whether this log begins with every entry of `other` (Leader Append-Only compares a
+    /// leader's log before and after a step this way).
+    public func extends(_ other: Log) -> Bool {
+        other.lastIndex <= lastIndex && entries.starts(with: other.entries)
+    }
+
     public mutating func append(_ entry: Entry) { entries.append(entry) }
 
     /// Deletes every entry after `index`, keeping `1...index`.

@@ -85,9 +85,7 @@ extension Invariants {
         // The transition invariants, for the stepping server.
         if after.currentTerm < before.currentTerm || after.commitIndex < before.commitIndex { return true }
         if logChanged && before.isLeader && after.isLeader && before.currentTerm == after.currentTerm {
-            let kept =
-                after.log.lastIndex >= before.log.lastIndex
-                && after.log.entries[..<before.log.lastIndex] == before.log.entries[...]
+            let kept = after.log.extends(before.log)
             if !kept { return true }
         }
         return false

@@ -159,9 +159,7 @@ public enum Invariants {
             guard let after = server.node, after.isLeader, let before = previous.servers[index].node,
                 before.isLeader, before.currentTerm == after.currentTerm
             else { continue }
-            let kept =
-                after.log.lastIndex >= before.log.lastIndex
-                && after.log.entries[..<before.log.lastIndex] == before.log.entries[...]
+            let kept = after.log.extends(before.log)
             if !kept {
                 var position = 1
                 while position <= before.log.lastIndex && position <= after.log.lastIndex

@@ -121,14 +121,24 @@ public struct World: Hashable, Sendable {
 public struct KeyValueStore: Hashable, Sendable, CustomStringConvertible {
     /// Number of keys; client commands cycle through them.
     public static let keyCount = 2
-    /// The value of each key, nil until first written.
-    public internal(set) var values: [UInt16?] = Array(repeating: nil, count: keyCount)
+    /// The value of each key, nil until first written. Inline, so copying a world does not
+    /// touch a heap object per server.
+    public internal(set) var values = InlineArray<2, UInt16?>(repeating: nil)
     /// How many commands have been applied since the server (re)started.
     public internal(set) var appliedCount = 0
 
     mutating func apply(_ command: Command) {
         values[Int(command.key) % Self.keyCount] = command.value
         appliedCount += 1
+    }
+
+    public static func == (lhs: KeyValueStore, rhs: KeyValueStore) -> Bool {
+        lhs.appliedCount == rhs.appliedCount && (0..<keyCount).allSatisfy { lhs.values[$0] == rhs.values[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(appliedCount)
+        for key in 0..<Self.keyCount { hasher.combine(values[key]) }
     }
 
     public var description: String {
@@ -149,7 +159,9 @@ extension World: StablyHashable {
             }
             server.disk.stableHash(into: &hasher)
             hasher.combine(server.stateMachine.appliedCount)
-            for value in server.stateMachine.values { hasher.combine(value.map { Int($0) + 1 } ?? 0) }
+            for key in 0..<KeyValueStore.keyCount {
+                hasher.combine(server.stateMachine.values[key].map { Int($0) + 1 } ?? 0)
+            }
         }
         hasher.combine(network.count)
         for envelope in network { envelope.stableHash(into: &hasher) }
