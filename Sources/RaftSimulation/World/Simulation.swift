@@ -159,10 +159,10 @@ public struct Simulation: Sendable {
         let commitBefore = node.commitIndex
         let ready = node.handle(input)
         world.servers[id.index].node = node
-        var shell = Shell(world: world, server: id, timers: timers, sent: sent)
-        world = World.placeholder  // Let the shell own the only reference: no copy of the arrays.
-        ready.carryOut(into: &shell)
-        world = shell.world
+        withUnsafeMutablePointer(to: &world) { world in
+            var shell = Shell(world: world, server: id, timers: timers, sent: sent)
+            ready.carryOut(into: &shell)
+        }
 
         if node.isLeader && wasLeaderOfTerm != node.currentTerm {
             while world.ghost.leadersByTerm.count <= node.currentTerm { world.ghost.leadersByTerm.append(NodeSet()) }
@@ -178,40 +178,38 @@ public struct Simulation: Sendable {
     }
 
     /// Carries out one server's `Ready` on the world.
+    ///
+    /// It edits the world in place through a pointer that lives only for the `carryOut` call:
+    /// a shell holding the world by value would copy it, or take it and leave a stand-in.
     private struct Shell: ReadyShell {
-        var world: World
+        let world: UnsafeMutablePointer<World>
         let server: NodeID
         let timers: TimerObserver?
         let sent: SendObserver?
 
-        mutating func persist(_ durable: DurableState) { world.servers[server.index].disk = durable }
+        mutating func persist(_ durable: DurableState) { world.pointee.servers[server.index].disk = durable }
 
         mutating func send(_ envelope: Envelope) {
             // A message across the partition is lost as it is sent.
-            if !world.isCut(envelope.from, envelope.to) {
-                world.enqueue(envelope)
+            if !world.pointee.isCut(envelope.from, envelope.to) {
+                world.pointee.enqueue(envelope)
                 sent?(envelope)
             }
         }
 
         mutating func apply(_ committed: CommittedEntry) {
-            world.servers[server.index].stateMachine.apply(committed.entry.command)
+            world.pointee.servers[server.index].stateMachine.apply(committed.entry.command)
         }
 
         mutating func reply(_ reply: ClientReply) {
             switch reply {
-            case .accepted: world.spent.clientRequests += 1
+            case .accepted: world.pointee.spent.clientRequests += 1
             case .committed(let command, let index):
-                world.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
+                world.pointee.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
             case .notLeader: break
             }
         }
 
         mutating func arm(_ timer: TimerDirective) { timers?(server, timer) }
     }
-}
-
-extension World {
-    /// An empty world used only as a stand-in while a step owns the real one.
-    static let placeholder = World(serverCount: 1, mutant: nil)
 }
