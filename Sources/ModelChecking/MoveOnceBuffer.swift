@@ -51,9 +51,6 @@ final class MoveOnceBuffer<Element>: @unchecked Sendable {
 
     var isEmpty: Bool { count == 0 }
 
-    /// Elements still owned here.
-    var remaining: Int { count - takenPrefix }
-
     private func grow() {
         let newCapacity = capacity * 2
         let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)

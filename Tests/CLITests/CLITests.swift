@@ -37,6 +37,18 @@ struct Executable {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `arguments` and expects the house rule for bad input: exit `exitCode` and exactly
+    /// one line on stderr, containing `message`.
+    static func expectOneLineError(
+        _ arguments: [String], exitCode: Int32, containing message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let run = try run(arguments)
+        #expect(run.exitCode == exitCode, sourceLocation: sourceLocation)
+        #expect(run.stderr.contains(message), sourceLocation: sourceLocation)
+        #expect(run.stderr.split(separator: "\n").count == 1, sourceLocation: sourceLocation)
+    }
+
     /// The value after `digest: ` in the output.
     var digest: String? {
         stdout.split(separator: "\n").first { $0.hasPrefix("digest: ") }.map { String($0.dropFirst(8)) }
@@ -113,10 +125,7 @@ struct CLITests {
             (["replay", "/nonexistent/trace.json"], 66, "cannot read file"),
         ] as [([String], Int32, String)])
     func badInput(_ arguments: [String], _ code: Int32, _ message: String) throws {
-        let run = try Executable.run(arguments)
-        #expect(run.exitCode == code)
-        #expect(run.stderr.contains(message))
-        #expect(run.stderr.split(separator: "\n").count == 1)
+        try Executable.expectOneLineError(arguments, exitCode: code, containing: message)
     }
 
     @Test("A malformed or future-version trace is exit 65 naming the file and the field")

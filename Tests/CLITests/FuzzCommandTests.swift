@@ -128,10 +128,7 @@ struct FuzzCommandTests {
             (["bench", "fuzzer", "--runs", "5"], 64, "unknown option '--runs'"),
         ] as [([String], Int32, String)])
     func badInput(_ arguments: [String], _ code: Int32, _ message: String) throws {
-        let run = try Executable.run(arguments)
-        #expect(run.exitCode == code)
-        #expect(run.stderr.contains(message))
-        #expect(run.stderr.split(separator: "\n").count == 1)
+        try Executable.expectOneLineError(arguments, exitCode: code, containing: message)
     }
 
     @Test("--help lists fuzz, shrink and bench; fuzz --help documents the liveness budget and exit codes")

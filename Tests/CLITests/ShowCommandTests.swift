@@ -40,10 +40,7 @@ struct ShowCommandTests {
             (["show"], 64, "needs more arguments"),
         ] as [([String], Int32, String)])
     func badInput(_ arguments: [String], _ code: Int32, _ message: String) throws {
-        let run = try Executable.run(arguments)
-        #expect(run.exitCode == code)
-        #expect(run.stderr.contains(message))
-        #expect(run.stderr.split(separator: "\n").count == 1)
+        try Executable.expectOneLineError(arguments, exitCode: code, containing: message)
     }
 
     @Test("A malformed trace is exit 65 naming the file and the field")

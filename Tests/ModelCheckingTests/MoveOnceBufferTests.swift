@@ -39,7 +39,7 @@ struct MoveOnceBufferTests {
             for index in 0..<40 { taken.append(buffer.take(index)) }
             buffer.markTaken(upTo: 40)
             #expect(taken.map(\.value) == Array(0..<40))
-            #expect(buffer.remaining == 60)
+            #expect(buffer.count - buffer.takenPrefix == 60)
             // Growth after taking moves only the elements still owned.
             for value in 100..<300 { buffer.append(Tracked(value)) }
             #expect(Tracked.live == 300)
