@@ -6,9 +6,13 @@ import PackageDescription
 ///
 /// The model code is optimised in debug builds too: `swift test` then explores hundreds of
 /// thousands of states and fuzzes thousands of runs in seconds rather than minutes.
+///
+/// `-disable-type-layout`: by default the compiler copies and destroys an optional server
+/// (`RaftNode?`) through its runtime type metadata rather than with inline retains and releases;
+/// measured with callgrind on the default check, turning that off removes 12% of instructions.
 let optimizeAcrossModules: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
-    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(["-cross-module-optimization", "-Xfrontend", "-disable-type-layout"], .when(configuration: .release)),
+    .unsafeFlags(["-O", "-Xfrontend", "-disable-type-layout"], .when(configuration: .debug)),
 ]
 
 let package = Package(

@@ -26,7 +26,7 @@ public struct RaftModel: Model {
         simulation.successor(of: state, taking: action)
     }
 
-    public func fingerprint(of state: World) -> UInt64 { state.fingerprint }
+    public func fingerprint(of state: World) -> UInt64 { state.searchFingerprint }
 
     public func violation(
         in state: World, after action: Action?, from previous: World?, stateAlreadySeen: Bool
@@ -80,10 +80,10 @@ public struct RaftModel: Model {
         let renamings = Renamings.all(state.servers.count)
         guard renamings.count > 1 else { return state }
         var best = state
-        var bestFingerprint = state.fingerprint
+        var bestFingerprint = state.searchFingerprint
         for renaming in renamings.dropFirst() {
             let candidate = state.renamingServers(renaming)
-            let fingerprint = candidate.fingerprint
+            let fingerprint = candidate.searchFingerprint
             if fingerprint < bestFingerprint {
                 best = candidate
                 bestFingerprint = fingerprint

@@ -1,0 +1,161 @@
+import RaftCore
+
+extension World {
+    /// The fingerprint the model checker tells states apart by: the same partition of worlds as
+    /// `fingerprint`, at a fraction of the cost.
+    ///
+    /// The checker hashes every successor it generates, millions a second, so this is on its
+    /// hottest path. It packs the world into few 64-bit words (a server's term, vote, role and
+    /// commit point share two words; a disk that holds what its running server holds is one bit)
+    /// and mixes each word with a single folded multiply. It is stable across processes and
+    /// machines, as the checker requires, but no file records it, so unlike `fingerprint`
+    /// (folded into the digests that saved traces carry) it may change between versions.
+    /// A test holds the two to the same partition of worlds.
+    public var searchFingerprint: UInt64 {
+        var hasher = FoldedMultiplyHasher()
+        // Through a buffer pointer: an array's subscript would hand each server over as a copy.
+        servers.withUnsafeBufferPointer { servers in
+            for index in servers.indices { servers[index].combine(into: &hasher) }
+        }
+        hasher.combine(UInt64(network.count))
+        for envelope in network { hasher.combine(envelope) }
+        hasher.combine(
+            UInt64(partition.map { Int($0.bits) + 1 } ?? 0) | packed20(spent.clientRequests) << 20
+                | packed20(spent.crashes) << 40)
+        hasher.combine(packed20(spent.drops) | packed20(spent.duplicates) << 20 | packed20(spent.partitions) << 40)
+        let leaders = ghost.leadersByTerm
+        hasher.combine(
+            UInt64(leaders.count) | UInt64(ghost.committed.count) << 20 | UInt64(ghost.acknowledged.count) << 40)
+        var position = 0
+        while position < leaders.count {
+            var word: UInt64 = 0
+            for offset in 0..<min(4, leaders.count - position) {
+                word |= UInt64(leaders[position + offset].bits) << (16 * UInt64(offset))
+            }
+            hasher.combine(word)
+            position += 4
+        }
+        for record in ghost.committed {
+            hasher.combine(packed(record.entry))
+            hasher.combine(packed32(record.commitTerm))
+        }
+        return hasher.finalize()
+    }
+}
+
+extension World.Server {
+    /// Mixes this server into `hasher`, read in place: binding its node to a local would copy it
+    /// (a retain and a release of each of its arrays), which cost more than all the mixing.
+    @inline(__always)
+    fileprivate func combine(into hasher: inout FoldedMultiplyHasher) {
+        if let node {
+            node.combine(into: &hasher, disk: disk)
+        } else {
+            hasher.combine(disk)
+        }
+        var values = UInt64(stateMachine.appliedCount)
+        for key in 0..<KeyValueStore.keyCount {
+            // 17 bits a key (nil, or 1 then the value) above the 64 - 17 * keyCount bits of the count.
+            let code = stateMachine.values[key].map { 1 << 16 | UInt64($0) } ?? 0
+            values |= code << (63 - 17 * UInt64(key + 1))
+        }
+        hasher.combine(values)
+    }
+}
+
+extension RaftNode {
+    /// Mixes this running server and its disk into `hasher`; the disk is one bit when it holds
+    /// the server's term, vote and log, as it does unless a mutant makes them differ.
+    @inline(__always)
+    fileprivate func combine(into hasher: inout FoldedMultiplyHasher, disk: DurableState) {
+        let diskIsNodeState =
+            disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log
+        var roleWord: UInt64
+        switch role {
+        case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
+        case .candidate(let votes): roleWord = 2 | UInt64(votes.bits) << 2
+        case .leader: roleWord = 3
+        }
+        hasher.combine(
+            1 << 63 | (diskIsNodeState ? 1 << 62 : 0) | roleWord << 40 | packedVote(votedFor) << 32
+                | packed32(currentTerm))
+        hasher.combine(packed32(lastApplied) << 32 | packed32(commitIndex))
+        hasher.combine(log)
+        if case .leader(let progress) = role {
+            for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
+                hasher.combine(packed32(match) << 32 | packed32(next))
+            }
+        }
+        if !diskIsNodeState { hasher.combine(disk) }
+    }
+}
+
+/// A term, index or count in 32 bits: no explored world comes near 2^32 of any of them.
+@inline(__always)
+private func packed32(_ value: Int) -> UInt64 { UInt64(truncatingIfNeeded: value) & 0xFFFF_FFFF }
+
+/// A fault-budget count in 20 bits, far beyond any bound a search can spend.
+@inline(__always)
+private func packed20(_ value: Int) -> UInt64 { UInt64(truncatingIfNeeded: value) & 0xF_FFFF }
+
+/// A vote in 8 bits: 0 for none, else the server's index plus one.
+@inline(__always)
+private func packedVote(_ vote: NodeID?) -> UInt64 { UInt64(vote.map { $0.index + 1 } ?? 0) }
+
+/// An entry in one word: term, key, value.
+@inline(__always)
+private func packed(_ entry: Entry) -> UInt64 {
+    packed32(entry.term) << 32 | UInt64(entry.command.key) << 16 | UInt64(entry.command.value)
+}
+
+/// Mixes 64-bit words one at a time, each with one full-width multiply folded to 64 bits (as
+/// aHash and foldhash do): about five instructions a word.
+private struct FoldedMultiplyHasher {
+    private var state: UInt64 = 0x243F_6A88_85A3_08D3
+
+    @inline(__always)
+    mutating func combine(_ word: UInt64) {
+        let product = (state ^ word).multipliedFullWidth(by: 0x5851_F42D_4C95_7F2D)
+        state = (product.high ^ product.low) &+ 0x9E37_79B9_7F4A_7C15
+    }
+
+    @inline(__always)
+    mutating func combine(_ log: Log) {
+        combine(UInt64(log.lastIndex))
+        for entry in log.entries { combine(packed(entry)) }
+    }
+
+    @inline(__always)
+    mutating func combine(_ disk: DurableState) {
+        combine(packedVote(disk.votedFor) << 32 | packed32(disk.currentTerm))
+        combine(disk.log)
+    }
+
+    @inline(__always)
+    mutating func combine(_ envelope: Envelope) {
+        // Bits 0-7 the route, 8-9 the kind, 10 the reply's flag, 32-63 the term.
+        let route = UInt64(envelope.from.index) << 4 | UInt64(envelope.to.index)
+        switch envelope.message {
+        case .requestVote(let request):
+            combine(packed32(request.term) << 32 | 0 << 8 | route)
+            combine(packed32(request.lastLogTerm) << 32 | packed32(request.lastLogIndex))
+        case .requestVoteResponse(let response):
+            combine(packed32(response.term) << 32 | (response.voteGranted ? 1 << 10 : 0) | 1 << 8 | route)
+        case .appendEntries(let request):
+            combine(packed32(request.term) << 32 | 2 << 8 | route)
+            combine(packed32(request.prevLogTerm) << 32 | packed32(request.prevLogIndex))
+            combine(packed32(request.entries.count) << 32 | packed32(request.leaderCommit))
+            for entry in request.entries { combine(packed(entry)) }
+        case .appendEntriesResponse(let response):
+            combine(packed32(response.term) << 32 | (response.success ? 1 << 10 : 0) | 3 << 8 | route)
+            combine(packed32(response.matchIndex))
+        }
+    }
+
+    /// The result: one more multiply so that the last word also reaches every output bit.
+    @inline(__always)
+    func finalize() -> UInt64 {
+        let product = (state ^ 0x1319_8A2E_0370_7344).multipliedFullWidth(by: 0xD6E8_FEB8_6659_FD93)
+        return product.high ^ product.low
+    }
+}
