@@ -70,7 +70,7 @@ struct BreadthFirstSearch<M: Model> {
 
         for (position, state) in model.initialStates.enumerated() {
             total += 1
-            if let violation = model.violation(in: state, after: nil, from: nil, stateAlreadySeen: false) {
+            if let violation = model.violation(in: state) {
                 return report(.violated(checker.counterexample(steps: [position], violation: violation)))
             }
             if visited.insert(checker.canonicalFingerprint(state)) {

@@ -23,13 +23,18 @@ public protocol Model: Sendable {
     /// A stable 64-bit fingerprint of `state`.
     func fingerprint(of state: State) -> UInt64
 
+    /// The first property violated by `state` itself; asked of every initial state.
+    func violation(in state: State) -> PropertyViolation?
+
     /// The first property violated by `state`, or by the step from `previous` taking `action`
-    /// that led to it (both nil for an initial state).
+    /// that led to it.
     ///
     /// Called for every transition explored. `stateAlreadySeen` says the state itself was checked
-    /// before (only the step is new), so state properties may be skipped.
+    /// before (only the step is new), so state properties may be skipped. A separate requirement
+    /// from `violation(in:)` rather than optional arguments: wrapping a state in an optional
+    /// copies it, on the checker's hottest path.
     func violation(
-        in state: State, after action: Action?, from previous: State?, stateAlreadySeen: Bool
+        in state: State, after action: Action, from previous: State, stateAlreadySeen: Bool
     ) -> PropertyViolation?
 
     /// Whether exploration continues from `state` (a state outside is still checked).
@@ -51,6 +56,13 @@ public protocol Model: Sendable {
 }
 
 extension Model {
+    /// For models whose properties are all about states: a state already seen passed them.
+    public func violation(
+        in state: State, after action: Action, from previous: State, stateAlreadySeen: Bool
+    ) -> PropertyViolation? {
+        stateAlreadySeen ? nil : violation(in: state)
+    }
+
     public func isWithinBoundary(_ state: State) -> Bool { true }
     public func representative(of state: State) -> State { state }
     public func approximateBytes(of state: State) -> Int { MemoryLayout<State>.stride }

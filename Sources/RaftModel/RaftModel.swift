@@ -28,23 +28,24 @@ public struct RaftModel: Model {
 
     public func fingerprint(of state: World) -> UInt64 { state.searchFingerprint }
 
-    public func violation(
-        in state: World, after action: Action?, from previous: World?, stateAlreadySeen: Bool
-    ) -> PropertyViolation? {
-        guard let previous, let action else {
-            for property in properties {
-                if let found = Invariants.check(property, state, previous: nil, action: nil) {
-                    return PropertyViolation(property: found.invariant.rawValue, detail: found.detail)
-                }
+    public func violation(in state: World) -> PropertyViolation? {
+        for property in properties {
+            if let found = Invariants.check(property, state, previous: nil, action: nil) {
+                return PropertyViolation(property: found.invariant.rawValue, detail: found.detail)
             }
-            return nil
         }
+        return nil
+    }
+
+    public func violation(
+        in state: World, after action: Action, from previous: World, stateAlreadySeen: Bool
+    ) -> PropertyViolation? {
         // Every explored state was checked when first reached, so only the step is new: the
         // incremental check clears almost every step; the rare one it flags gets the full report.
-        let before = action.steppingServer.flatMap { previous.servers[$0.index].node }
         guard
             Invariants.stepViolates(
-                after: action, before: before, committedBefore: previous.ghost.committed.count, in: state)
+                after: action, before: action.steppingServer.flatMap { previous.servers[$0.index].node },
+                committedBefore: previous.ghost.committed.count, in: state)
         else { return nil }
         for property in properties where !(stateAlreadySeen && Invariants.isStateInvariant(property)) {
             if let found = Invariants.check(property, state, previous: previous, action: action) {

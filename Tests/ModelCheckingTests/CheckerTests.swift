@@ -89,7 +89,7 @@ struct CheckerTests {
         }
         var state = model.initialStates[0]
         for action in counterexample.actions { state = model.nextState(from: state, taking: action)! }
-        #expect(model.violation(in: state, after: nil, from: nil, stateAlreadySeen: false) != nil)
+        #expect(model.violation(in: state) != nil)
     }
 
     @Test("Symmetry reduction visits one state per class of renamings and keeps the verdict")

@@ -84,9 +84,7 @@ struct TwoPhaseCommit: Model {
         return mix(packed)
     }
 
-    func violation(in state: State, after action: Action?, from previous: State?, stateAlreadySeen: Bool)
-        -> PropertyViolation?
-    {
+    func violation(in state: State) -> PropertyViolation? {
         let committed = state.resourceManagers.contains(.committed)
         let aborted = state.resourceManagers.contains(.aborted)
         return committed && aborted ? PropertyViolation(property: "consistency", detail: "commit and abort") : nil
@@ -159,9 +157,7 @@ struct SlidingPuzzle: Model {
         mix(state.reduce(0 as UInt64) { $0 << 4 | UInt64($1) })
     }
 
-    func violation(in state: State, after action: Action?, from previous: State?, stateAlreadySeen: Bool)
-        -> PropertyViolation?
-    {
+    func violation(in state: State) -> PropertyViolation? {
         state == forbidden ? PropertyViolation(property: "goal-unreachable", detail: "reached \(state)") : nil
     }
 }

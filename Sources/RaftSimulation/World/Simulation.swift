@@ -34,57 +34,55 @@ public struct Simulation: Sendable {
     }
 
     /// Fills `actions` (emptied first) with `enabledActions(in:)`, reusing its storage.
+    ///
+    /// The model checker calls this for every state it expands, so it reads the world in place:
+    /// the servers once, into bit sets, and the network through a buffer pointer (iterating an
+    /// array copies each element, a retain and a release of every array inside it).
     public func enabledActions(in world: World, into actions: inout [Action]) {
         actions.removeAll(keepingCapacity: true)
-        let network = world.network
-        let servers = world.servers
-        var previous: Envelope? = nil
-        for envelope in network where envelope != previous {
-            previous = envelope
-            if servers[envelope.to.index].isUp { actions.append(.deliver(envelope)) }
-        }
-        if world.spent.drops < spec.maxDrops {
-            previous = nil
-            for envelope in network where envelope != previous {
-                previous = envelope
-                actions.append(.drop(envelope))
+        let roles = world.serverRoles(maxTerm: spec.maxTerm)
+        let serverCount = world.servers.count
+        let spent = world.spent
+        world.network.withUnsafeBufferPointer { network in
+            // Equal messages sit side by side (the network is sorted): each is listed once.
+            for index in network.indices where index == 0 || network[index] != network[index - 1] {
+                if roles.up.contains(network[index].to) { actions.append(.deliver(network[index])) }
             }
-        }
-        if world.spent.duplicates < spec.maxDuplicates {
-            previous = nil
-            for envelope in network where envelope != previous {
-                previous = envelope
-                actions.append(.duplicate(envelope))
+            if spent.drops < spec.maxDrops {
+                for index in network.indices where index == 0 || network[index] != network[index - 1] {
+                    actions.append(.drop(network[index]))
+                }
             }
-        }
-        let networkHasRoom = network.count < spec.maxInFlight
-        if networkHasRoom {
-            for server in servers {
-                guard let node = server.node, !node.isLeader, node.currentTerm < spec.maxTerm else { continue }
-                actions.append(.electionTimeout(node.id))
-            }
-            for server in servers {
-                guard let node = server.node, node.isLeader else { continue }
-                actions.append(.heartbeatTimeout(node.id))
-            }
-            if world.spent.clientRequests < spec.maxClientRequests {
-                let command = nextCommand(in: world)
-                for server in servers {
-                    guard let node = server.node else { continue }
-                    actions.append(.clientRequest(node.id, command))
+            if spent.duplicates < spec.maxDuplicates {
+                for index in network.indices where index == 0 || network[index] != network[index - 1] {
+                    actions.append(.duplicate(network[index]))
                 }
             }
         }
-        if world.spent.crashes < spec.maxCrashes {
-            for server in servers {
-                guard let node = server.node else { continue }
-                actions.append(.crash(node.id))
+        let networkHasRoom = world.network.count < spec.maxInFlight
+        if networkHasRoom {
+            for index in 0..<serverCount where roles.mayStartElection.contains(NodeID(index)) {
+                actions.append(.electionTimeout(NodeID(index)))
+            }
+            for index in 0..<serverCount where roles.leaders.contains(NodeID(index)) {
+                actions.append(.heartbeatTimeout(NodeID(index)))
+            }
+            if spent.clientRequests < spec.maxClientRequests {
+                let command = nextCommand(in: world)
+                for index in 0..<serverCount where roles.up.contains(NodeID(index)) {
+                    actions.append(.clientRequest(NodeID(index), command))
+                }
             }
         }
-        for (index, server) in servers.enumerated() where !server.isUp {
+        if spent.crashes < spec.maxCrashes {
+            for index in 0..<serverCount where roles.up.contains(NodeID(index)) {
+                actions.append(.crash(NodeID(index)))
+            }
+        }
+        for index in 0..<serverCount where !roles.up.contains(NodeID(index)) {
             actions.append(.restart(NodeID(index)))
         }
-        if world.partition == nil && world.spent.partitions < spec.maxPartitions && spec.servers > 1 {
+        if world.partition == nil && spent.partitions < spec.maxPartitions && spec.servers > 1 {
             // Each split once: the side listed is the one without s1.
             let all = UInt16((1 << spec.servers) - 1)
             var side: UInt16 = 2

@@ -27,7 +27,26 @@ public struct World: Hashable, Sendable {
         /// rebuilt by re-applying the log after restart.
         public internal(set) var stateMachine: KeyValueStore
 
-        public var isUp: Bool { node != nil }
+        /// Whether the server runs.
+        ///
+        /// A pattern rather than `node != nil`, which copies the node.
+        public var isUp: Bool {
+            if case .some = node { true } else { false }
+        }
+
+        /// Adds this server, as `id`, to the sets its role puts it in.
+        ///
+        /// A method, so that the node is read in place rather than bound to a copy.
+        @inline(__always)
+        func addRole(as id: NodeID, to roles: inout ServerRoles, maxTerm: Term) {
+            guard let node else { return }
+            roles.up.insert(id)
+            if node.isLeader {
+                roles.leaders.insert(id)
+            } else if node.currentTerm < maxTerm {
+                roles.mayStartElection.insert(id)
+            }
+        }
     }
 
     /// Counts of bounded actions taken so far.
@@ -89,6 +108,23 @@ public struct World: Hashable, Sendable {
 
     /// Every server that currently believes it leads, with its term.
     public var currentLeaders: [RaftNode] { servers.compactMap { $0.node }.filter(\.isLeader) }
+
+    /// Which servers run, which lead, and which may start an election (running, not leading,
+    /// below `maxTerm`): what enabling actions needs, read in one pass without copying a server.
+    func serverRoles(maxTerm: Term) -> ServerRoles {
+        var roles = ServerRoles()
+        servers.withUnsafeBufferPointer { servers in
+            for index in servers.indices { servers[index].addRole(as: NodeID(index), to: &roles, maxTerm: maxTerm) }
+        }
+        return roles
+    }
+
+    /// Servers by role; see `serverRoles(maxTerm:)`.
+    struct ServerRoles {
+        var up = NodeSet()
+        var leaders = NodeSet()
+        var mayStartElection = NodeSet()
+    }
 
     /// Whether a message from `sender` to `receiver` would cross the partition.
     public func isCut(_ sender: NodeID, _ receiver: NodeID) -> Bool {
