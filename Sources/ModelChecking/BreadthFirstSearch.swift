@@ -180,8 +180,9 @@ struct BreadthFirstSearch<M: Model> {
         var result = ExpansionResult<M>(kindCounts: Array(repeating: 0, count: model.actionKinds.count))
         var actions: [M.Action] = []
         // A successor reached twice in this share is kept once, so that the copy is dropped here
-        // in parallel rather than by the serial merge. Membership only: order never read.
-        var found = Set<UInt64>()
+        // in parallel rather than by the serial merge. A fingerprint table, not a `Set`, which
+        // would hash every fingerprint again.
+        var found = FingerprintSet(capacity: 4 * range.count)
         for index in range {
             let state = frontier.take(index)
             if result.violation != nil { continue }
@@ -198,7 +199,7 @@ struct BreadthFirstSearch<M: Model> {
                     result.violation = (index, position, violation)
                     break
                 }
-                if !seen && found.insert(fingerprint).inserted {
+                if !seen && found.insert(fingerprint) {
                     result.candidates.append(Candidate(fingerprint: fingerprint, parent: index, action: position))
                     result.candidateStates.append(next)
                 }

@@ -105,9 +105,13 @@ public struct Checker<M: Model>: Sendable {
         self.options = options
     }
 
+    /// The fingerprint `state` is visited under: its class's, with symmetry reduction.
+    ///
+    /// Two calls rather than one over a conditional expression, which would copy the state.
     @inline(__always)
     func canonicalFingerprint(_ state: M.State) -> UInt64 {
-        model.fingerprint(of: options.symmetry ? model.representative(of: state) : state)
+        if options.symmetry { return model.fingerprint(of: model.representative(of: state)) }
+        return model.fingerprint(of: state)
     }
 
     /// Why the search must stop now, or nil: `--max-states`, or the memory ceiling over the
