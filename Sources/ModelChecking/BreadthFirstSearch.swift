@@ -143,9 +143,9 @@ struct BreadthFirstSearch<M: Model> {
     private func expand(
         _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet
     ) -> [ExpansionResult<M>] {
-        // An eighth of a batch: small enough that a worker finishing early finds more to do,
-        // large enough that handing shares out costs nothing measurable.
-        let shareSize = max(1, checker.options.batchSize / 8)
+        // A 32nd of a batch (128 states): a worker that finishes its last share early waits at
+        // most that long for the others, and handing shares out still costs nothing measurable.
+        let shareSize = max(1, checker.options.batchSize / 32)
         let shareCount = (range.count + shareSize - 1) / shareSize
         let workers = min(checker.options.workers, shareCount)
         if workers <= 1 { return [expandShare(frontier, range, visited)] }
