@@ -110,7 +110,12 @@ public struct RaftNode: Hashable, Sendable {
 
     private var majority: Int { serverCount / 2 + 1 }
 
-    private var peers: [NodeID] { NodeID.all(serverCount).filter { $0 != id } }
+    /// Every other server, lazily: an array here would be allocated on every election and
+    /// heartbeat round.
+    private var peers: LazyMapSequence<LazyFilterSequence<Range<Int>>, NodeID> {
+        let me = id.index
+        return (0..<serverCount).lazy.filter { $0 != me }.map(NodeID.init)
+    }
 }
 
 // MARK: - Terms and roles (section 5.1)

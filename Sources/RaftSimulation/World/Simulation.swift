@@ -152,25 +152,25 @@ public struct Simulation: Sendable {
     private func step(
         _ id: NodeID, _ input: RaftNode.Input, in world: inout World, timers: TimerObserver?, sent: SendObserver?
     ) {
-        guard var node = world.servers[id.index].node else { preconditionFailure("\(id) is down") }
-        let wasLeaderOfTerm = node.isLeader ? node.currentTerm : nil
-        let commitBefore = node.commitIndex
-        let ready = node.handle(input)
-        world.servers[id.index].node = node
+        // The server steps in place in the world's array: taken out and put back, its arrays
+        // would be retained and released once more on every step the checker explores.
+        let outcome = world.servers[id.index].handle(input, as: id)
         withUnsafeMutablePointer(to: &world) { world in
             var shell = Shell(world: world, server: id, timers: timers, sent: sent)
-            ready.carryOut(into: &shell)
+            outcome.ready.carryOut(into: &shell)
         }
 
-        if node.isLeader && wasLeaderOfTerm != node.currentTerm {
-            while world.ghost.leadersByTerm.count <= node.currentTerm { world.ghost.leadersByTerm.append(NodeSet()) }
-            world.ghost.leadersByTerm[node.currentTerm].insert(id)
+        if outcome.isLeader && outcome.leaderOfTermBefore != outcome.currentTerm {
+            while world.ghost.leadersByTerm.count <= outcome.currentTerm {
+                world.ghost.leadersByTerm.append(NodeSet())
+            }
+            world.ghost.leadersByTerm[outcome.currentTerm].insert(id)
         }
-        let commitAfter = min(node.commitIndex, node.log.lastIndex)
-        if commitAfter > commitBefore {
-            for index in (commitBefore + 1)...commitAfter where index == world.ghost.committed.count + 1 {
+        if outcome.commitAfter > outcome.commitBefore {
+            let log = world.servers[id.index].node!.log
+            for index in (outcome.commitBefore + 1)...outcome.commitAfter where index == world.ghost.committed.count + 1 {
                 world.ghost.committed.append(
-                    World.CommittedRecord(entry: node.log[index], commitTerm: node.currentTerm, server: id))
+                    World.CommittedRecord(entry: log[index], commitTerm: outcome.currentTerm, server: id))
             }
         }
     }
@@ -209,5 +209,30 @@ public struct Simulation: Sendable {
         }
 
         mutating func arm(_ timer: TimerDirective) { timers?(server, timer) }
+    }
+}
+
+/// What stepping one server did, beyond its `Ready`: what the ghost history must remember.
+struct StepOutcome {
+    var ready: Ready
+    /// The term the server led before the step, if it led.
+    var leaderOfTermBefore: Term?
+    var commitBefore: LogIndex
+    var isLeader: Bool
+    var currentTerm: Term
+    /// The commit index after the step, capped by the log (a follower may know a higher one).
+    var commitAfter: LogIndex
+}
+
+extension World.Server {
+    /// Hands `input` to the running server, in place.
+    mutating func handle(_ input: RaftNode.Input, as id: NodeID) -> StepOutcome {
+        if case .none = node { preconditionFailure("\(id) is down") }
+        let leaderOfTermBefore = node!.isLeader ? node!.currentTerm : nil
+        let commitBefore = node!.commitIndex
+        let ready = node!.handle(input)
+        return StepOutcome(
+            ready: ready, leaderOfTermBefore: leaderOfTermBefore, commitBefore: commitBefore, isLeader: node!.isLeader,
+            currentTerm: node!.currentTerm, commitAfter: min(node!.commitIndex, node!.log.lastIndex))
     }
 }
