@@ -168,7 +168,8 @@ public struct Simulation: Sendable {
         }
         if outcome.commitAfter > outcome.commitBefore {
             let log = world.servers[id.index].node!.log
-            for index in (outcome.commitBefore + 1)...outcome.commitAfter where index == world.ghost.committed.count + 1 {
+            let newlyCommitted = (outcome.commitBefore + 1)...outcome.commitAfter
+            for index in newlyCommitted where index == world.ghost.committed.count + 1 {
                 world.ghost.committed.append(
                     World.CommittedRecord(entry: log[index], commitTerm: outcome.currentTerm, server: id))
             }
