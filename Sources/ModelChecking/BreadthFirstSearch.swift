@@ -53,7 +53,7 @@ struct BreadthFirstSearch<M: Model> {
         let options = checker.options
         let clock = Stopwatch()
         var lastProgress = 0.0
-        var visited = FingerprintSet()
+        let visited = FingerprintSet()
         let paths = PathLog()
         var frontier = MoveOnceBuffer<M.State>()
         var frontierOrdinals: [UInt32] = []
@@ -182,7 +182,7 @@ struct BreadthFirstSearch<M: Model> {
         // A successor reached twice in this share is kept once, so that the copy is dropped here
         // in parallel rather than by the serial merge. A fingerprint table, not a `Set`, which
         // would hash every fingerprint again.
-        var found = FingerprintSet(capacity: 4 * range.count)
+        let found = FingerprintSet(capacity: 4 * range.count)
         for index in range {
             let state = frontier.take(index)
             if result.violation != nil { continue }

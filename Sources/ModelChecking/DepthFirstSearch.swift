@@ -10,7 +10,7 @@ struct DepthFirstSearch<M: Model> {
         let options = checker.options
         let clock = Stopwatch()
         var lastProgress = 0.0
-        var visited = FingerprintSet()
+        let visited = FingerprintSet()
         let paths = PathLog()
         var stack: [(state: M.State, ordinal: UInt32, depth: Int)] = []
         var kindCounts = Array(repeating: 0, count: model.actionKinds.count)

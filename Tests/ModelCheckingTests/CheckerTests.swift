@@ -139,7 +139,7 @@ struct CheckerTests {
 struct StorageTests {
     @Test("FingerprintSet holds every fingerprint once across growth, zero included")
     func fingerprintSet() {
-        var set = FingerprintSet(capacity: 1024)
+        let set = FingerprintSet(capacity: 1024)
         var fresh = 0
         for value in 0..<100_000 as Range<UInt64> where set.insert(mix(value)) { fresh += 1 }
         #expect(fresh == 100_000)
