@@ -27,7 +27,7 @@ struct ExpansionResult<M: Model> {
     /// Successors not in the visited set, each once, in the order found.
     var candidates: [Candidate] = []
     /// The successor state of each candidate, at the same position.
-    var candidateStates = MoveOnceBuffer<M.State>(minimumCapacity: 256)
+    var candidateStates = MoveOnceBuffer<M.State>(minimumCapacity: 64)
     /// The first violating step in this share: parent position, action position, what failed.
     var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
     var generated = 0
@@ -36,9 +36,12 @@ struct ExpansionResult<M: Model> {
 
 /// Breadth-first search, level by level, each level in fixed-size batches spread over workers.
 ///
-/// Workers expand states against a visited set that is read-only while they run; their results
-/// are merged in frontier order. The exploration (distinct states, order, counterexample) is
-/// therefore the same for any worker count, and the first counterexample is a shortest one.
+/// Workers expand a batch in shares; the shares' results are merged in frontier order, by one
+/// worker, while the others expand the next batch. Only the merge inserts into the visited set:
+/// the workers just ask it, to drop states already seen early, and a state the concurrent merge
+/// has not inserted yet is dropped by the merge instead. The exploration (distinct states,
+/// order, counterexample, figures) is therefore the same for any worker count, and the first
+/// counterexample is a shortest one.
 ///
 /// States move, they are not copied: a worker takes each state it expands out of the frontier
 /// and drops it when done, and new states move from the workers' results into the next level.
@@ -80,41 +83,40 @@ struct BreadthFirstSearch<M: Model> {
             }
         }
 
+        let merger = Merger<M>(visited: visited, paths: paths)
         while !frontier.isEmpty {
             if depth >= options.maxDepth {
                 depthBoundHit = true
                 break
             }
-            let next = MoveOnceBuffer<M.State>(minimumCapacity: frontier.count)
-            var nextOrdinals: [UInt32] = []
+            merger.startLevel(frontierOrdinals: frontierOrdinals, expectedStates: frontier.count)
+            // Each round expands one batch while one worker merges the batch before it, so the
+            // merge (inserting into the visited set, which misses the cache) no longer idles the
+            // other workers. Workers may then miss a state the concurrent merge is inserting and
+            // offer it again; the merge drops it, so the outcome is the same.
+            var pending: [ExpansionResult<M>] = []
             var start = 0
-            while start < frontier.count {
+            while start < frontier.count || !pending.isEmpty {
                 let end = min(start + options.batchSize, frontier.count)
-                let results = expand(frontier, start..<end, visited)
+                visited.reserve(forInserting: pending.reduce(0) { $0 + $1.candidates.count })
+                let results = expand(frontier, start..<end, visited, merging: pending, into: merger)
                 frontier.markTaken(upTo: end)
-                for result in results {
-                    total += result.generated
-                    for (kind, count) in result.kindCounts.enumerated() { kindCounts[kind] += count }
-                    if let found = result.violation {
-                        depth += 1
-                        let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
-                        return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
-                    }
-                    // Moved, not copied: a state is never reference-counted on this serial path.
-                    let states = result.candidateStates
-                    for (position, candidate) in result.candidates.enumerated() {
-                        let state = states.take(position)
-                        guard visited.insert(candidate.fingerprint) else { continue }
-                        nextOrdinals.append(UInt32(paths.count))
-                        paths.append(parent: frontierOrdinals[candidate.parent], action: candidate.action)
-                        next.append(state)
-                    }
-                    states.markTaken(upTo: states.count)
-                }
+                let mergedBatch = !pending.isEmpty
+                pending = results
+                let merged = start
                 start = end
+                // Until a batch has been merged there is nothing new to count, check or report.
+                guard mergedBatch else { continue }
+                total += merger.generated
+                for (kind, count) in merger.kindCounts.enumerated() { kindCounts[kind] += count }
+                if let found = merger.violation {
+                    depth += 1
+                    let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
+                    return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
+                }
                 // The queue is most of the memory of a breadth-first search: estimate it from a sample.
-                let queued = frontier.count - end + next.count
-                let queueBytes = next.last.map { queued * model.approximateBytes(of: $0) } ?? 0
+                let queued = frontier.count - merged + merger.next.count
+                let queueBytes = merger.next.last.map { queued * model.approximateBytes(of: $0) } ?? 0
                 if let reason = checker.limitReached(visited, queueBytes: queueBytes) {
                     return report(.bounded(reason: reason))
                 }
@@ -122,13 +124,12 @@ struct BreadthFirstSearch<M: Model> {
                     lastProgress = clock.seconds
                     progress(
                         CheckProgress(
-                            distinctStates: visited.count, totalStates: total,
-                            queued: frontier.count - start + next.count, depth: depth,
+                            distinctStates: visited.count, totalStates: total, queued: queued, depth: depth,
                             elapsedSeconds: lastProgress))
                 }
             }
-            frontier = next
-            frontierOrdinals = nextOrdinals
+            frontier = merger.next
+            frontierOrdinals = merger.nextOrdinals
             if !frontier.isEmpty { depth += 1 }
         }
         return report(.passed)
@@ -141,14 +142,23 @@ struct BreadthFirstSearch<M: Model> {
     /// into shares changes nothing in the merged outcome: the exploration is the same for any
     /// worker count.
     private func expand(
-        _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet
+        _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet,
+        merging pending: [ExpansionResult<M>], into merger: Merger<M>
     ) -> [ExpansionResult<M>] {
+        merger.resetCounts()
         // A 32nd of a batch (128 states): a worker that finishes its last share early waits at
         // most that long for the others, and handing shares out still costs nothing measurable.
         let shareSize = max(1, checker.options.batchSize / 32)
         let shareCount = (range.count + shareSize - 1) / shareSize
         let workers = min(checker.options.workers, shareCount)
-        if workers <= 1 { return [expandShare(frontier, range, visited)] }
+        if workers <= 1 {
+            // The same shares as with many workers, so that a violation stops the merge at the
+            // same place and the figures reported with it are the same for any worker count.
+            merger.merge(pending)
+            return stride(from: range.lowerBound, to: range.upperBound, by: shareSize).map { lower in
+                expandShare(frontier, lower..<min(lower + shareSize, range.upperBound), visited)
+            }
+        }
         let results = UnsafeMutableBufferPointer<ExpansionResult<M>?>.allocate(capacity: shareCount)
         results.initialize(repeating: nil)
         defer {
@@ -156,9 +166,11 @@ struct BreadthFirstSearch<M: Model> {
             results.deallocate()
         }
         let nextShare = ShareCounter()
-        let shared = UncheckedSendable(value: (self, frontier, visited, results))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let (search, frontier, visited, results) = shared.value
+        let shared = UncheckedSendable(value: (self, frontier, visited, results, pending, merger))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let (search, frontier, visited, results, pending, merger) = shared.value
+            // The first worker merges the previous batch, then joins the others.
+            if worker == 0 { merger.merge(pending) }
             while true {
                 let share = nextShare.take()
                 guard share < shareCount else { return }
@@ -206,5 +218,60 @@ struct BreadthFirstSearch<M: Model> {
             }
         }
         return result
+    }
+}
+
+/// Merges the workers' results into the next level, one batch at a time and in share order, on
+/// whichever thread `expand` gives it: the only writer of the visited set, the path log and the
+/// next level while the workers read.
+final class Merger<M: Model>: @unchecked Sendable {
+    let visited: FingerprintSet
+    let paths: PathLog
+    private(set) var next = MoveOnceBuffer<M.State>()
+    private(set) var nextOrdinals: [UInt32] = []
+    private var frontierOrdinals: [UInt32] = []
+    /// What the last merge added up: successors generated and actions fired by kind.
+    private(set) var generated = 0
+    private(set) var kindCounts: [Int] = []
+    /// The first violating step met, if any: the merge stops there.
+    private(set) var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
+
+    init(visited: FingerprintSet, paths: PathLog) {
+        self.visited = visited
+        self.paths = paths
+    }
+
+    func startLevel(frontierOrdinals: [UInt32], expectedStates: Int) {
+        self.frontierOrdinals = frontierOrdinals
+        next = MoveOnceBuffer<M.State>(minimumCapacity: expectedStates)
+        nextOrdinals = []
+    }
+
+    func resetCounts() {
+        generated = 0
+        kindCounts = []
+    }
+
+    /// Adds `results` to the next level, stopping at the first violation.
+    func merge(_ results: [ExpansionResult<M>]) {
+        for result in results {
+            generated += result.generated
+            if kindCounts.isEmpty { kindCounts = Array(repeating: 0, count: result.kindCounts.count) }
+            for (kind, count) in result.kindCounts.enumerated() { kindCounts[kind] += count }
+            if let found = result.violation {
+                violation = found
+                return
+            }
+            // Moved, not copied: a state is never reference-counted on this serial path.
+            let states = result.candidateStates
+            for (position, candidate) in result.candidates.enumerated() {
+                let state = states.take(position)
+                guard visited.insert(candidate.fingerprint) else { continue }
+                nextOrdinals.append(UInt32(paths.count))
+                paths.append(parent: frontierOrdinals[candidate.parent], action: candidate.action)
+                next.append(state)
+            }
+            states.markTaken(upTo: states.count)
+        }
     }
 }

@@ -29,7 +29,7 @@ final class FingerprintSet: @unchecked Sendable {
 
     init(capacity requested: Int = 1 << 16) {
         precondition(MemoryLayout<Atomic<UInt64>>.stride == MemoryLayout<UInt64>.stride)
-        capacity = max(1024, requested)
+        capacity = max(64, requested)
         slots = Self.emptyTable(capacity)
         growthThreshold = capacity / 5 * 4
     }

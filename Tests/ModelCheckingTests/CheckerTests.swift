@@ -59,6 +59,47 @@ struct CheckerTests {
         }
     }
 
+    /// Each batch is merged while the workers expand the next one, so the workers read a visited
+    /// set that is still being written. That may change what they offer, never the outcome.
+    @Test("The counterexample and a bounded run's figures do not depend on the worker count")
+    func mergeWhileExpandingIsDeterministic() {
+        let goal: [UInt8] = [8, 7, 6, 5, 4, 3, 2, 1, 0]
+        let model = SlidingPuzzle(rows: 3, columns: 3, start: [1, 2, 3, 4, 5, 6, 7, 8, 0], forbidden: goal)
+        for batchSize in [7, 100, 4096] {
+            var reference: (actions: [SlidingPuzzle.Action], distinct: Int, total: Int)? = nil
+            for workers in [1, 2, 3] {
+                let report = check(model) {
+                    $0.batchSize = batchSize
+                    $0.workers = workers
+                }
+                guard case .violated(let counterexample) = report.verdict else {
+                    Issue.record("expected a violation")
+                    return
+                }
+                let outcome = (counterexample.actions, report.distinctStates, report.totalStates)
+                if let reference {
+                    #expect(outcome.0 == reference.actions, "batch \(batchSize), \(workers) workers")
+                    #expect(outcome.1 == reference.distinct && outcome.2 == reference.total)
+                } else {
+                    reference = outcome
+                }
+            }
+        }
+        let bounded = [1, 2, 3].map { workers in
+            check(SlidingPuzzle(rows: 3, columns: 3)) {
+                $0.batchSize = 64
+                $0.maxStates = 5_000
+                $0.workers = workers
+            }
+        }
+        for report in bounded {
+            #expect(report.distinctStates == bounded[0].distinctStates)
+            #expect(report.totalStates == bounded[0].totalStates)
+            #expect(report.maxDepthReached == bounded[0].maxDepthReached)
+        }
+        #expect(bounded[0].distinctStates >= 5_000 && bounded[0].distinctStates < 181_440)
+    }
+
     @Test("BFS returns a shortest counterexample, and its path replays to the violating state")
     func shortestCounterexample() throws {
         let goal: [UInt8] = [8, 7, 6, 5, 4, 3, 2, 1, 0]
