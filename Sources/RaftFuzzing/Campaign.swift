@@ -24,10 +24,14 @@ public struct Campaign: Sendable {
     public var workers: Int
     /// Run every run instead of stopping at the first failure.
     public var keepGoing: Bool
+    /// With `keepGoing`: still stop at the first failure of this kind (`FuzzOutcome.kind`), in
+    /// run order, passing over failures of other kinds. How the mutants benchmark finds the first
+    /// failure a mutant should cause without running, and keeping, its whole budget.
+    public var stopAtKind: String?
 
     public init(
         spec: Spec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
-        keepGoing: Bool = false
+        keepGoing: Bool = false, stopAtKind: String? = nil
     ) {
         precondition(runs != nil || timeLimit != nil, "a campaign needs a run count or a time limit")
         self.spec = spec
@@ -37,6 +41,7 @@ public struct Campaign: Sendable {
         self.timeLimit = timeLimit
         self.workers = max(1, workers)
         self.keepGoing = keepGoing
+        self.stopAtKind = stopAtKind
     }
 
     /// Progress as workers see it, for a line on stderr.
@@ -59,7 +64,8 @@ public struct Campaign: Sendable {
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             while let run = board.claim(timeUp: { campaign.timeLimit.map { clock.now - started >= $0 } ?? false }) {
                 let result = fuzzer.run(seed: RunSeeds.seed(base: campaign.baseSeed, run: run))
-                board.record(run, result, stopAfterFailure: !campaign.keepGoing)
+                let stops = !campaign.keepGoing || result.outcome.kind == campaign.stopAtKind
+                board.record(run, result, stopAfterFailure: stops)
                 if let progress, let snapshot = board.progressIfDue(clock: clock, started: started, every: progressInterval) {
                     progress(snapshot)
                 }

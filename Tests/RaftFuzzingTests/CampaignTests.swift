@@ -31,6 +31,29 @@ struct CampaignTests {
         #expect(all.failures[0].run == stopping.failures[0].run)
     }
 
+    @Test("Keeping going but stopping at the first failure of a kind passes over the other kind")
+    func stopsAtKind() {
+        // RB-10 fails liveness on most runs and safety on some: the first safety failure ends it.
+        let all = Campaign(
+            spec: .fuzzDefault, mutant: .heartbeatSkipsCheck, baseSeed: 1, runs: 60, workers: 2, keepGoing: true
+        ).run()
+        let firstSafety = all.failures.first { $0.result.outcome.kind == "safety" }
+        #expect(all.failures.contains { $0.result.outcome.kind == "liveness" && $0.run < (firstSafety?.run ?? 0) })
+        for workers in [1, 2] {
+            let stopped = Campaign(
+                spec: .fuzzDefault, mutant: .heartbeatSkipsCheck, baseSeed: 1, runs: 60, workers: workers,
+                keepGoing: true, stopAtKind: "safety"
+            ).run()
+            #expect(stopped.runs == (firstSafety?.run ?? -1) + 1)
+            #expect(stopped.failures.last?.run == firstSafety?.run)
+            let sameRuns = Campaign(
+                spec: .fuzzDefault, mutant: .heartbeatSkipsCheck, baseSeed: 1, runs: stopped.runs, workers: 1,
+                keepGoing: true
+            ).run()
+            #expect(stopped.digest == sameRuns.digest)
+        }
+    }
+
     @Test("1,000 runs of the correct Raft: no safety violation, no liveness failure (10,000 in CI, release)")
     func correctRaftPasses() {
         let report = Campaign(spec: .fuzzDefault, mutant: nil, baseSeed: 1, runs: 1_000, workers: 2).run()
