@@ -24,7 +24,8 @@ struct Candidate {
 
 /// What one worker produced from its share of a batch.
 struct ExpansionResult<M: Model> {
-    /// Successors not in the visited set, each once, in the order found.
+    /// Successors not in the visited set, each once for the worker in its batch, in the order
+    /// found.
     var candidates: [Candidate] = []
     /// The successor state of each candidate, at the same position.
     var candidateStates = MoveOnceBuffer<M.State>(minimumCapacity: 64)
@@ -60,19 +61,19 @@ struct BreadthFirstSearch<M: Model> {
         let paths = PathLog()
         var frontier = MoveOnceBuffer<M.State>()
         var frontierOrdinals: [UInt32] = []
-        var kindCounts = Array(repeating: 0, count: model.actionKinds.count)
-        var total = 0
+        let merger = Merger<M>(visited: visited, paths: paths, kindCount: model.actionKinds.count)
+        var initialStates = 0
         var depth = 0
         var depthBoundHit = false
 
         func report(_ verdict: CheckReport<M>.Verdict) -> CheckReport<M> {
             checker.report(
-                verdict, visited: visited, paths: paths, totalStates: total, depth: depth,
-                depthBoundHit: depthBoundHit, kindCounts: kindCounts, clock: clock, workers: options.workers)
+                verdict, visited: visited, paths: paths, totalStates: initialStates + merger.generated, depth: depth,
+                depthBoundHit: depthBoundHit, kindCounts: merger.kindCounts, clock: clock, workers: options.workers)
         }
 
         for (position, state) in model.initialStates.enumerated() {
-            total += 1
+            initialStates += 1
             if let violation = model.violation(in: state) {
                 return report(.violated(checker.counterexample(steps: [position], violation: violation)))
             }
@@ -83,7 +84,6 @@ struct BreadthFirstSearch<M: Model> {
             }
         }
 
-        let merger = Merger<M>(visited: visited, paths: paths)
         while !frontier.isEmpty {
             if depth >= options.maxDepth {
                 depthBoundHit = true
@@ -107,8 +107,6 @@ struct BreadthFirstSearch<M: Model> {
                 start = end
                 // Until a batch has been merged there is nothing new to count, check or report.
                 guard mergedBatch else { continue }
-                total += merger.generated
-                for (kind, count) in merger.kindCounts.enumerated() { kindCounts[kind] += count }
                 if let found = merger.violation {
                     depth += 1
                     let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
@@ -124,8 +122,8 @@ struct BreadthFirstSearch<M: Model> {
                     lastProgress = clock.seconds
                     progress(
                         CheckProgress(
-                            distinctStates: visited.count, totalStates: total, queued: queued, depth: depth,
-                            elapsedSeconds: lastProgress))
+                            distinctStates: visited.count, totalStates: initialStates + merger.generated,
+                            queued: queued, depth: depth, elapsedSeconds: lastProgress))
                 }
             }
             frontier = merger.next
@@ -145,7 +143,6 @@ struct BreadthFirstSearch<M: Model> {
         _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet,
         merging pending: [ExpansionResult<M>], into merger: Merger<M>
     ) -> [ExpansionResult<M>] {
-        merger.resetCounts()
         // A 32nd of a batch (128 states): a worker that finishes its last share early waits at
         // most that long for the others, and handing shares out still costs nothing measurable.
         let shareSize = max(1, checker.options.batchSize / 32)
@@ -236,15 +233,16 @@ final class Merger<M: Model>: @unchecked Sendable {
     private(set) var next = MoveOnceBuffer<M.State>()
     private(set) var nextOrdinals: [UInt32] = []
     private var frontierOrdinals: [UInt32] = []
-    /// What the last merge added up: successors generated and actions fired by kind.
+    /// Over every batch merged so far: successors generated and actions fired by kind.
     private(set) var generated = 0
-    private(set) var kindCounts: [Int] = []
+    private(set) var kindCounts: [Int]
     /// The first violating step met, if any: the merge stops there.
     private(set) var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
 
-    init(visited: FingerprintSet, paths: PathLog) {
+    init(visited: FingerprintSet, paths: PathLog, kindCount: Int) {
         self.visited = visited
         self.paths = paths
+        kindCounts = Array(repeating: 0, count: kindCount)
     }
 
     func startLevel(frontierOrdinals: [UInt32], expectedStates: Int) {
@@ -253,16 +251,10 @@ final class Merger<M: Model>: @unchecked Sendable {
         nextOrdinals = []
     }
 
-    func resetCounts() {
-        generated = 0
-        kindCounts = []
-    }
-
     /// Adds `results` to the next level, stopping at the first violation.
     func merge(_ results: [ExpansionResult<M>]) {
         for result in results {
             generated += result.generated
-            if kindCounts.isEmpty { kindCounts = Array(repeating: 0, count: result.kindCounts.count) }
             for (kind, count) in result.kindCounts.enumerated() { kindCounts[kind] += count }
             if let found = result.violation {
                 violation = found

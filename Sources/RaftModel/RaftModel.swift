@@ -29,12 +29,7 @@ public struct RaftModel: Model {
     public func fingerprint(of state: World) -> UInt64 { state.searchFingerprint }
 
     public func violation(in state: World) -> PropertyViolation? {
-        for property in properties {
-            if let found = Invariants.check(property, state, previous: nil, action: nil) {
-                return PropertyViolation(property: found.invariant.rawValue, detail: found.detail)
-            }
-        }
-        return nil
+        firstViolation(in: state, previous: nil, action: nil, stateAlreadySeen: false)
     }
 
     public func violation(
@@ -47,6 +42,14 @@ public struct RaftModel: Model {
                 after: action, before: action.steppingServer.flatMap { previous.servers[$0.index].node },
                 committedBefore: previous.ghost.committed.count, in: state)
         else { return nil }
+        return firstViolation(in: state, previous: previous, action: action, stateAlreadySeen: stateAlreadySeen)
+    }
+
+    /// The full check, property by property in `InvariantID` order (state properties skipped for
+    /// a state already checked).
+    private func firstViolation(
+        in state: World, previous: World?, action: Action?, stateAlreadySeen: Bool
+    ) -> PropertyViolation? {
         for property in properties where !(stateAlreadySeen && Invariants.isStateInvariant(property)) {
             if let found = Invariants.check(property, state, previous: previous, action: action) {
                 return PropertyViolation(property: found.invariant.rawValue, detail: found.detail)
@@ -81,13 +84,13 @@ public struct RaftModel: Model {
         let renamings = Renamings.all(state.servers.count)
         guard renamings.count > 1 else { return state }
         var best = state
-        var bestFingerprint = state.searchFingerprint
+        var bestFingerprint = fingerprint(of: state)
         for renaming in renamings.dropFirst() {
             let candidate = state.renamingServers(renaming)
-            let fingerprint = candidate.searchFingerprint
-            if fingerprint < bestFingerprint {
+            let candidateFingerprint = fingerprint(of: candidate)
+            if candidateFingerprint < bestFingerprint {
                 best = candidate
-                bestFingerprint = fingerprint
+                bestFingerprint = candidateFingerprint
             }
         }
         return best

@@ -88,8 +88,7 @@ extension Invariants {
         // The transition invariants, for the stepping server.
         if after.currentTerm < before.currentTerm || after.commitIndex < before.commitIndex { return true }
         if logChanged && before.isLeader && after.isLeader && before.currentTerm == after.currentTerm {
-            let kept = after.log.extends(before.log)
-            if !kept { return true }
+            if !after.log.extends(before.log) { return true }
         }
         return false
     }

@@ -45,18 +45,15 @@ public struct Simulation: Sendable {
         let spent = world.spent
         world.network.withUnsafeBufferPointer { network in
             // Equal messages sit side by side (the network is sorted): each is listed once.
-            for index in network.indices where index == 0 || network[index] != network[index - 1] {
-                if roles.up.contains(network[index].to) { actions.append(.deliver(network[index])) }
+            let distinct = network.indices.lazy.filter { $0 == 0 || network[$0] != network[$0 - 1] }
+            for index in distinct where roles.up.contains(network[index].to) {
+                actions.append(.deliver(network[index]))
             }
             if spent.drops < spec.maxDrops {
-                for index in network.indices where index == 0 || network[index] != network[index - 1] {
-                    actions.append(.drop(network[index]))
-                }
+                for index in distinct { actions.append(.drop(network[index])) }
             }
             if spent.duplicates < spec.maxDuplicates {
-                for index in network.indices where index == 0 || network[index] != network[index - 1] {
-                    actions.append(.duplicate(network[index]))
-                }
+                for index in distinct { actions.append(.duplicate(network[index])) }
             }
         }
         let networkHasRoom = world.network.count < spec.maxInFlight
