@@ -2,8 +2,8 @@ import Synchronization
 
 /// The visited set: 64-bit fingerprints in an open-addressing table, and nothing else.
 ///
-/// 8 bytes a slot. The table grows by half when it is four fifths full, so it stays between
-/// 53% and 80% full and a visited state costs 10 to 15 bytes (`bytesPerState` reports the
+/// 8 bytes a slot. The table grows by half when it is four fifths full, so it stays at least
+/// eight fifteenths full and a visited state costs 10 to 15 bytes (`bytesPerState` reports the
 /// figure). Paths are kept apart, in a `PathLog`, as TLC keeps its trace file apart from its
 /// fingerprint set. Linear probing; the slot comes from the fingerprint's high bits by
 /// multiply-shift, so any capacity works and fingerprints need no further mixing.
@@ -19,8 +19,8 @@ final class FingerprintSet: @unchecked Sendable {
     /// Fingerprint 0 marks an empty slot; a real 0 is stored as this instead.
     private static let zeroSubstitute: UInt64 = 0x5A5A_5A5A_5A5A_5A5A
 
-    // Unchecked exclusivity: only the writer changes these, and dynamic checks on every probe
-    // cost more than the probe (measured: 7% of the checker's instructions).
+    // Unchecked exclusivity: only the writer changes these, and a dynamic check on every probe
+    // would cost more than the probe itself.
     @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Atomic<UInt64>>
     @exclusivity(unchecked) private(set) var capacity: Int
     @exclusivity(unchecked) private(set) var count = 0

@@ -2,7 +2,7 @@
 ///
 /// Breadth-first search holds a whole level of states. Kept in a Swift array, every state is
 /// copied when a worker reads it and destroyed when the level is dropped, on the coordinating
-/// thread: measured, that serial clean-up capped what a second worker could add. Here a worker
+/// thread, and that serial clean-up caps what a second worker can add. Here a worker
 /// *takes* the state it expands (a move: no reference counting) and drops it when done, in
 /// parallel; the coordinator only records how far taking has got.
 ///

@@ -1,8 +1,9 @@
 /// A named, documented deviation from the correct Raft, taken from real implementations' bugs.
 ///
 /// Each mutant is one switch at the one place its rule lives in `RaftNode`, read there through
-/// `deviates(_:)`. The harness proves its power by catching every one of them; the catalogue with
-/// sources is `../shared/reference/raft-bugs.md`, summarised by `raftlab mutants`.
+/// `deviates(_:)`. The harness proves its power by catching every one of them. `raftlab mutants`
+/// lists each with its rule and the implementations it was found in (`source`), and README.md's
+/// mutant table says how each explorer catches it.
 public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case countStaleVote = "count-stale-vote"
     case voteTwice = "vote-twice"
