@@ -37,7 +37,7 @@ enum ShowCommand {
             throw UsageError(message: "unknown format '\(formatName)'; known: \(known)")
         }
         let path = arguments.positionals[0]
-        let trace = try TraceFile.read(path)
+        let trace = try Files.readTrace(path)
         let timeline = Timeline(replaying: trace)
         if let divergence = timeline.divergence {
             console.printError("raftlab show: \(path): \(divergence.description); rendering the steps before it")
@@ -56,21 +56,5 @@ enum ShowCommand {
             console.write(rendered)
         }
         return .ok
-    }
-}
-
-/// Reading trace files, with the errors every command reports the same way.
-enum TraceFile {
-    /// Reads and decodes a trace: exit 66 when unreadable, 65 naming the field when malformed.
-    static func read(_ path: String) throws(CommandFailure) -> Trace {
-        do {
-            return try Trace.decode(Files.read(path))
-        } catch let error as InputError {
-            throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(code: .badInput, message: "\(path): \(error)")
-        }
     }
 }
