@@ -75,32 +75,19 @@ public enum TraceJudge {
         }
     }
 
-    /// Judges a corpus entry: the recorded run reproduces under its mutant, and the correct Raft
-    /// does not fail on the same path (it shows no violation, or stops cleanly where it takes
-    /// another path).
+    /// Judges a corpus entry: the recorded run reproduces under its mutant, by the same verdict
+    /// as `raftlab replay` (`verdict(of:)`), and the correct Raft does not fail on the same path
+    /// (it shows no violation, or stops cleanly where it takes another path).
     ///
-    /// A change to RaftCore that breaks a saved reproduction, or that makes the correct Raft fail
-    /// a saved path, makes an entry fail.
+    /// Sharing the replay verdict means `corpus` and `replay` never disagree about a trace: one
+    /// with steps after its violation, for instance, does not run as recorded for either. A
+    /// change to RaftCore that breaks a saved reproduction, or that makes the correct Raft fail a
+    /// saved path, makes an entry fail.
     public static func judgeCorpusEntry(_ trace: Trace) -> CorpusJudgement {
         func fail(_ reason: String) -> CorpusJudgement { CorpusJudgement(holds: false, summary: reason) }
-        let underMutant = TraceReplay(trace, mutant: trace.mutant)
-        let result: RunResult
-        switch underMutant.end {
-        case .completed(let completed): result = completed
-        case .stoppedEarly(let stopped) where stopped.violation != nil: result = stopped
-        case .stoppedEarly(let stopped):
-            return fail(
-                "no longer reproduces under \(trace.mutant?.name ?? "the correct Raft"): "
-                    + "diverged at step \(stopped.actions.count + 1)")
-        case .diverged(let divergence):
-            return fail(
-                "no longer reproduces under \(trace.mutant?.name ?? "the correct Raft"): "
-                    + "diverged at step \(divergence.step)")
-        }
-        guard result.violation == trace.violation, result.digest == trace.digest else {
-            return fail(
-                "no longer reproduces: recorded \(TraceText.verdict(trace.violation, steps: trace.actions.count)), "
-                    + "replay \(TraceText.verdict(result.violation, steps: result.actions.count))")
+        let replayed = verdict(of: TraceReplay(trace, mutant: trace.mutant))
+        guard case .reproduced = replayed else {
+            return fail("no longer reproduces under \(trace.mutant?.name ?? "the correct Raft"): \(replayed)")
         }
         let shown = trace.violation.map { "\($0.invariant.rawValue) at step \($0.step)" } ?? "no violation"
         guard let mutant = trace.mutant else {

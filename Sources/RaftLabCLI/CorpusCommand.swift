@@ -19,7 +19,11 @@ enum CorpusCommand {
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one test case per file.")
         ],
         discussion: """
-            DIR defaults to corpus/. Every *.json file below it, in name order, is one entry.
+            DIR defaults to corpus/. Every *.json file below it, in name order, is one entry. An entry
+            holds when 'raftlab replay' would say it matches the trace (under its own mutant, every
+            recorded step is taken and the verdict and digest are the recorded ones) and the same
+            actions show no violation on the correct Raft, or stop where the correct Raft takes
+            another path.
 
             Exit 0 when every entry holds, 1 when one does not, 65 when a file is not a valid trace
             (the others are still checked).

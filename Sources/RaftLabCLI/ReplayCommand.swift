@@ -17,8 +17,9 @@ enum ReplayCommand {
         ],
         discussion: """
             Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 3 when a
-            recorded step is no longer possible or the digest differs ("diverged at step N: ..."), 65
-            when the file is not a valid raftlab trace.
+            recorded step is no longer possible, the run stops before its last recorded step, or the
+            verdict or digest differs ("diverged at step N: ..."), 65 when the file is not a valid
+            raftlab trace. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict.
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
@@ -47,24 +48,18 @@ enum ReplayCommand {
                 + "mutant \(mutant?.name ?? "none"))")
         let replay = TraceReplay(trace, mutant: mutant, keepingWorlds: true)
         let verdict = TraceJudge.verdict(of: replay)
-        func timeline(_ violation: Violation?, _ divergence: ReplayDivergence? = nil) -> Timeline {
-            Timeline(
-                producer: trace.producer, spec: trace.spec, mutant: mutant, seed: trace.seed,
-                initialWorld: replay.initialWorld, steps: replay.steps, violation: violation,
-                recordedViolation: trace.violation, divergence: divergence)
-        }
         let diverged = JUnitFailure(message: verdict.description, type: "replay-diverged", kind: .error)
         guard let result = verdict.result else {
-            if !quiet, case .diverged(let divergence) = verdict { console.printSteps(timeline(nil, divergence)) }
+            if !quiet { console.printSteps(Timeline(replay)) }
             console.print(verdict.description)
             return (.replayDiverged, diverged)
         }
-        if !quiet { console.printSteps(timeline(result.violation)) }
+        if !quiet { console.printSteps(Timeline(replay)) }
         console.printRunSummary(result)
         console.print(verdict.description)
         if verdict.isDivergence { return (.replayDiverged, diverged) }
         guard let violation = result.violation else { return (.ok, nil) }
-        let failure = JUnitFailure(violation: violation, in: timeline(violation), reproduce: "raftlab replay \(path)")
+        let failure = JUnitFailure(violation: violation, in: Timeline(replay), reproduce: "raftlab replay \(path)")
         return (.safetyViolation, failure)
     }
 }
