@@ -37,10 +37,15 @@ let package = Package(
         // MARK: - The randomized fault fuzzer: swarm profiles, virtual time, liveness, shrinking.
         .target(name: "RaftFuzzing", dependencies: ["RaftCore", "RaftSimulation"], swiftSettings: optimizeAcrossModules),
 
+        // MARK: - Saved counterexamples: shrink and save what the fuzzer finds, read traces back, judge them.
+        .target(name: "RaftCorpus", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
+
         // MARK: - The command-line tool.
         .target(
             name: "RaftLabCLI",
-            dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering", "RaftFuzzing"],
+            dependencies: [
+                "RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering", "RaftFuzzing", "RaftCorpus",
+            ],
             swiftSettings: optimizeAcrossModules),
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
 
@@ -53,6 +58,7 @@ let package = Package(
             name: "TraceRenderingTests", dependencies: ["RaftCore", "RaftSimulation", "TraceRendering"],
             exclude: ["Golden"]),
         .testTarget(name: "RaftFuzzingTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
+        .testTarget(name: "RaftCorpusTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing", "RaftCorpus"]),
         .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab"]),
     ]
 )

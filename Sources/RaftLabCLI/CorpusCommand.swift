@@ -1,5 +1,5 @@
-import Foundation
 import RaftCore
+import RaftCorpus
 import RaftSimulation
 import TraceRendering
 
@@ -8,8 +8,7 @@ import TraceRendering
 /// A corpus file is a trace. Its expectation is its own header: under its mutant, the replay
 /// must reproduce the recorded violation at the recorded step with the recorded digest; and on
 /// the correct Raft, the same actions must show no violation, or stop cleanly where the correct
-/// Raft takes another path. A change to RaftCore that breaks a saved reproduction, or that makes
-/// the correct Raft fail a saved path, fails this command.
+/// Raft takes another path (`TraceJudge.judgeCorpusEntry(_:)`).
 enum CorpusCommand {
     static let spec = CommandSpec(
         name: "corpus",
@@ -20,7 +19,11 @@ enum CorpusCommand {
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one test case per file.")
         ],
         discussion: """
-            DIR defaults to corpus/. Every *.json file below it, in name order, is one entry.
+            DIR defaults to corpus/. Every *.json file below it, in name order, is one entry. An entry
+            holds when 'raftlab replay' would say it matches the trace (under its own mutant, every
+            recorded step is taken and the verdict and digest are the recorded ones) and the same
+            actions show no violation on the correct Raft, or stop where the correct Raft takes
+            another path.
 
             Exit 0 when every entry holds, 1 when one does not, 65 when a file is not a valid trace
             (the others are still checked).
@@ -36,23 +39,21 @@ enum CorpusCommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
-        let directory = arguments.positionals.first ?? "corpus"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure(code: .noInput, message: "\(directory): no such corpus folder")
+        let corpus = CorpusFolder(path: arguments.positionals.first ?? "corpus")
+        guard corpus.exists else {
+            throw CommandFailure(code: .noInput, message: "\(corpus.path): no such corpus folder")
         }
-        let files = traceFiles(under: directory)
         var outcomes: [Outcome] = []
-        for path in files {
+        for path in corpus.traceFiles() {
             let started = ContinuousClock.now
             var outcome = check(path)
-            let elapsed = ContinuousClock.now - started
-            outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            outcome.seconds = (ContinuousClock.now - started).seconds
             console.print((outcome.failure == nil ? "ok    " : "FAIL  ") + path + ": " + outcome.summary)
             outcomes.append(outcome)
         }
         let failed = outcomes.filter { $0.failure != nil }.count
-        console.print("corpus \(directory): \(outcomes.count) entries, \(outcomes.count - failed) hold, \(failed) fail")
+        console.print(
+            "corpus \(corpus.path): \(outcomes.count) entries, \(outcomes.count - failed) hold, \(failed) fail")
         if let junit = arguments.value("--junit") {
             let cases = outcomes.map {
                 JUnitCase(name: $0.path, className: "raftlab.corpus", timeSeconds: $0.seconds, failure: $0.failure)
@@ -63,81 +64,19 @@ enum CorpusCommand {
         return failed == 0 ? .ok : .safetyViolation
     }
 
-    /// Every `.json` file below `directory`, sorted by path.
-    static func traceFiles(under directory: String) -> [String] {
-        let enumerator = FileManager.default.enumerator(atPath: directory)
-        var paths: [String] = []
-        while let relative = enumerator?.nextObject() as? String {
-            if relative.hasSuffix(".json") { paths.append((directory as NSString).appendingPathComponent(relative)) }
-        }
-        return paths.sorted()
-    }
-
-    /// Checks one entry: the recorded run reproduces under its mutant, and the correct Raft does
-    /// not fail on the same path.
+    /// Reads and judges one entry.
     static func check(_ path: String) -> Outcome {
         let trace: Trace
         do {
             trace = try TraceFile.read(path)
         } catch {
             return Outcome(
-                path: path, summary: error.message,
-                failure: JUnitFailure(message: error.message, type: "malformed", kind: .error), malformed: true,
+                path: path, summary: error.description,
+                failure: JUnitFailure(message: error.description, type: "malformed", kind: .error), malformed: true,
                 seconds: 0)
         }
-        func fail(_ message: String) -> Outcome {
-            Outcome(path: path, summary: message, failure: JUnitFailure(message: message, type: "corpus"), seconds: 0)
-        }
-        let underMutant = replay(trace, mutant: trace.mutant)
-        guard case .completed(let result) = underMutant else {
-            return fail("no longer reproduces under \(trace.mutant?.name ?? "the correct Raft"): \(underMutant)")
-        }
-        guard result.violation == trace.violation, result.digest == trace.digest else {
-            return fail(
-                "no longer reproduces: recorded \(TraceText.verdict(trace.violation, steps: trace.actions.count)), "
-                    + "replay \(TraceText.verdict(result.violation, steps: result.actions.count))")
-        }
-        let shown = trace.violation.map { "\($0.invariant.rawValue) at step \($0.step)" } ?? "no violation"
-        guard let mutant = trace.mutant else {
-            return Outcome(
-                path: path, summary: "\(shown) on the correct Raft, \(trace.actions.count) steps", seconds: 0)
-        }
-        let correct: String
-        switch replay(trace, mutant: nil) {
-        case .completed(let clean) where clean.violation == nil: correct = "correct Raft: no violation"
-        case .completed(let clean):
-            return fail("the correct Raft fails the same path too: \(clean.violation!.description)")
-        case .diverged(let step): correct = "correct Raft: takes another path at step \(step)"
-        }
-        return Outcome(
-            path: path, summary: "\(shown) under \(mutant.name), \(trace.actions.count) steps; \(correct)", seconds: 0)
-    }
-
-    enum Replay: CustomStringConvertible {
-        case completed(RunResult)
-        /// The recorded action at this step is not possible in this Raft.
-        case diverged(step: Int)
-
-        var description: String {
-            switch self {
-            case .completed(let result): "completed \(result.actions.count) steps"
-            case .diverged(let step): "diverged at step \(step)"
-            }
-        }
-    }
-
-    /// Replays `trace` under `mutant`, stopping at the first violation.
-    static func replay(_ trace: Trace, mutant: Mutant?) -> Replay {
-        var driver = ReplayChooser(recorded: trace.actions)
-        do {
-            let result = try Simulation(spec: trace.spec, mutant: mutant).run(
-                driver: &driver, maxSteps: trace.actions.count)
-            if result.violation == nil && result.actions.count < trace.actions.count {
-                return .diverged(step: result.actions.count + 1)
-            }
-            return .completed(result)
-        } catch {
-            return .diverged(step: error.step)
-        }
+        let judgement = TraceJudge.judgeCorpusEntry(trace)
+        let failure = judgement.holds ? nil : JUnitFailure(message: judgement.summary, type: "corpus")
+        return Outcome(path: path, summary: judgement.summary, failure: failure, seconds: 0)
     }
 }

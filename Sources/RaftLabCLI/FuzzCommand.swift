@@ -1,5 +1,6 @@
 import Foundation
 import RaftCore
+import RaftCorpus
 import RaftFuzzing
 import RaftModel
 import RaftSimulation
@@ -101,39 +102,34 @@ enum FuzzCommand {
                 console.printError(line)
             }
         }
-        let report = campaign.run(progress: progress)
-
-        // Shrink and save the first failure of each kind (each invariant, and liveness).
-        var reported: [FailureReport] = []
-        var seenKinds: [String] = []
-        for (run, result) in report.failures {
-            let kind = result.outcome.identifier
-            let first = !seenKinds.contains(kind)
-            seenKinds.append(kind)
-            let failure = try FailureReport.make(run: run, result: result, context: context, shrinkInto: first ? corpus : nil)
-            if !json { failure.print(to: console, full: first) }
-            reported.append(failure)
+        let pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: corpus))
+        let findings: FuzzFindings
+        do {
+            findings = try pipeline.run(campaign, progress: progress)
+        } catch {
+            throw CommandFailure(error)
         }
-
-        let safety = report.failures.filter { if case .safety = $0.result.outcome { true } else { false } }.count
-        let liveness = report.failures.count - safety
-        let code: ExitCode = safety > 0 ? .safetyViolation : liveness > 0 ? .livenessViolation : .ok
+        if !json {
+            for failure in findings.failures { failure.print(to: console) }
+        }
         if let path = arguments.value("--junit") {
-            try junit(report, reported, context).write(to: path)
+            try junit(findings).write(to: path)
         }
         if json {
-            console.print(summaryJSON(report, reported, context, workers: workers).encoded(pretty: false))
+            console.print(summaryJSON(findings, context, workers: workers).encoded(pretty: false))
         } else {
-            printSummary(report, safety: safety, liveness: liveness, console)
+            printSummary(findings, console)
         }
-        return code
+        if findings.safetyViolations > 0 { return .safetyViolation }
+        return findings.livenessFailures > 0 ? .livenessViolation : .ok
     }
 
-    static func printSummary(_ report: CampaignReport, safety: Int, liveness: Int, _ console: Console) {
+    static func printSummary(_ findings: FuzzFindings, _ console: Console) {
+        let report = findings.campaign
         let seconds = report.elapsed.seconds
         console.print(
-            "summary: \(report.runs) runs, \(report.steps) steps, \(safety) safety violations, "
-                + "\(liveness) liveness failures; \(rate(report.runs, seconds)) runs/s, "
+            "summary: \(report.runs) runs, \(report.steps) steps, \(findings.safetyViolations) safety violations, "
+                + "\(findings.livenessFailures) liveness failures; \(rate(report.runs, seconds)) runs/s, "
                 + "\(rate(report.steps, seconds)) steps/s, \(String(format: "%.2f", seconds)) s")
         let spent = report.spent
         console.print(
@@ -146,9 +142,8 @@ enum FuzzCommand {
         console.print("digest: \(hex16(report.digest))")
     }
 
-    static func summaryJSON(
-        _ report: CampaignReport, _ failures: [FailureReport], _ context: FailureContext, workers: Int
-    ) -> JSONValue {
+    static func summaryJSON(_ findings: FuzzFindings, _ context: FailureContext, workers: Int) -> JSONValue {
+        let report = findings.campaign
         let seconds = report.elapsed.seconds
         return .object([
             ("command", .string("fuzz")), ("seed", .string(String(report.baseSeed))),
@@ -159,182 +154,21 @@ enum FuzzCommand {
             ("longestLivenessTicks", .integer(report.longestLivenessTicks)),
             ("livenessBudgetTicks", .integer(FaultProfile.livenessBudgetTicks)),
             ("livenessNotJudged", .integer(report.runsLivenessUnjudged)),
-            ("failures", .array(failures.map(\.json))), ("digest", .string(hex16(report.digest))),
+            ("failures", .array(findings.failures.map(\.json))), ("digest", .string(hex16(report.digest))),
         ])
     }
 
-    static func junit(_ report: CampaignReport, _ failures: [FailureReport], _ context: FailureContext) -> JUnitReport {
-        var cases = failures.map { failure in
+    static func junit(_ findings: FuzzFindings) -> JUnitReport {
+        let report = findings.campaign
+        var cases = findings.failures.map { failure in
             JUnitCase(name: "run \(failure.run) seed \(failure.runSeed)", className: "raftlab.fuzz", failure: failure.junit)
         }
         cases.append(
             JUnitCase(
-                name: "\(report.runs - failures.count) runs from seed \(report.baseSeed) without failure",
+                name: "\(report.runs - findings.failures.count) runs from seed \(report.baseSeed) without failure",
                 className: "raftlab.fuzz", timeSeconds: report.elapsed.seconds))
         return JUnitReport(suiteName: "raftlab fuzz", cases: cases)
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> Int { seconds > 0 ? Int(Double(count) / seconds) : 0 }
-}
-
-/// What a failure report needs to know about the campaign it came from.
-struct FailureContext {
-    var spec: Spec
-    /// The spec file given on the command line, repeated in reproduce commands.
-    var specFile: String?
-    var mutant: Mutant?
-
-    /// The one-line command that reruns the run with `runSeed`.
-    func reproduceCommand(runSeed: UInt64) -> String {
-        var words = ["raftlab", "fuzz"]
-        if let specFile { words.append(specFile) }
-        words += ["--seed", String(runSeed), "--runs", "1"]
-        if let mutant { words += ["--mutant", mutant.name] }
-        return words.joined(separator: " ")
-    }
-}
-
-/// One failing run, shrunk and saved when it is a safety violation.
-struct FailureReport {
-    var run: Int
-    var runSeed: UInt64
-    var profile: FaultProfile
-    var outcome: FuzzOutcome
-    var steps: Int
-    var reproduce: String
-    /// The shrunk trace, for safety violations.
-    var shrunk: Trace?
-    var corpusFile: String?
-
-    /// The report of a failing run; a safety violation is shrunk and saved in `corpus` when one is given.
-    static func make(run: Int, result: FuzzRunResult, context: FailureContext, shrinkInto corpus: String?)
-        throws(CommandFailure) -> FailureReport
-    {
-        var report = FailureReport(
-            run: run, runSeed: result.profile.seed, profile: result.profile, outcome: result.outcome, steps: result.steps,
-            reproduce: context.reproduceCommand(runSeed: result.profile.seed), shrunk: nil, corpusFile: nil)
-        guard case .safety(let violation) = result.outcome, let corpus else { return report }
-        var shrinker = Shrinker(mutant: context.mutant, target: violation.invariant)
-        guard let small = shrinker.shrink(result.actions ?? [], in: context.spec) else { return report }
-        let trace = Trace(
-            producer: "raftlab fuzz (run seed \(result.profile.seed), shrunk from \(result.steps) steps)",
-            spec: small.spec, mutant: context.mutant, seed: result.profile.seed, actions: small.actions,
-            violation: small.violation, digest: small.digest)
-        report.shrunk = trace
-        report.corpusFile = try CorpusFiles.save(trace, in: corpus)
-        return report
-    }
-
-    /// Prints the failure; `full` adds the shrunk trace (first failure of each kind).
-    func print(to console: Console, full: Bool) {
-        switch outcome {
-        case .safety(let violation):
-            console.print(
-                "FAILURE run \(run) (run seed \(runSeed)): safety violation of \(violation.invariant.rawValue) at step "
-                    + "\(violation.step): \(violation.detail)")
-        case .liveness(let failure):
-            console.print("FAILURE run \(run) (run seed \(runSeed)): \(failure)")
-        case .passed:
-            return
-        }
-        console.print("  profile: \(profile)")
-        console.print("  reproduce the run: \(reproduce)")
-        guard full, let shrunk else { return }
-        console.print(
-            "  shrunk from \(steps) to \(shrunk.actions.count) steps on \(shrunk.spec.servers) servers:")
-        console.print(TextRendering.render(Timeline(replaying: shrunk)))
-        if let corpusFile {
-            console.print("  saved to \(corpusFile); replay it with: raftlab replay \(corpusFile)")
-        }
-    }
-
-    var json: JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
-            ("run", .integer(run)), ("runSeed", .string(String(runSeed))), ("kind", .string(outcome.kind)),
-        ]
-        switch outcome {
-        case .safety(let violation):
-            members += [
-                ("invariant", .string(violation.invariant.rawValue)), ("step", .integer(violation.step)),
-                ("detail", .string(violation.detail)),
-            ]
-        case .liveness(let failure):
-            members += [("invariant", .null), ("step", .integer(failure.step)), ("detail", .string(failure.detail))]
-        case .passed:
-            break
-        }
-        members += [
-            ("steps", .integer(steps)), ("profile", .string(profile.description)), ("reproduce", .string(reproduce)),
-            ("shrunkSteps", shrunk.map { .integer($0.actions.count) } ?? .null),
-            ("shrunkServers", shrunk.map { .integer($0.spec.servers) } ?? .null),
-            ("corpusFile", corpusFile.map(JSONValue.string) ?? .null),
-            ("replay", corpusFile.map { .string("raftlab replay \($0)") } ?? .null),
-        ]
-        return .object(members)
-    }
-
-    var junit: JUnitFailure {
-        switch outcome {
-        case .safety(let violation):
-            if let shrunk {
-                var command = "raftlab replay \(corpusFile ?? "<shrunk trace>")"
-                command += " (the unshrunk run: \(reproduce))"
-                return JUnitFailure(
-                    violation: shrunk.violation ?? violation, in: Timeline(replaying: shrunk), reproduce: command)
-            }
-            return JUnitFailure(
-                message: "\(violation.invariant.rawValue) violated at step \(violation.step): \(violation.detail)",
-                details: "reproduce: \(reproduce)\n", type: violation.invariant.rawValue)
-        case .liveness(let failure):
-            return JUnitFailure(message: failure.description, details: "reproduce: \(reproduce)\n", type: "liveness")
-        case .passed:
-            return JUnitFailure(message: "passed")
-        }
-    }
-}
-
-/// Saving traces in a corpus folder.
-enum CorpusFiles {
-    /// Saves `trace` as `<invariant>-<n>.json` in `folder` with the first free n, atomically and
-    /// never over an existing file (created with link(2), which fails rather than replace).
-    static func save(_ trace: Trace, in folder: String) throws(CommandFailure) -> String {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure(code: .cannotCreate, message: "\(folder): cannot create the corpus folder")
-        }
-        let stem = trace.violation?.invariant.rawValue ?? "trace"
-        let text = trace.encoded()
-        for number in 1...100_000 {
-            let path = (folder as NSString).appendingPathComponent("\(stem)-\(number).json")
-            if FileManager.default.fileExists(atPath: path) { continue }
-            do {
-                try Files.writeAtomically(text, to: path, overwrite: false)
-                return path
-            } catch {
-                // Another process took the name between the check and the link: try the next.
-                if FileManager.default.fileExists(atPath: path) { continue }
-                throw error
-            }
-        }
-        throw CommandFailure(code: .cannotCreate, message: "\(folder): no free name for \(stem)-N.json")
-    }
-}
-
-extension FuzzOutcome {
-    /// The invariant's identifier for a safety violation, `liveness` for a liveness failure.
-    var identifier: String {
-        switch self {
-        case .passed: "passed"
-        case .safety(let violation): violation.invariant.rawValue
-        case .liveness: "liveness"
-        }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
 }

@@ -1,4 +1,5 @@
 import RaftCore
+import RaftCorpus
 import RaftSimulation
 import TraceRendering
 
@@ -21,6 +22,9 @@ enum ShowCommand {
               html     one self-contained page (no network): a space-time diagram with a lane per
                        server; click a step to see every server's full state
 
+            A trace that no longer runs as recorded (the verdict of 'raftlab replay') still renders what
+            could be replayed, with the reason on standard error, and exits 3.
+
             EXAMPLE:
               raftlab show corpus/examples/vote-twice-seed-6.json --format html --out trace.html
             """)
@@ -37,11 +41,14 @@ enum ShowCommand {
             throw UsageError(message: "unknown format '\(formatName)'; known: \(known)")
         }
         let path = arguments.positionals[0]
-        let trace = try TraceFile.read(path)
-        let timeline = Timeline(replaying: trace)
-        if let divergence = timeline.divergence {
-            console.printError("raftlab show: \(path): \(divergence.description); rendering the steps before it")
+        let trace = try Files.readTrace(path)
+        let replay = TraceReplay(trace, mutant: trace.mutant, keepingWorlds: true)
+        let verdict = TraceJudge.verdict(of: replay)
+        if verdict.isDivergence {
+            let shown = verdict.result == nil ? "the steps before it" : "the steps it took"
+            console.printError("raftlab show: \(path): \(verdict.description); rendering \(shown)")
         }
+        let timeline = Timeline(replay)
         let rendered: String
         switch format {
         case .text: rendered = TextRendering.render(timeline)
@@ -55,22 +62,6 @@ enum ShowCommand {
         } else {
             console.write(rendered)
         }
-        return .ok
-    }
-}
-
-/// Reading trace files, with the errors every command reports the same way.
-enum TraceFile {
-    /// Reads and decodes a trace: exit 66 when unreadable, 65 naming the field when malformed.
-    static func read(_ path: String) throws(CommandFailure) -> Trace {
-        do {
-            return try Trace.decode(Files.read(path))
-        } catch let error as InputError {
-            throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(code: .badInput, message: "\(path): \(error)")
-        }
+        return verdict.isDivergence ? .replayDiverged : .ok
     }
 }

@@ -1,4 +1,5 @@
 import RaftCore
+import RaftCorpus
 import RaftFuzzing
 import RaftSimulation
 import TraceRendering
@@ -29,43 +30,36 @@ enum ShrinkCommand {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
         let path = arguments.positionals[0]
-        let trace: Trace
-        do {
-            trace = try Trace.decode(Files.read(path))
-        } catch let error as InputError {
-            throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
-        }
+        let trace = try Files.readTrace(path)
         let mutant = try RaftLab.mutant(arguments) ?? trace.mutant
         let maxCandidates = try arguments.integer("--max-candidates", in: 1...10_000_000) ?? 20_000
-        let corpus = arguments.value("--corpus") ?? "corpus/found"
-        guard let target = Shrinker.firstViolation(of: trace.actions, in: trace.spec, mutant: mutant) else {
-            throw CommandFailure(
-                code: .badInput,
-                message: "\(path): the trace violates no invariant under mutant \(mutant?.name ?? "none"); nothing to shrink")
+        let corpus = CorpusFolder(path: arguments.value("--corpus") ?? "corpus/found")
+        let result: ShrunkTrace
+        let saved: String
+        do {
+            result = try trace.shrunk(from: path, mutant: mutant, maxCandidates: maxCandidates)
+            saved = try corpus.save(result.trace)
+        } catch let refusal as ShrinkRefusal {
+            throw CommandFailure(code: .badInput, message: refusal.description)
+        } catch let error as FileError {
+            throw CommandFailure(error)
         }
-        var shrinker = Shrinker(mutant: mutant, target: target.invariant, maxCandidates: maxCandidates)
-        guard let small = shrinker.shrink(trace.actions, in: trace.spec) else {
-            throw CommandFailure(code: .badInput, message: "\(path): the trace does not fail when replayed")
-        }
-        let shrunk = Trace(
-            producer: "raftlab shrink (\(path), shrunk from \(trace.actions.count) steps)", spec: small.spec,
-            mutant: mutant, seed: trace.seed, actions: small.actions, violation: small.violation, digest: small.digest)
-        let saved = try CorpusFiles.save(shrunk, in: corpus)
+        let (target, shrunk) = (result.target, result.trace)
         if arguments.has("--json") {
             console.print(
                 JSONValue.object([
                     ("command", .string("shrink")), ("file", .string(path)),
-                    ("invariant", .string(small.violation.invariant.rawValue)),
-                    ("detail", .string(small.violation.detail)), ("steps", .integer(trace.actions.count)),
-                    ("shrunkSteps", .integer(small.actions.count)), ("shrunkServers", .integer(small.spec.servers)),
-                    ("candidates", .integer(small.candidatesTried)), ("corpusFile", .string(saved)),
+                    ("invariant", .string(result.violation.invariant.rawValue)),
+                    ("detail", .string(result.violation.detail)), ("steps", .integer(trace.actions.count)),
+                    ("shrunkSteps", .integer(shrunk.actions.count)), ("shrunkServers", .integer(shrunk.spec.servers)),
+                    ("candidates", .integer(result.candidatesTried)), ("corpusFile", .string(saved)),
                     ("replay", .string("raftlab replay \(saved)")),
                 ]).encoded(pretty: false))
         } else {
             console.print(
                 "raftlab shrink: \(path): \(target.invariant.rawValue) fails at step \(target.step) of "
-                    + "\(trace.actions.count); shrunk to \(small.actions.count) steps on \(small.spec.servers) servers "
-                    + "(\(small.candidatesTried) candidates tried)")
+                    + "\(trace.actions.count); shrunk to \(shrunk.actions.count) steps on \(shrunk.spec.servers) servers "
+                    + "(\(result.candidatesTried) candidates tried)")
             console.print(TextRendering.render(Timeline(replaying: shrunk)))
             console.print("saved to \(saved); replay it with: raftlab replay \(saved)")
         }

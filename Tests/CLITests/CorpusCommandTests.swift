@@ -37,4 +37,31 @@ struct CorpusCommandTests {
         let report = try String(contentsOfFile: folder + "/report.xml.out", encoding: .utf8)
         #expect(report.contains("tests=\"2\""))
     }
+
+    /// Issue 13 item 7: one judge for `corpus`, `replay` and `show`.
+    @Test("A trace with steps after its violation fails corpus, diverges on replay and show exits 3")
+    func oneJudge() throws {
+        let folder = temporaryPath("one-judge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let original = try String(
+            contentsOfFile: Self.corpus + "/examples/vote-twice-seed-6.json", encoding: .utf8)
+        // One more step after the recorded violation at the last step.
+        let path = folder + "/after-violation.json"
+        try original.replacingOccurrences(
+            of: "\n  ],\n  \"verdict\"", with: ",\n    {\"action\": \"heal\"}\n  ],\n  \"verdict\""
+        ).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) != original)
+
+        let corpus = try Executable.run(["corpus", folder])
+        #expect(corpus.exitCode == 1)
+        #expect(corpus.stdout.contains("FAIL  \(path): no longer reproduces under vote-twice: diverged at step 13"))
+        let replay = try Executable.run(["replay", path, "--quiet"])
+        #expect(replay.exitCode == 3)
+        #expect(replay.stdout.contains("diverged at step 13: the run stopped early"))
+        let show = try Executable.run(["show", path])
+        #expect(show.exitCode == 3)
+        #expect(show.stdout.contains("s2 and s3 both led term 1"))
+        #expect(show.stderr.split(separator: "\n").count == 1)
+        #expect(show.stderr.contains("diverged at step 13"))
+    }
 }

@@ -67,4 +67,28 @@ struct ShowCommandTests {
         _ = try Executable.run(["replay", clean, "--quiet", "--junit", path])
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("tests=\"1\" failures=\"0\" errors=\"0\""))
     }
+
+    /// Issue 13 item 7: `show` judges a trace as `replay` does.
+    @Test("show of a trace whose step is impossible renders the steps before it and exits 3")
+    func diverging() throws {
+        let path = temporaryPath("show-diverging.json")
+        let original = try String(contentsOfFile: Self.example, encoding: .utf8)
+        // The heal is moved before the partition it repairs.
+        let first = "\"steps\": [\n    {\"action\": \"clientRequest\", \"server\": \"s3\", \"command\": \"y=1\"},"
+        let edited = original.replacingOccurrences(of: first, with: first + "\n    {\"action\": \"heal\"},")
+        #expect(edited != original)
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let text = try Executable.run(["show", path])
+        #expect(text.exitCode == 3)
+        #expect(text.stdout.contains("   1  "))
+        #expect(!text.stdout.contains("   2  "))
+        #expect(
+            text.stderr
+                == "raftlab show: \(path): diverged at step 2: recorded action heal is not enabled; "
+                + "rendering the steps before it\n")
+        let html = temporaryPath("show-diverging.html")
+        let page = try Executable.run(["show", path, "--format", "html", "--out", html])
+        #expect(page.exitCode == 3)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("id=\"timeline-data\""))
+    }
 }

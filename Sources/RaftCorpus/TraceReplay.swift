@@ -1,0 +1,56 @@
+import RaftCore
+import RaftSimulation
+
+/// One re-execution of a recorded trace: every recorded action is taken again from the initial
+/// world, with every invariant checked after each step.
+///
+/// A replay only reports how the run went; what that means for the trace (does it still show
+/// what it recorded?) is `TraceJudge`'s business.
+public struct TraceReplay {
+    /// How the re-execution ended.
+    public enum End {
+        /// Every recorded action was taken.
+        case completed(RunResult)
+        /// The run stopped before the last recorded action: an invariant failed earlier, or no
+        /// action was enabled.
+        case stoppedEarly(RunResult)
+        /// A recorded action was not enabled at its step.
+        case diverged(ReplayDivergence)
+    }
+
+    public let trace: Trace
+    /// The mutant the trace was replayed under (not necessarily the trace's own).
+    public let mutant: Mutant?
+    /// The world every run of the trace's spec starts from.
+    public let initialWorld: World
+    /// Each action taken with the world after it; empty unless the replay was asked to keep them.
+    public private(set) var steps: [(action: Action, world: World)] = []
+    public private(set) var end: End
+
+    /// Replays `trace` under `mutant`; `keepingWorlds` keeps the world after each step, which a
+    /// rendering needs and a verdict does not.
+    public init(_ trace: Trace, mutant: Mutant?, keepingWorlds: Bool = false) {
+        let simulation = Simulation(spec: trace.spec, mutant: mutant)
+        self.trace = trace
+        self.mutant = mutant
+        self.initialWorld = simulation.initialWorld
+        var driver = ReplayChooser(recorded: trace.actions)
+        var taken: [(action: Action, world: World)] = []
+        let observe: ((Int, Action, World) -> Void)? = keepingWorlds ? { taken.append(($1, $2)) } : nil
+        do {
+            let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count, observe: observe)
+            end = result.actions.count < trace.actions.count ? .stoppedEarly(result) : .completed(result)
+        } catch {
+            end = .diverged(error)
+        }
+        steps = taken
+    }
+
+    /// The run's result, unless a recorded action could not be taken.
+    public var result: RunResult? {
+        switch end {
+        case .completed(let result), .stoppedEarly(let result): result
+        case .diverged: nil
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import RaftCore
+import RaftCorpus
+import RaftSimulation
+import TraceRendering
+
+/// `raftlab replay`: re-execute a trace and check it ends the same way.
+enum ReplayCommand {
+    static let spec = CommandSpec(
+        name: "replay",
+        summary: "Re-execute a trace file and check its verdict and digest.",
+        usage: "replay FILE [--mutant NAME] [--quiet] [--junit FILE]",
+        positionals: 1...1,
+        options: [
+            OptionSpec(flag: "--mutant", valueName: "NAME", help: "Replay under this mutant instead of the trace's own."),
+            OptionSpec(flag: "--quiet", valueName: nil, help: "Print only the summary, not every step."),
+            OptionSpec(flag: "--junit", valueName: "FILE", help: "Also write a JUnit XML report: the trace as one test case."),
+        ],
+        discussion: """
+            Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 3 when a
+            recorded step is no longer possible, the run stops before its last recorded step, or the
+            verdict or digest differs ("diverged at step N: ..."), 65 when the file is not a valid
+            raftlab trace. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict.
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
+        let path = arguments.positionals[0]
+        let started = ContinuousClock.now
+        let outcome = try replay(path, arguments, console)
+        if let junit = arguments.value("--junit") {
+            let seconds = (ContinuousClock.now - started).seconds
+            var testCase = JUnitCase(name: path, className: "raftlab.replay", timeSeconds: seconds)
+            testCase.failure = outcome.failure
+            try JUnitReport(suiteName: "raftlab replay", cases: [testCase]).write(to: junit)
+        }
+        return outcome.code
+    }
+
+    /// Replays one trace, printing as it goes; returns the exit code and what a JUnit report
+    /// should say about it.
+    private static func replay(
+        _ path: String, _ arguments: ParsedArguments, _ console: Console
+    ) throws -> (code: ExitCode, failure: JUnitFailure?) {
+        let trace = try Files.readTrace(path)
+        let mutant = try RaftLab.mutant(arguments) ?? trace.mutant
+        let quiet = arguments.has("--quiet")
+        console.print(
+            "raftlab replay: \(path) (\(trace.actions.count) steps, produced by \(trace.producer), "
+                + "mutant \(mutant?.name ?? "none"))")
+        let replay = TraceReplay(trace, mutant: mutant, keepingWorlds: true)
+        let verdict = TraceJudge.verdict(of: replay)
+        let diverged = JUnitFailure(message: verdict.description, type: "replay-diverged", kind: .error)
+        guard let result = verdict.result else {
+            if !quiet { console.printSteps(Timeline(replay)) }
+            console.print(verdict.description)
+            return (.replayDiverged, diverged)
+        }
+        if !quiet { console.printSteps(Timeline(replay)) }
+        console.printRunSummary(result)
+        console.print(verdict.description)
+        if verdict.isDivergence { return (.replayDiverged, diverged) }
+        guard let violation = result.violation else { return (.ok, nil) }
+        let failure = JUnitFailure(violation: violation, in: Timeline(replay), reproduce: "raftlab replay \(path)")
+        return (.safetyViolation, failure)
+    }
+}
