@@ -50,7 +50,9 @@ let package = Package(
         // one, so that it may `@testable import` the modules (which only debug test builds allow)
         // and release builds of the tool never compile it.
         .testTarget(name: "RaftTestSupport", dependencies: ["RaftCore", "RaftSimulation"]),
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftTestSupport"]),
+        .testTarget(
+            name: "RaftCoreTests", dependencies: ["RaftCore", "RaftTestSupport"],
+            exclude: ["Interaction/testdata"]),
         .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation", "RaftTestSupport"]),
         .testTarget(name: "ModelCheckingTests", dependencies: ["ModelChecking"]),
         .testTarget(
