@@ -56,9 +56,11 @@ let package = Package(
         .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation", "RaftTestSupport"]),
         .testTarget(name: "ModelCheckingTests", dependencies: ["ModelChecking"]),
         .testTarget(
-            name: "RaftModelTests", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "RaftTestSupport"]),
+            name: "RaftModelTests",
+            dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "RaftTestSupport"]),
         .testTarget(
-            name: "TraceRenderingTests", dependencies: ["RaftCore", "RaftSimulation", "TraceRendering", "RaftTestSupport"],
+            name: "TraceRenderingTests",
+            dependencies: ["RaftCore", "RaftSimulation", "TraceRendering", "RaftTestSupport"],
             exclude: ["Golden"]),
         .testTarget(name: "RaftFuzzingTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
         .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab", "RaftTestSupport"]),

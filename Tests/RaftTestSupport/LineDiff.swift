@@ -1,7 +1,8 @@
-/// The lines that differ between `expected` and `actual`, as a reader wants to see them in a
-/// failing golden test: `-` for an expected line that is missing, `+` for an actual line that is
-/// new, with up to `context` unchanged lines around each change and `@@ line N` (of `expected`)
-/// at each hunk. Empty when the two are equal.
+/// The lines that differ between `expected` and `actual`, as a failing golden test shows them.
+///
+/// `-` marks an expected line that is missing, `+` an actual line that is new; up to `context`
+/// unchanged lines surround each change, and `@@ line N` (of `expected`) starts each hunk.
+/// Empty when the two are equal.
 ///
 /// A longest-common-subsequence diff: golden files are short, so its quadratic table is cheap,
 /// and it pairs unchanged lines as a person would.
@@ -55,6 +56,8 @@ public func lineDiff(expected: [String], actual: [String], context: Int = 2) -> 
 
 /// `lineDiff(expected:actual:)` of two texts, split into lines.
 public func lineDiff(expected: String, actual: String, context: Int = 2) -> String {
-    func lines(_ text: String) -> [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
     return lineDiff(expected: lines(expected), actual: lines(actual), context: context)
 }

@@ -131,11 +131,13 @@ struct InteractionEnvironment {
         return transcript
     }
 
-    /// The server loses its volatile state and comes back from its disk (Figure 2: only
-    /// persistent state survives). Messages in flight to it stay in flight.
+    /// The server loses its volatile state and comes back from its disk.
+    ///
+    /// Figure 2: only persistent state survives. Messages in flight to it stay in flight.
     private mutating func crashRestart(_ id: NodeID) -> [String] {
         let node = nodes[id.index]
-        nodes[id.index] = RaftNode(id: id, serverCount: node.serverCount, mutant: node.mutant, restoring: disks[id.index])
+        nodes[id.index] = RaftNode(
+            id: id, serverCount: node.serverCount, mutant: node.mutant, restoring: disks[id.index])
         return ["disk " + Self.describe(disks[id.index]), Self.describe(nodes[id.index])]
     }
 
@@ -189,9 +191,12 @@ struct InteractionEnvironment {
 
         mutating func reply(_ reply: ClientReply) {
             switch reply {
-            case .notLeader(let hint): lines.append("reply not-leader hint=\(hint.map(\.description) ?? "none")")
-            case .accepted(let command, let index, let term): lines.append("reply accepted \(command) index=\(index) term=\(term)")
-            case .committed(let command, let index): lines.append("reply committed \(command) index=\(index)")
+            case .notLeader(let hint):
+                lines.append("reply not-leader hint=\(InteractionEnvironment.name(hint))")
+            case .accepted(let command, let index, let term):
+                lines.append("reply accepted \(command) index=\(index) term=\(term)")
+            case .committed(let command, let index):
+                lines.append("reply committed \(command) index=\(index)")
             }
         }
 
@@ -205,6 +210,8 @@ struct InteractionEnvironment {
 
     // MARK: - Words
 
+    /// A server on one line, role data included.
+    ///
     /// `s1 leader term=2 vote=s1 commit=1 applied=1 log=[1:x=1 2:x=2] next=[3,3,3] match=[2,1,0]`
     static func describe(_ node: RaftNode) -> String {
         var words = ["\(node.id) \(node.role.kind.rawValue) term=\(node.currentTerm) vote=\(name(node.votedFor))"]
@@ -221,13 +228,14 @@ struct InteractionEnvironment {
         return words.joined(separator: " ")
     }
 
-    /// `term=2 vote=s1 log=[1:x=1]`
+    /// Durable state on one line: `term=2 vote=s1 log=[1:x=1]`.
     static func describe(_ durable: DurableState) -> String {
         "term=\(durable.currentTerm) vote=\(name(durable.votedFor)) log=\(durable.log)"
     }
 
-    /// `s1->s2 AppendEntries term=1 prevLogIndex=0 prevLogTerm=0 entries=[1:x=1] leaderCommit=0`,
-    /// with Figure 2's field names.
+    /// A message on one line, with Figure 2's field names.
+    ///
+    /// `s1->s2 AppendEntries term=1 prevLogIndex=0 prevLogTerm=0 entries=[1:x=1] leaderCommit=0`
     static func describe(_ envelope: Envelope) -> String {
         let fields =
             switch envelope.message {
@@ -272,12 +280,15 @@ struct InteractionEnvironment {
 
     /// `key=value` options by key, each allowed and given at most once (read by key, never
     /// iterated, so the dictionary's order cannot reach a transcript).
-    private static func options(_ arguments: ArraySlice<String>, allowed: [String]) throws(CommandError) -> [String: String] {
+    private static func options(
+        _ arguments: ArraySlice<String>, allowed: [String]
+    ) throws(CommandError) -> [String: String] {
         var options: [String: String] = [:]
         for argument in arguments {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, allowed.contains(parts[0]), options[parts[0]] == nil else {
-                throw CommandError(description: "unexpected argument '\(argument)' (allowed: \(allowed.joined(separator: ", ")))")
+                let allowedList = allowed.joined(separator: ", ")
+                throw CommandError(description: "unexpected argument '\(argument)' (allowed: \(allowedList))")
             }
             options[parts[0]] = parts[1]
         }
