@@ -50,15 +50,27 @@ let package = Package(
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
 
         // MARK: - Tests.
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"]),
-        .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation"]),
-        .testTarget(name: "ModelCheckingTests", dependencies: ["ModelChecking"]),
-        .testTarget(name: "RaftModelTests", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel"]),
+        // Fixtures every test target shares: named servers, hand-built servers and worlds, the
+        // repository's files, the `raftlab` executable runner. A test target rather than a plain
+        // one, so that it may `@testable import` the modules (which only debug test builds allow)
+        // and release builds of the tool never compile it.
+        .testTarget(name: "RaftTestSupport", dependencies: ["RaftCore", "RaftSimulation"]),
         .testTarget(
-            name: "TraceRenderingTests", dependencies: ["RaftCore", "RaftSimulation", "TraceRendering"],
+            name: "RaftCoreTests", dependencies: ["RaftCore", "RaftTestSupport"],
+            exclude: ["Interaction/testdata"]),
+        .testTarget(name: "RaftSimulationTests", dependencies: ["RaftCore", "RaftSimulation", "RaftTestSupport"]),
+        .testTarget(name: "ModelCheckingTests", dependencies: ["ModelChecking"]),
+        .testTarget(
+            name: "RaftModelTests",
+            dependencies: ["RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "RaftTestSupport"]),
+        .testTarget(
+            name: "TraceRenderingTests",
+            dependencies: ["RaftCore", "RaftSimulation", "TraceRendering", "RaftTestSupport"],
             exclude: ["Golden"]),
         .testTarget(name: "RaftFuzzingTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
-        .testTarget(name: "RaftCorpusTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing", "RaftCorpus"]),
-        .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab"]),
+        .testTarget(
+            name: "RaftCorpusTests",
+            dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing", "RaftCorpus", "RaftTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab", "RaftTestSupport"]),
     ]
 )

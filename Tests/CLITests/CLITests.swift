@@ -1,65 +1,8 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @testable import RaftLabCLI
-
-/// Runs the built `raftlab` executable as its own process.
-struct Executable {
-    var exitCode: Int32
-    var stdout: String
-    var stderr: String
-
-    /// The `raftlab` binary SwiftPM built next to the test bundle.
-    static var url: URL {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("raftlab")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.appendingPathComponent("raftlab")
-    }
-
-    static func run(_ arguments: [String]) throws -> Executable {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Executable(
-            exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Runs `arguments` and expects the house rule for bad input: exit `exitCode` and exactly
-    /// one line on stderr, containing `message`.
-    static func expectOneLineError(
-        _ arguments: [String], exitCode: Int32, containing message: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let run = try run(arguments)
-        #expect(run.exitCode == exitCode, sourceLocation: sourceLocation)
-        #expect(run.stderr.contains(message), sourceLocation: sourceLocation)
-        #expect(run.stderr.split(separator: "\n").count == 1, sourceLocation: sourceLocation)
-    }
-
-    /// The value after `digest: ` in the output.
-    var digest: String? {
-        stdout.split(separator: "\n").first { $0.hasPrefix("digest: ") }.map { String($0.dropFirst(8)) }
-    }
-}
-
-func temporaryPath(_ name: String) -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("raftlab-tests-\(getpid())")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder.appendingPathComponent(name).path
-}
 
 @Suite("raftlab command line, end to end")
 struct CLITests {

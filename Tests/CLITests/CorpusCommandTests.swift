@@ -1,10 +1,10 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @Suite("raftlab corpus")
 struct CorpusCommandTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("corpus").path
+    static let corpus = Repository.path("corpus")
 
     /// A change to RaftCore that breaks a saved reproduction, or makes the correct Raft fail a
     /// saved path, fails here.

@@ -1,4 +1,5 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @testable import RaftLabCLI

@@ -1,12 +1,12 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @testable import RaftLabCLI
 
 @Suite("raftlab show and --junit, end to end")
 struct ShowCommandTests {
-    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("corpus/examples/vote-twice-seed-6.json").path
+    static let example = Repository.corpusExample("vote-twice-seed-6")
 
     @Test("Every format renders the example trace")
     func formats() throws {

@@ -1,3 +1,4 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore

@@ -1,4 +1,5 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 /// RaftCore must be a pure value type: no Foundation, clocks, randomness, threads or I/O. This
@@ -28,8 +29,7 @@ struct PurityTests {
     ]
 
     static var coreSources: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/RaftCore")
+        Repository.root.appendingPathComponent("Sources/RaftCore")
     }
 
     @Test("RaftCore uses none of the banned APIs")

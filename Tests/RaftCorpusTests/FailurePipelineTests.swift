@@ -5,18 +5,18 @@ import Testing
 @testable import RaftCorpus
 @testable import RaftFuzzing
 @testable import RaftSimulation
+import RaftTestSupport
 
-/// A fresh empty folder for one test, under the system's temporary folder.
+/// A fresh empty folder for one test, in this test process's own temporary folder.
 func temporaryFolder(_ name: String) -> String {
-    let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("raftcorpus-tests-\(getpid())-\(name)-\(UInt64.random(in: 0...UInt64.max))").path
+    let path = temporaryPath("raftcorpus-\(name)")
+    try? FileManager.default.removeItem(atPath: path)
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 /// The repository's `corpus/` folder.
-let repositoryCorpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("corpus").path
+let repositoryCorpus = Repository.path("corpus")
 
 @Suite("Fuzz, shrink, save, replay: the failure pipeline without the command line")
 struct FailurePipelineTests {

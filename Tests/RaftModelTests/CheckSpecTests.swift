@@ -1,4 +1,5 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
@@ -7,8 +8,7 @@ import Testing
 
 @Suite("Check spec files")
 struct CheckSpecTests {
-    static let specsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("specs")
+    static let specsDirectory = Repository.root.appendingPathComponent("specs")
 
     static func specFiles() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: specsDirectory.path)) ?? []

@@ -1,3 +1,4 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
@@ -39,34 +40,34 @@ struct InvariantTests {
 
     @Test("Leader Completeness: a leader of a later term lacks a committed entry (Figure 3)")
     func leaderCompleteness() throws {
-        var bad = world([leaderNode(s3, term: 3, log: [entry(2, 7)])])
+        var bad = world([leader(s3, term: 3, log: [entry(2, 7)])])
         bad.ghost.committed = [World.CommittedRecord(entry: entry(1, 1), commitTerm: 1, server: s1)]
         let violation = try #require(Invariants.leaderCompleteness(bad))
         #expect(violation.invariant == .leaderCompleteness)
         #expect(violation.servers == [s3, s1])
         #expect(violation.index == 1)
         #expect(violation.terms == [3, 1])
-        var good = world([leaderNode(s3, term: 3, log: [entry(1, 1)])])
+        var good = world([leader(s3, term: 3, log: [entry(1, 1)])])
         good.ghost.committed = bad.ghost.committed
         #expect(Invariants.leaderCompleteness(good) == nil)
     }
 
     @Test("State Machine Safety: a server commits another entry at a committed index (Figure 3)")
     func stateMachineSafety() throws {
-        var bad = world([followerNode(s2, term: 2, log: [entry(2, 8)], commit: 1)])
+        var bad = world([follower(s2, term: 2, log: [entry(2, 8)], commit: 1)])
         bad.ghost.committed = [World.CommittedRecord(entry: entry(1, 1), commitTerm: 1, server: s1)]
         let violation = try #require(Invariants.stateMachineSafety(bad))
         #expect(violation.invariant == .stateMachineSafety)
         #expect(violation.detail == "index 1 committed as 1:x=1 on s1 but as 2:x=8 on s2")
-        var good = world([followerNode(s2, term: 2, log: [entry(1, 1)], commit: 1)])
+        var good = world([follower(s2, term: 2, log: [entry(1, 1)], commit: 1)])
         good.ghost.committed = bad.ghost.committed
         #expect(Invariants.stateMachineSafety(good) == nil)
     }
 
     @Test("Leader Append-Only: a leader's log loses an entry within its term (Figure 3)")
     func leaderAppendOnly() throws {
-        let before = world([leaderNode(s1, term: 2, log: [entry(1, 1), entry(1, 2)])])
-        let after = world([leaderNode(s1, term: 2, log: [entry(1, 1)])])
+        let before = world([leader(s1, term: 2, log: [entry(1, 1), entry(1, 2)])])
+        let after = world([leader(s1, term: 2, log: [entry(1, 1)])])
         let violation = try #require(Invariants.leaderAppendOnly(from: before, to: after))
         #expect(violation.invariant == .leaderAppendOnly)
         #expect(violation.index == 2)
@@ -84,8 +85,8 @@ struct InvariantTests {
 
     @Test("Monotonic Commit: a running server's commit index goes down")
     func monotonicCommit() throws {
-        let before = world([followerNode(s2, term: 1, log: [entry(1)], commit: 1)])
-        let after = world([followerNode(s2, term: 1, log: [entry(1)], commit: 0)])
+        let before = world([follower(s2, term: 1, log: [entry(1)], commit: 1)])
+        let after = world([follower(s2, term: 1, log: [entry(1)], commit: 0)])
         let action = Action.heal
         let violation = try #require(Invariants.monotonicCommit(from: before, to: after, action: action))
         #expect(violation.invariant == .monotonicCommit)

@@ -1,3 +1,4 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
@@ -67,6 +68,18 @@ struct SimulationTests {
         #expect(world.network.map(\.to) == [s3])
         simulation.apply(.heal, to: &world)
         #expect(world.partition == nil)
+    }
+
+    @Test("Renaming servers twice by a permutation and its inverse gives the world back")
+    func renamingRoundTrip() {
+        var driver = SeededChooser(seed: 11)
+        let result = try! simulation.run(driver: &driver, maxSteps: 60)
+        let world = result.finalWorld
+        let renaming = [NodeID(2), NodeID(0), NodeID(1)]
+        var inverse = [NodeID](repeating: NodeID(0), count: 3)
+        for (old, new) in renaming.enumerated() { inverse[new.index] = NodeID(old) }
+        #expect(world.renamingServers(renaming).renamingServers(inverse) == world)
+        #expect(world.renamingServers(renaming) != world || world.servers.allSatisfy { !$0.isUp })
     }
 
     @Test("The stable fingerprint of the initial world is pinned (a change here changes every saved digest)")

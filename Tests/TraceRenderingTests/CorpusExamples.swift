@@ -1,21 +1,17 @@
 import Foundation
 import RaftCore
 import RaftSimulation
+import RaftTestSupport
 import TraceRendering
 
 /// The example traces under `corpus/examples`, read from the source tree.
 enum CorpusExamples {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     /// Every action kind, a partition, crashes and restarts, a Leader Completeness violation.
     static let everyKind = "vote-without-log-check-seed-12"
     /// A twelve-step Election Safety violation.
     static let short = "vote-twice-seed-6"
 
-    static func path(_ name: String) -> String {
-        repository.appendingPathComponent("corpus/examples/\(name).json").path
-    }
+    static func path(_ name: String) -> String { Repository.corpusExample(name) }
 
     static func trace(_ name: String) throws -> Trace {
         try Trace.decode(String(contentsOfFile: path(name), encoding: .utf8))

@@ -1,3 +1,4 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
@@ -32,7 +33,7 @@ struct ViolationWordsTests {
 
     @Test("Leader Completeness names the leader, the missing entry and who committed it")
     func leaderCompleteness() throws {
-        var bad = world([leaderNode(s3, term: 3, log: [entry(2, 7)])])
+        var bad = world([leader(s3, term: 3, log: [entry(2, 7)])])
         bad.ghost.committed = [World.CommittedRecord(entry: entry(1, 1), commitTerm: 1, server: s1)]
         let violation = try #require(Invariants.leaderCompleteness(bad))
         #expect(
@@ -42,7 +43,7 @@ struct ViolationWordsTests {
 
     @Test("State Machine Safety says committed, or applied once the server applied the index")
     func stateMachineSafety() throws {
-        var bad = world([followerNode(s2, term: 2, log: [entry(2, 8)], commit: 1)])
+        var bad = world([follower(s2, term: 2, log: [entry(2, 8)], commit: 1)])
         bad.ghost.committed = [World.CommittedRecord(entry: entry(1, 1), commitTerm: 1, server: s1)]
         let violation = try #require(Invariants.stateMachineSafety(bad))
         #expect(
@@ -52,8 +53,8 @@ struct ViolationWordsTests {
 
     @Test("Leader Append-Only names the replaced entry")
     func leaderAppendOnly() throws {
-        let before = world([leaderNode(s1, term: 2, log: [entry(1, 1), entry(1, 2)])])
-        let after = world([leaderNode(s1, term: 2, log: [entry(1, 1)])])
+        let before = world([leader(s1, term: 2, log: [entry(1, 1), entry(1, 2)])])
+        let after = world([leader(s1, term: 2, log: [entry(1, 1)])])
         let violation = try #require(Invariants.leaderAppendOnly(from: before, to: after))
         #expect(
             ViolationWords.sentence(violation, before: before, after: after)
@@ -66,8 +67,8 @@ struct ViolationWordsTests {
         let lower = world(crashed: [(s2, DurableState(currentTerm: 2))])
         let term = try #require(Invariants.monotonicTerm(from: higher, to: lower))
         #expect(ViolationWords.sentence(term, before: higher, after: lower) == "s2's term went down from 3 to 2")
-        let committed = world([followerNode(s2, term: 1, log: [entry(1)], commit: 1)])
-        let uncommitted = world([followerNode(s2, term: 1, log: [entry(1)], commit: 0)])
+        let committed = world([follower(s2, term: 1, log: [entry(1)], commit: 1)])
+        let uncommitted = world([follower(s2, term: 1, log: [entry(1)], commit: 0)])
         let commit = try #require(Invariants.monotonicCommit(from: committed, to: uncommitted, action: .heal))
         #expect(
             ViolationWords.sentence(commit, before: committed, after: uncommitted)

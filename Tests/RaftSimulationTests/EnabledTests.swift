@@ -1,7 +1,6 @@
 import Testing
 
 @testable import RaftCore
-@testable import RaftFuzzing
 @testable import RaftSimulation
 
 @Suite("Simulation.isEnabled agrees with enabledActions")

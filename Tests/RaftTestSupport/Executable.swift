@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Runs the built `raftlab` executable as its own process.
+public struct Executable {
+    public var exitCode: Int32
+    public var stdout: String
+    public var stderr: String
+
+    /// The `raftlab` binary SwiftPM built next to the test bundle.
+    public static var url: URL {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("raftlab")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.appendingPathComponent("raftlab")
+    }
+
+    public static func run(_ arguments: [String]) throws -> Executable {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Executable(
+            exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs `arguments` and expects the house rule for bad input: exit `exitCode` and exactly
+    /// one line on stderr, containing `message`.
+    public static func expectOneLineError(
+        _ arguments: [String], exitCode: Int32, containing message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let run = try run(arguments)
+        #expect(run.exitCode == exitCode, sourceLocation: sourceLocation)
+        #expect(run.stderr.contains(message), sourceLocation: sourceLocation)
+        #expect(run.stderr.split(separator: "\n").count == 1, sourceLocation: sourceLocation)
+    }
+
+    /// The value after `digest: ` in the output.
+    public var digest: String? {
+        stdout.split(separator: "\n").first { $0.hasPrefix("digest: ") }.map { String($0.dropFirst(8)) }
+    }
+}
+
+/// A path named `name` in this test process's own temporary folder (created on first use).
+public func temporaryPath(_ name: String) -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("raftlab-tests-\(getpid())")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent(name).path
+}
