@@ -1,4 +1,5 @@
 import RaftCore
+import RaftSimulation
 
 extension World {
     /// The fingerprint the model checker tells states apart by: the same partition of worlds as
@@ -11,7 +12,10 @@ extension World {
     /// machines, as the checker requires, but no file records it, so unlike `fingerprint`
     /// (folded into the digests that saved traces carry) it may change between versions.
     /// A test holds the two to the same partition of worlds.
-    public var searchFingerprint: UInt64 {
+    ///
+    /// It lives with the checker's adapter rather than with the world: only the search needs a
+    /// fingerprint this fast, and only the search may change it freely.
+    var searchFingerprint: UInt64 {
         var hasher = FoldedMultiplyHasher()
         // Through a buffer pointer: an array's subscript would hand each server over as a copy.
         servers.withUnsafeBufferPointer { servers in
