@@ -402,6 +402,14 @@ extension RaftNode {
 // MARK: - Renaming servers (symmetry reduction, shrinking)
 
 extension RaftNode: ServerRenamable {
+    /// The stored properties `renamed(by:)` accounts for; a test holds this list to the type's
+    /// actual stored properties, so that a new field fails it until renaming handles it.
+    /// `durableStateChanged` lives only within one `handle(_:)` call and starts false.
+    static let renamedFields = [
+        "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",
+        "durableStateChanged",
+    ]
+
     /// This server as it would be if the servers were named as `renaming` says; nil when it is
     /// dropped, or its vote or the leader it follows is.
     ///

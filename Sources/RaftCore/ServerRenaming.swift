@@ -111,6 +111,10 @@ extension Array: ServerRenamable where Element: ServerRenamable {
 // MARK: - The core's values
 
 extension Envelope: ServerRenamable {
+    /// The stored properties `renamed(by:)` accounts for; a test holds this list to the type's
+    /// actual stored properties, so that a new field fails it until renaming handles it.
+    static let renamedFields = ["from", "to", "message"]
+
     public func renamed(by renaming: ServerRenaming) -> Envelope? {
         guard let from = renaming[from], let to = renaming[to] else { return nil }
         // The message itself names no server: its sender and receiver are the envelope's.
@@ -118,7 +122,21 @@ extension Envelope: ServerRenamable {
     }
 }
 
+extension Message {
+    /// The stored properties of each message's payload, none of which names a server (the
+    /// envelope does): a payload field that did would need renaming in `Envelope.renamed(by:)`.
+    static let renamedFieldsByPayload: [(payload: String, fields: [String])] = [
+        ("requestVote", ["term", "lastLogIndex", "lastLogTerm"]),
+        ("requestVoteResponse", ["term", "voteGranted"]),
+        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex"]),
+    ]
+}
+
 extension DurableState: ServerRenamable {
+    /// See `Envelope.renamedFields`.
+    static let renamedFields = ["currentTerm", "votedFor", "log"]
+
     public func renamed(by renaming: ServerRenaming) -> DurableState? {
         guard let votedFor = votedFor.renamed(by: renaming) else { return nil }
         return DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log)
@@ -126,6 +144,9 @@ extension DurableState: ServerRenamable {
 }
 
 extension Progress: ServerRenamable {
+    /// See `Envelope.renamedFields`.
+    static let renamedFields = ["nextIndex", "matchIndex"]
+
     public func renamed(by renaming: ServerRenaming) -> Progress? {
         var moved = self
         moved.nextIndex = renaming.reindexed(nextIndex)
@@ -135,6 +156,12 @@ extension Progress: ServerRenamable {
 }
 
 extension Role: ServerRenamable {
+    /// The roles `renamed(by:)` handles, with the labels of each one's payload (the leader's is
+    /// one unlabelled `Progress`); see `Envelope.renamedFields`.
+    static let renamedPayloads: [(role: String, labels: [String])] = [
+        ("follower", ["leader"]), ("candidate", ["votesGranted"]), ("leader", []),
+    ]
+
     public func renamed(by renaming: ServerRenaming) -> Role? {
         switch self {
         case .follower(let leader):

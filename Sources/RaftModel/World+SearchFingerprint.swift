@@ -163,3 +163,42 @@ private struct FoldedMultiplyHasher {
         return product.high ^ product.low
     }
 }
+
+// MARK: - The fields the search fingerprint accounts for
+
+/// The stored properties `searchFingerprint` accounts for, type by type: each is mixed in, or
+/// left out for the reason given. A test holds each list to the type's actual stored properties,
+/// so that a new field of server state fails it until the fingerprint handles it (a field left
+/// out by mistake would merge distinct states and silently shrink the search).
+enum SearchFingerprintFields {
+    static let world = ["servers", "network", "partition", "spent", "ghost"]
+    static let server = ["node", "disk", "stateMachine"]
+    /// `id` is implied by the server's position, `serverCount` and `mutant` are the same for a
+    /// whole search, and `durableStateChanged` lives only within one step.
+    static let node = [
+        "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",
+        "durableStateChanged",
+    ]
+    static let disk = ["currentTerm", "votedFor", "log"]
+    static let progress = ["nextIndex", "matchIndex"]
+    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let stateMachine = ["values", "appliedCount"]
+    /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
+    static let ghost = ["leadersByTerm", "committed", "acknowledged"]
+    /// `server`, who first committed the entry, is left out, as in `fingerprint`: no checked
+    /// property reads it.
+    static let committedRecord = ["entry", "commitTerm", "server"]
+    /// Counted, not mixed; see `ghost`.
+    static let acknowledgement = ["command", "index"]
+    static let envelope = ["from", "to", "message"]
+    static let messagePayloads: [(payload: String, fields: [String])] = [
+        ("requestVote", ["term", "lastLogIndex", "lastLogTerm"]),
+        ("requestVoteResponse", ["term", "voteGranted"]),
+        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex"]),
+    ]
+    /// Every role with the labels of its payload (the leader's is one unlabelled `Progress`).
+    static let rolePayloads: [(role: String, labels: [String])] = [
+        ("follower", ["leader"]), ("candidate", ["votesGranted"]), ("leader", []),
+    ]
+}

@@ -1,6 +1,11 @@
 import RaftCore
 
 extension World: ServerRenamable {
+    /// The stored properties `renamed(by:)` accounts for, here and in the parts' own lists below;
+    /// a test holds each list to the type's actual stored properties, so that a new field fails
+    /// it until renaming handles it. `spent` counts faults and names no server.
+    static let renamedFields = ["servers", "network", "partition", "spent", "ghost"]
+
     /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
     /// messages, the partition and the ghost history all follow. Nil when something needs a
     /// server the renaming drops (a message from it, a vote for it, a split it alone made).
@@ -32,6 +37,9 @@ extension World: ServerRenamable {
 }
 
 extension World.Server: ServerRenamable {
+    /// See `World.renamedFields`. The state machine holds keys and values, no server.
+    static let renamedFields = ["node", "disk", "stateMachine"]
+
     public func renamed(by renaming: ServerRenaming) -> World.Server? {
         guard let node = node.renamed(by: renaming), let disk = disk.renamed(by: renaming) else { return nil }
         return World.Server(node: node, disk: disk, stateMachine: stateMachine)
@@ -39,6 +47,9 @@ extension World.Server: ServerRenamable {
 }
 
 extension World.Ghost: ServerRenamable {
+    /// See `World.renamedFields`. Acknowledged commands name no server.
+    static let renamedFields = ["leadersByTerm", "committed", "acknowledged"]
+
     public func renamed(by renaming: ServerRenaming) -> World.Ghost? {
         guard let leadersByTerm = leadersByTerm.renamed(by: renaming), let committed = committed.renamed(by: renaming)
         else { return nil }
@@ -50,12 +61,30 @@ extension World.Ghost: ServerRenamable {
 }
 
 extension World.CommittedRecord: ServerRenamable {
+    /// See `World.renamedFields`.
+    static let renamedFields = ["entry", "commitTerm", "server"]
+
     public func renamed(by renaming: ServerRenaming) -> World.CommittedRecord? {
         guard let server = renaming[server] else { return nil }
         var copy = self
         copy.server = server
         return copy
     }
+}
+
+extension World.Acknowledgement {
+    /// See `World.renamedFields`: none names a server, so renaming carries them over.
+    static let renamedFields = ["command", "index"]
+}
+
+extension World.Budget {
+    /// See `World.renamedFields`: counts, carried over by renaming.
+    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+}
+
+extension KeyValueStore {
+    /// See `World.renamedFields`: keys and values, carried over by renaming.
+    static let renamedFields = ["values", "appliedCount"]
 }
 
 extension Action: ServerRenamable {
