@@ -399,33 +399,31 @@ extension RaftNode {
     }
 }
 
-// MARK: - Renaming servers (symmetry reduction)
+// MARK: - Renaming servers (symmetry reduction, shrinking)
 
-extension RaftNode {
-    /// This server as it would be if every server `s` were called `renamed[s.index]` instead.
+extension RaftNode: ServerRenamable {
+    /// The stored properties `renamed(by:)` accounts for; a test holds this list to the type's
+    /// actual stored properties, so that a new field fails it until renaming handles it.
+    /// `durableStateChanged` lives only within one `handle(_:)` call and starts false.
+    static let renamedFields = [
+        "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",
+        "durableStateChanged",
+    ]
+
+    /// This server as it would be if the servers were named as `renaming` says; nil when it is
+    /// dropped, or its vote or the leader it follows is.
     ///
-    /// Raft treats server identities symmetrically, so states equal up to renaming behave alike;
-    /// the model checker uses this to visit them once. Pure: it changes names, nothing else.
-    public func renamingServers(_ renamed: [NodeID]) -> RaftNode {
-        precondition(renamed.count == serverCount)
-        var copy = RaftNode(
-            id: renamed[id.index], serverCount: serverCount, mutant: mutant,
-            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor.map { renamed[$0.index] }, log: log))
+    /// Pure: it changes names (and the cluster size, when servers are dropped), nothing else.
+    public func renamed(by renaming: ServerRenaming) -> RaftNode? {
+        precondition(renaming.serverCountBefore == serverCount)
+        // The vote as held in memory: `durableState` may forget it.
+        let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log)
+        guard let id = renaming[id], let durable = inMemory.renamed(by: renaming), let role = role.renamed(by: renaming)
+        else { return nil }
+        var copy = RaftNode(id: id, serverCount: renaming.serverCountAfter, mutant: mutant, restoring: durable)
         copy.commitIndex = commitIndex
         copy.lastApplied = lastApplied
-        switch role {
-        case .follower(let leader):
-            copy.role = .follower(leader: leader.map { renamed[$0.index] })
-        case .candidate(let votes):
-            copy.role = .candidate(votesGranted: NodeSet(votes.members.map { renamed[$0.index] }))
-        case .leader(let progress):
-            var moved = progress
-            for index in 0..<serverCount {
-                moved.nextIndex[renamed[index].index] = progress.nextIndex[index]
-                moved.matchIndex[renamed[index].index] = progress.matchIndex[index]
-            }
-            copy.role = .leader(moved)
-        }
+        copy.role = role
         return copy
     }
 }

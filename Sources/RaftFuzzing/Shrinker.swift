@@ -121,7 +121,8 @@ public struct Shrinker {
         var smaller = spec
         smaller.servers -= 1
         for removed in (0..<spec.servers).reversed() where candidatesTried < maxCandidates {
-            let candidate = current.compactMap { $0.withoutServer(removed, from: spec.servers) }
+            let renaming = ServerRenaming.removing(NodeID(removed), serverCount: spec.servers)
+            let candidate = current.compactMap { $0.renamed(by: renaming) }
             if let kept = attempt(candidate, in: smaller) {
                 current = kept
                 spec = smaller
@@ -193,39 +194,6 @@ extension Message {
         case .requestVoteResponse: 1
         case .appendEntries: 2
         case .appendEntriesResponse: 3
-        }
-    }
-}
-
-extension Action {
-    /// The action in a cluster without server `removed` (the servers above it renumbered down),
-    /// or nil when it names that server or the partition it describes no longer splits anything.
-    func withoutServer(_ removed: Int, from servers: Int) -> Action? {
-        func renumber(_ id: NodeID) -> NodeID? {
-            id.index == removed ? nil : NodeID(id.index > removed ? id.index - 1 : id.index)
-        }
-        func renumber(_ envelope: Envelope) -> Envelope? {
-            guard let from = renumber(envelope.from), let to = renumber(envelope.to) else { return nil }
-            return Envelope(from: from, to: to, message: envelope.message)
-        }
-        switch self {
-        case .deliver(let envelope): return renumber(envelope).map(Action.deliver)
-        case .drop(let envelope): return renumber(envelope).map(Action.drop)
-        case .duplicate(let envelope): return renumber(envelope).map(Action.duplicate)
-        case .electionTimeout(let id): return renumber(id).map(Action.electionTimeout)
-        case .heartbeatTimeout(let id): return renumber(id).map(Action.heartbeatTimeout)
-        case .clientRequest(let id, let command): return renumber(id).map { .clientRequest($0, command) }
-        case .crash(let id): return renumber(id).map(Action.crash)
-        case .restart(let id): return renumber(id).map(Action.restart)
-        case .partition(let side):
-            var bits: UInt16 = 0
-            for member in side.members {
-                if let id = renumber(member) { bits |= 1 << UInt16(id.index) }
-            }
-            let all = UInt16((1 << (servers - 1)) - 1)
-            if bits & 1 != 0 { bits = all & ~bits }  // The world names a split by the side without s1.
-            return bits == 0 || bits == all ? nil : .partition(NodeSet(bits: bits))
-        case .heal: return .heal
         }
     }
 }

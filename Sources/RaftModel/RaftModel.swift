@@ -86,7 +86,8 @@ public struct RaftModel: Model {
         var best = state
         var bestFingerprint = fingerprint(of: state)
         for renaming in renamings.dropFirst() {
-            let candidate = state.renamingServers(renaming)
+            // A permutation drops no server, so renaming always succeeds.
+            let candidate = state.renamed(by: renaming)!
             let candidateFingerprint = fingerprint(of: candidate)
             if candidateFingerprint < bestFingerprint {
                 best = candidate
@@ -97,14 +98,14 @@ public struct RaftModel: Model {
     }
 }
 
-/// Every renaming of `n` servers, identity first; empty past 5 servers.
+/// Every permutation of `n` servers, identity first; only the identity past 5 servers.
 enum Renamings {
-    private static let tables: [[[NodeID]]] = (0...5).map {
-        permutations(of: Array(0..<$0)).map { $0.map(NodeID.init) }
+    private static let tables: [[ServerRenaming]] = (0...5).map {
+        permutations(of: Array(0..<$0)).map { ServerRenaming(permutation: $0.map(NodeID.init)) }
     }
 
-    static func all(_ serverCount: Int) -> [[NodeID]] {
-        serverCount < tables.count ? tables[serverCount] : [NodeID.all(serverCount)]
+    static func all(_ serverCount: Int) -> [ServerRenaming] {
+        serverCount < tables.count ? tables[serverCount] : [ServerRenaming(permutation: NodeID.all(serverCount))]
     }
 
     private static func permutations(of items: [Int]) -> [[Int]] {

@@ -73,14 +73,16 @@ struct ShrinkerTests {
         let s1 = NodeID(0)
         let s2 = NodeID(1)
         let s3 = NodeID(2)
-        #expect(Action.crash(s3).withoutServer(1, from: 3) == .crash(s2))
-        #expect(Action.crash(s2).withoutServer(1, from: 3) == nil)
+        let withoutS1 = ServerRenaming.removing(s1, serverCount: 3)
+        let withoutS2 = ServerRenaming.removing(s2, serverCount: 3)
+        let withoutS3 = ServerRenaming.removing(s3, serverCount: 3)
+        #expect(Action.crash(s3).renamed(by: withoutS2) == .crash(s2))
+        #expect(Action.crash(s2).renamed(by: withoutS2) == nil)
         // {s2} | {s1, s3} without s2 splits nothing.
-        #expect(Action.partition(NodeSet([s2])).withoutServer(1, from: 3) == nil)
+        #expect(Action.partition(NodeSet([s2])).renamed(by: withoutS2) == nil)
         // {s2, s3} | {s1} without s3 is {s2} | {s1}.
-        #expect(Action.partition(NodeSet([s2, s3])).withoutServer(2, from: 3) == .partition(NodeSet([s2])))
+        #expect(Action.partition(NodeSet([s2, s3])).renamed(by: withoutS3) == .partition(NodeSet([s2])))
         // {s2} | {s1, s3} without s1: s3 becomes s2, s2 becomes s1, so the side without s1 is {s2}.
-        #expect(Action.partition(NodeSet([s2])).withoutServer(0, from: 3) == .partition(NodeSet([s2])))
-        _ = s1
+        #expect(Action.partition(NodeSet([s2])).renamed(by: withoutS1) == .partition(NodeSet([s2])))
     }
 }

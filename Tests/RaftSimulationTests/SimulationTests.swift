@@ -75,11 +75,12 @@ struct SimulationTests {
         var driver = SeededChooser(seed: 11)
         let result = try! simulation.run(driver: &driver, maxSteps: 60)
         let world = result.finalWorld
-        let renaming = [NodeID(2), NodeID(0), NodeID(1)]
+        let permutation = [NodeID(2), NodeID(0), NodeID(1)]
         var inverse = [NodeID](repeating: NodeID(0), count: 3)
-        for (old, new) in renaming.enumerated() { inverse[new.index] = NodeID(old) }
-        #expect(world.renamingServers(renaming).renamingServers(inverse) == world)
-        #expect(world.renamingServers(renaming) != world || world.servers.allSatisfy { !$0.isUp })
+        for (old, new) in permutation.enumerated() { inverse[new.index] = NodeID(old) }
+        let renamed = world.renamed(by: ServerRenaming(permutation: permutation))
+        #expect(renamed?.renamed(by: ServerRenaming(permutation: inverse)) == world)
+        #expect(renamed != world || world.servers.allSatisfy { !$0.isUp })
     }
 
     @Test("The stable fingerprint of the initial world is pinned (a change here changes every saved digest)")

@@ -30,9 +30,8 @@ extension Simulation {
         case .restart(let id):
             return !world.servers[id.index].isUp
         case .partition(let side):
-            let all = UInt16((1 << spec.servers) - 1)
             return world.partition == nil && world.spent.partitions < spec.maxPartitions && spec.servers > 1
-                && side.bits & 1 == 0 && side.bits >= 2 && side.bits < all
+                && Partition.isNamedSide(side, servers: spec.servers)
         case .heal:
             return world.partition != nil
         }

@@ -80,12 +80,9 @@ public struct Simulation: Sendable {
             actions.append(.restart(NodeID(index)))
         }
         if world.partition == nil && spent.partitions < spec.maxPartitions && spec.servers > 1 {
-            // Each split once: the side listed is the one without s1.
-            let all = UInt16((1 << spec.servers) - 1)
-            var side: UInt16 = 2
-            while side < all {
-                if side & 1 == 0 { actions.append(.partition(NodeSet(bits: side))) }
-                side += 1
+            // Each split once, by its named side (see `Partition`).
+            for split in 0..<Partition.splitCount(servers: spec.servers) {
+                actions.append(.partition(Partition.namedSide(ofSplit: split)))
             }
         }
         if world.partition != nil { actions.append(.heal) }

@@ -1,31 +1,107 @@
 import RaftCore
 
-extension World {
-    /// This world with every server `s` called `renamed[s.index]`: servers, votes, roles,
-    /// messages, the partition and the ghost history all follow. Used for symmetry reduction.
-    public func renamingServers(_ renamed: [NodeID]) -> World {
-        precondition(renamed.count == servers.count)
+extension World: ServerRenamable {
+    /// The stored properties `renamed(by:)` accounts for, here and in the parts' own lists below;
+    /// a test holds each list to the type's actual stored properties, so that a new field fails
+    /// it until renaming handles it. `spent` counts faults and names no server.
+    static let renamedFields = ["servers", "network", "partition", "spent", "ghost"]
+
+    /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
+    /// messages, the partition and the ghost history all follow. Nil when something needs a
+    /// server the renaming drops (a message from it, a vote for it, a split it alone made).
+    ///
+    /// Symmetry reduction renames by permutations, which always succeed.
+    public func renamed(by renaming: ServerRenaming) -> World? {
+        precondition(renaming.serverCountBefore == servers.count)
         var copy = self
-        for (index, server) in servers.enumerated() {
-            var moved = server
-            moved.node = server.node?.renamingServers(renamed)
-            moved.disk.votedFor = server.disk.votedFor.map { renamed[$0.index] }
-            copy.servers[renamed[index].index] = moved
+        copy.servers = []
+        copy.servers.reserveCapacity(renaming.serverCountAfter)
+        for server in renaming.reindexed(servers) {
+            guard let moved = server.renamed(by: renaming) else { return nil }
+            copy.servers.append(moved)
         }
+        // Re-enqueued one by one, so that the network stays sorted by the new fingerprints.
         copy.network = []
         for envelope in network {
-            copy.enqueue(Envelope(from: renamed[envelope.from.index], to: renamed[envelope.to.index], message: envelope.message))
+            guard let moved = envelope.renamed(by: renaming) else { return nil }
+            copy.enqueue(moved)
         }
         if let side = partition {
-            let movedSide = NodeSet(side.members.map { renamed[$0.index] })
-            // Partitions are named by the side without s1 (see `Simulation.enabledActions`).
-            let all = UInt16((1 << servers.count) - 1)
-            copy.partition = movedSide.contains(NodeID(0)) ? NodeSet(bits: all & ~movedSide.bits) : movedSide
+            guard let named = Partition.namedSide(of: side, renamedBy: renaming) else { return nil }
+            copy.partition = named
         }
-        copy.ghost.leadersByTerm = ghost.leadersByTerm.map { NodeSet($0.members.map { renamed[$0.index] }) }
-        for index in copy.ghost.committed.indices {
-            copy.ghost.committed[index].server = renamed[ghost.committed[index].server.index]
-        }
+        guard let ghost = ghost.renamed(by: renaming) else { return nil }
+        copy.ghost = ghost
         return copy
+    }
+}
+
+extension World.Server: ServerRenamable {
+    /// See `World.renamedFields`. The state machine holds keys and values, no server.
+    static let renamedFields = ["node", "disk", "stateMachine"]
+
+    public func renamed(by renaming: ServerRenaming) -> World.Server? {
+        guard let node = node.renamed(by: renaming), let disk = disk.renamed(by: renaming) else { return nil }
+        return World.Server(node: node, disk: disk, stateMachine: stateMachine)
+    }
+}
+
+extension World.Ghost: ServerRenamable {
+    /// See `World.renamedFields`. Acknowledged commands name no server.
+    static let renamedFields = ["leadersByTerm", "committed", "acknowledged"]
+
+    public func renamed(by renaming: ServerRenaming) -> World.Ghost? {
+        guard let leadersByTerm = leadersByTerm.renamed(by: renaming), let committed = committed.renamed(by: renaming)
+        else { return nil }
+        var copy = self
+        copy.leadersByTerm = leadersByTerm
+        copy.committed = committed
+        return copy
+    }
+}
+
+extension World.CommittedRecord: ServerRenamable {
+    /// See `World.renamedFields`.
+    static let renamedFields = ["entry", "commitTerm", "server"]
+
+    public func renamed(by renaming: ServerRenaming) -> World.CommittedRecord? {
+        guard let server = renaming[server] else { return nil }
+        var copy = self
+        copy.server = server
+        return copy
+    }
+}
+
+extension World.Acknowledgement {
+    /// See `World.renamedFields`: none names a server, so renaming carries them over.
+    static let renamedFields = ["command", "index"]
+}
+
+extension World.Budget {
+    /// See `World.renamedFields`: counts, carried over by renaming.
+    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+}
+
+extension KeyValueStore {
+    /// See `World.renamedFields`: keys and values, carried over by renaming.
+    static let renamedFields = ["values", "appliedCount"]
+}
+
+extension Action: ServerRenamable {
+    /// This action with the servers named as `renaming` says; nil when it names a server the
+    /// renaming drops, or is a partition that no longer splits the servers left.
+    public func renamed(by renaming: ServerRenaming) -> Action? {
+        switch self {
+        case .deliver(let envelope): envelope.renamed(by: renaming).map(Action.deliver)
+        case .drop(let envelope): envelope.renamed(by: renaming).map(Action.drop)
+        case .duplicate(let envelope): envelope.renamed(by: renaming).map(Action.duplicate)
+        case .electionTimeout(let id): renaming[id].map(Action.electionTimeout)
+        case .heartbeatTimeout(let id): renaming[id].map(Action.heartbeatTimeout)
+        case .clientRequest(let id, let command): renaming[id].map { .clientRequest($0, command) }
+        case .crash(let id): renaming[id].map(Action.crash)
+        case .restart(let id): renaming[id].map(Action.restart)
+        case .partition(let side): Partition.namedSide(of: side, renamedBy: renaming).map(Action.partition)
+        case .heal: .heal
+        }
     }
 }

@@ -1,7 +1,9 @@
 import Testing
 
 @testable import RaftCore
+@testable import RaftModel
 @testable import RaftSimulation
+import RaftTestSupport
 
 /// The checker's fingerprint and the recorded one must tell the same worlds apart.
 ///
@@ -98,7 +100,7 @@ struct SearchFingerprintTests {
             .appendEntriesResponse(AppendEntriesResponse(term: 1, success: true, matchIndex: 0)),
             .appendEntriesResponse(AppendEntriesResponse(term: 1, success: true, matchIndex: 1)),
         ]
-        let routes = [(s1, s2), (s2, s1), (s1, s3)]
+        let routes = [(NodeID(0), NodeID(1)), (NodeID(1), NodeID(0)), (NodeID(0), NodeID(2))]
         var worlds: [World] = []
         for message in messages {
             for (from, to) in routes {

@@ -1,4 +1,5 @@
 import RaftCore
+import RaftSimulation
 
 extension World {
     /// The fingerprint the model checker tells states apart by: the same partition of worlds as
@@ -11,7 +12,10 @@ extension World {
     /// machines, as the checker requires, but no file records it, so unlike `fingerprint`
     /// (folded into the digests that saved traces carry) it may change between versions.
     /// A test holds the two to the same partition of worlds.
-    public var searchFingerprint: UInt64 {
+    ///
+    /// It lives with the checker's adapter rather than with the world: only the search needs a
+    /// fingerprint this fast, and only the search may change it freely.
+    var searchFingerprint: UInt64 {
         var hasher = FoldedMultiplyHasher()
         // Through a buffer pointer: an array's subscript would hand each server over as a copy.
         servers.withUnsafeBufferPointer { servers in
@@ -158,4 +162,43 @@ private struct FoldedMultiplyHasher {
         let product = (state ^ 0x1319_8A2E_0370_7344).multipliedFullWidth(by: 0xD6E8_FEB8_6659_FD93)
         return product.high ^ product.low
     }
+}
+
+// MARK: - The fields the search fingerprint accounts for
+
+/// The stored properties `searchFingerprint` accounts for, type by type: each is mixed in, or
+/// left out for the reason given. A test holds each list to the type's actual stored properties,
+/// so that a new field of server state fails it until the fingerprint handles it (a field left
+/// out by mistake would merge distinct states and silently shrink the search).
+enum SearchFingerprintFields {
+    static let world = ["servers", "network", "partition", "spent", "ghost"]
+    static let server = ["node", "disk", "stateMachine"]
+    /// `id` is implied by the server's position, `serverCount` and `mutant` are the same for a
+    /// whole search, and `durableStateChanged` lives only within one step.
+    static let node = [
+        "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",
+        "durableStateChanged",
+    ]
+    static let disk = ["currentTerm", "votedFor", "log"]
+    static let progress = ["nextIndex", "matchIndex"]
+    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let stateMachine = ["values", "appliedCount"]
+    /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
+    static let ghost = ["leadersByTerm", "committed", "acknowledged"]
+    /// `server`, who first committed the entry, is left out, as in `fingerprint`: no checked
+    /// property reads it.
+    static let committedRecord = ["entry", "commitTerm", "server"]
+    /// Counted, not mixed; see `ghost`.
+    static let acknowledgement = ["command", "index"]
+    static let envelope = ["from", "to", "message"]
+    static let messagePayloads: [(payload: String, fields: [String])] = [
+        ("requestVote", ["term", "lastLogIndex", "lastLogTerm"]),
+        ("requestVoteResponse", ["term", "voteGranted"]),
+        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex"]),
+    ]
+    /// Every role with the labels of its payload (the leader's is one unlabelled `Progress`).
+    static let rolePayloads: [(role: String, labels: [String])] = [
+        ("follower", ["leader"]), ("candidate", ["votesGranted"]), ("leader", []),
+    ]
 }
