@@ -150,7 +150,7 @@ public struct Fuzzer {
     public mutating func run(seed: UInt64) -> FuzzRunResult {
         start(seed: seed)
         while !safetyViolated && livenessFailed == nil {
-            if !inLivenessPhase && (now >= profile.safetyTicks || steps >= simulation.spec.maxDepth / 2) {
+            if !inLivenessPhase && (now >= profile.safetyTicks || steps >= simulation.spec.fuzzSafetyPhaseStepBound) {
                 beginLivenessPhase()
                 continue
             }
@@ -160,7 +160,7 @@ public struct Fuzzer {
                     break
                 }
                 if safetyViolated { break }
-                if steps >= simulation.spec.maxDepth {
+                if steps >= simulation.spec.fuzzRunStepBound {
                     livenessFailed = livenessFailure()  // A message storm: no bound of the spec excuses it.
                     break
                 }
@@ -203,17 +203,17 @@ public struct Fuzzer {
         inFlight.removeAll(keepingCapacity: true)
         linkLastDue = Array(repeating: 0, count: servers * servers)
         electionDeadline = (0..<servers).map {
-            streams.timers.uniform(in: profile.electionTimeout(of: $0, servers: servers))
+            streams.timers.uniform(in: profile.electionTimeoutTicks(of: $0, servers: servers))
         }
         heartbeatDeadline = Array(repeating: .max, count: servers)
         restartAt = Array(repeating: .max, count: servers)
-        nextCrash = arrival(profile.crashes)
-        nextPartition = arrival(profile.partitions)
+        nextCrash = arrival(profile.crashesPerTick)
+        nextPartition = arrival(profile.partitionsPerTick)
         partitionEnds = .max
-        nextOneWay = arrival(profile.oneWayPartitions)
+        nextOneWay = arrival(profile.oneWayPartitionsPerTick)
         oneWayEnds = .max
         oneWay = nil
-        nextClientRequest = profile.clientLoad.map { now + streams.clients.ticksUntilArrival(rate: $0) } ?? .max
+        nextClientRequest = profile.clientRequestsPerTick.map { now + streams.clients.ticksUntilArrival(rate: $0) } ?? .max
         inLivenessPhase = false
         livenessStart = 0
         probe = nil
@@ -330,14 +330,14 @@ public struct Fuzzer {
             restartAt[index] = .max
             take(.restart(NodeID(index)))
         case .crash:
-            nextCrash = arrival(profile.crashes)
+            nextCrash = arrival(profile.crashesPerTick)
             guard world.spent.crashes < spec.maxCrashes else {
                 nextCrash = .max
                 return
             }
             let preferLeader = streams.faults.chance(Ratio(1, 2))
             guard let victim = pickServer(preferLeader: preferLeader, using: &streams.faults) else { return }
-            restartAt[victim.index] = now + streams.faults.uniform(in: profile.downtime)
+            restartAt[victim.index] = now + streams.faults.uniform(in: profile.downtimeTicks)
             electionDeadline[victim.index] = .max
             heartbeatDeadline[victim.index] = .max
             take(.crash(victim))
@@ -347,13 +347,13 @@ public struct Fuzzer {
             // The world names each split by the side without s1.
             let sides = UInt64((1 << (spec.servers - 1)) - 1)
             let side = NodeSet(bits: UInt16(streams.faults.uniform(below: sides) + 1) << 1)
-            partitionEnds = now + streams.faults.uniform(in: profile.partitionDuration)
+            partitionEnds = now + streams.faults.uniform(in: profile.partitionDurationTicks)
             // The world loses the messages in flight across the cut; so does the clock.
             inFlight.removeAll { side.contains($0.envelope.from) != side.contains($0.envelope.to) }
             take(.partition(side))
         case .partitionEnds:
             partitionEnds = .max
-            nextPartition = arrival(profile.partitions)
+            nextPartition = arrival(profile.partitionsPerTick)
             if world.partition != nil { take(.heal) }
         case .oneWayStarts:
             nextOneWay = .max
@@ -361,13 +361,13 @@ public struct Fuzzer {
             let sides = UInt64((1 << spec.servers) - 2)
             let side = NodeSet(bits: UInt16(streams.faults.uniform(below: sides) + 1))
             oneWay = OneWayCut(blockedSenders: side)
-            oneWayEnds = now + streams.faults.uniform(in: profile.partitionDuration)
+            oneWayEnds = now + streams.faults.uniform(in: profile.partitionDurationTicks)
         case .oneWayEnds:
             oneWay = nil
             oneWayEnds = .max
-            nextOneWay = arrival(profile.oneWayPartitions)
+            nextOneWay = arrival(profile.oneWayPartitionsPerTick)
         case .clientRequest:
-            nextClientRequest = profile.clientLoad.map { now + streams.clients.ticksUntilArrival(rate: $0) } ?? .max
+            nextClientRequest = profile.clientRequestsPerTick.map { now + streams.clients.ticksUntilArrival(rate: $0) } ?? .max
             let reserve = min(Self.livenessRequestReserve, spec.maxClientRequests)
             guard world.spent.clientRequests < spec.maxClientRequests - reserve else {
                 nextClientRequest = .max
@@ -404,7 +404,7 @@ public struct Fuzzer {
         let canDrop = world.spent.drops < spec.maxDrops
         if message.fate == .duplicate && world.spent.duplicates < spec.maxDuplicates {
             inFlight[position].fate = .deliver
-            let due = now + streams.network.uniform(in: profile.messageDelay)
+            let due = now + streams.network.uniform(in: profile.messageDelayTicks)
             inFlight.append(InFlight(envelope: envelope, due: due, fate: .deliver))
             take(.duplicate(envelope))
         } else if canDrop && (message.fate == .drop || (oneWay?.blocks(envelope) ?? false)) {
@@ -417,7 +417,7 @@ public struct Fuzzer {
                 inFlight.remove(at: position)
                 take(.drop(envelope))
             } else {
-                inFlight[position].due = now + profile.messageDelay.upperBound
+                inFlight[position].due = now + profile.messageDelayTicks.upperBound
             }
         } else {
             inFlight.remove(at: position)
@@ -447,13 +447,13 @@ public struct Fuzzer {
         while resets != 0 {
             let index = resets.trailingZeroBitCount
             electionDeadline[index] =
-                now + streams.timers.uniform(in: profile.electionTimeout(of: index, servers: simulation.spec.servers))
+                now + streams.timers.uniform(in: profile.electionTimeoutTicks(of: index, servers: simulation.spec.servers))
             resets &= resets - 1
         }
         resets = effects.heartbeatResets
         while resets != 0 {
             let index = resets.trailingZeroBitCount
-            heartbeatDeadline[index] = now + profile.heartbeatInterval
+            heartbeatDeadline[index] = now + profile.heartbeatIntervalTicks
             resets &= resets - 1
         }
         if checker.violated(after: action, before: before, in: world) { safetyViolated = true }
@@ -466,14 +466,14 @@ public struct Fuzzer {
         var delayed = false
         var mayOvertake = false
         if !inLivenessPhase {
-            if let loss = profile.loss, streams.network.chance(loss) { fate = .drop }
-            if let duplication = profile.duplication, streams.network.chance(duplication), fate == .deliver {
+            if let loss = profile.lossPerMessage, streams.network.chance(loss) { fate = .drop }
+            if let duplication = profile.duplicationPerMessage, streams.network.chance(duplication), fate == .deliver {
                 fate = .duplicate
             }
-            if let delay = profile.delay { delayed = streams.network.chance(delay) }
-            if let reordering = profile.reordering { mayOvertake = streams.network.chance(reordering) }
+            if let delay = profile.delayPerMessage { delayed = streams.network.chance(delay) }
+            if let reordering = profile.reorderingPerMessage { mayOvertake = streams.network.chance(reordering) }
         }
-        var due = now + streams.network.uniform(in: delayed ? profile.longDelay : profile.messageDelay)
+        var due = now + streams.network.uniform(in: delayed ? profile.longDelayTicks : profile.messageDelayTicks)
         let link = envelope.from.index * simulation.spec.servers + envelope.to.index
         if !mayOvertake {
             due = max(due, linkLastDue[link])
@@ -577,7 +577,7 @@ public struct Fuzzer {
             }
             detail = "no leader followed by every server (\(roles.joined(separator: ", ")))"
         }
-        let budgetNote = steps >= simulation.spec.maxDepth ? " [step bound maxDepth reached]" : ""
+        let budgetNote = steps >= simulation.spec.fuzzRunStepBound ? " [step bound maxDepth reached]" : ""
         return LivenessFailure(step: steps, ticks: now - livenessStart, detail: detail + budgetNote)
     }
 }

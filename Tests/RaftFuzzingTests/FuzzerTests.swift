@@ -128,9 +128,10 @@ struct ProfileTests {
     func swarm() {
         let profiles = (1...200 as ClosedRange<UInt64>).map(FaultProfile.init(seed:))
         let kinds: [(String, (FaultProfile) -> Ratio?)] = [
-            ("loss", \.loss), ("duplication", \.duplication), ("reordering", \.reordering), ("delay", \.delay),
-            ("partitions", \.partitions), ("one-way", \.oneWayPartitions), ("crashes", \.crashes),
-            ("client", \.clientLoad),
+            ("loss", \.lossPerMessage), ("duplication", \.duplicationPerMessage),
+            ("reordering", \.reorderingPerMessage), ("delay", \.delayPerMessage),
+            ("partitions", \.partitionsPerTick), ("one-way", \.oneWayPartitionsPerTick), ("crashes", \.crashesPerTick),
+            ("client", \.clientRequestsPerTick),
         ]
         for (name, rate) in kinds {
             let on = profiles.filter { rate($0) != nil }.count
