@@ -128,27 +128,6 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The independent PRNG streams of one run, each seeded from the run's seed through SplitMix64.
-///
-/// Separate streams keep components apart: a change in how many draws the network makes does
-/// not shift the crash schedule, and the profile is fixed before any of them draws.
-struct RunStreams {
-    var profile: PRNG
-    var timers: PRNG
-    var network: PRNG
-    var faults: PRNG
-    var clients: PRNG
-
-    init(seed: UInt64) {
-        var root = SplitMix64(seed: seed)
-        profile = PRNG(seed: root.next())
-        timers = PRNG(seed: root.next())
-        network = PRNG(seed: root.next())
-        faults = PRNG(seed: root.next())
-        clients = PRNG(seed: root.next())
-    }
-}
-
 /// Seeds of a campaign's runs.
 public enum RunSeeds {
     /// The seed of run `run` (from 0) of a campaign with base seed `base`.
@@ -162,17 +141,6 @@ public enum RunSeeds {
         // SplitMix64's k-th output depends only on its counter, base + k * increment.
         var generator = SplitMix64(seed: base &+ UInt64(run - 1) &* 0x9E37_79B9_7F4A_7C15)
         return generator.next()
-    }
-}
-
-extension PRNG {
-    /// Ticks until the next arrival of something that happens with chance `rate` per tick.
-    ///
-    /// Drawn uniformly from 1 to twice the mean minus one, so the mean is exactly
-    /// `denominator / numerator` ticks, with one draw instead of one per tick.
-    mutating func ticksUntilArrival(rate: Ratio) -> Int {
-        let mean = Int(rate.denominator / max(rate.numerator, 1))
-        return uniform(in: 1...max(1, 2 * mean - 1))
     }
 }
 
@@ -190,9 +158,10 @@ extension Spec {
     /// Raft needs a few thousand steps at most; reaching this means a message storm.
     public static let fuzzStepBound = 20_000
 
-    /// The most steps one fuzz run may take; a run that reaches it in the liveness phase is a
-    /// message storm and fails. The fuzzer reads the spec's `maxDepth` as this bound, which
-    /// `forFuzzing` raises to `fuzzStepBound`.
+    /// The most steps one fuzz run may take.
+    ///
+    /// A run that reaches it in the liveness phase is a message storm and fails. The fuzzer reads
+    /// the spec's `maxDepth` as this bound, which `forFuzzing` raises to `fuzzStepBound`.
     var fuzzRunStepBound: Int { maxDepth }
 
     /// The most steps a fuzz run's safety phase may take: half the run's bound, so that however
