@@ -15,49 +15,49 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     // MARK: Per-message faults: the share of sent messages each one strikes (nil: off).
 
     /// Messages lost.
-    public var loss: Ratio?
+    public var lossPerMessage: Ratio?
     /// Messages delivered twice.
-    public var duplication: Ratio?
+    public var duplicationPerMessage: Ratio?
     /// Messages that may overtake earlier ones on the same link; with reordering off, every
     /// link is first-in first-out.
-    public var reordering: Ratio?
-    /// Messages held back for `longDelay` ticks: the stale messages that many Raft bugs need.
-    public var delay: Ratio?
+    public var reorderingPerMessage: Ratio?
+    /// Messages held back for `longDelayTicks`: the stale messages that many Raft bugs need.
+    public var delayPerMessage: Ratio?
 
     // MARK: Faults that arrive over time: the chance per tick (nil: off).
 
-    /// Symmetric partitions: the network splits in two, each lasting `partitionDuration`.
-    public var partitions: Ratio?
+    /// Symmetric partitions: the network splits in two, each lasting `partitionDurationTicks`.
+    public var partitionsPerTick: Ratio?
     /// One-way partitions: every message from one group to the rest is lost, while replies the
-    /// other way still flow; each lasts `partitionDuration`.
-    public var oneWayPartitions: Ratio?
-    /// Crashes, each followed by a restart after `downtime`.
-    public var crashes: Ratio?
+    /// other way still flow; each lasts `partitionDurationTicks`.
+    public var oneWayPartitionsPerTick: Ratio?
+    /// Crashes, each followed by a restart after `downtimeTicks`.
+    public var crashesPerTick: Ratio?
     /// Client requests (the client asks the leader it knows, or sometimes any server).
-    public var clientLoad: Ratio?
+    public var clientRequestsPerTick: Ratio?
 
     // MARK: The virtual clock, in ticks.
 
     /// Each election timeout is drawn afresh from this range (section 5.2's randomized timeouts).
-    public var electionTimeout: ClosedRange<Int>
+    public var electionTimeoutTicks: ClosedRange<Int>
     /// When set, the server whose clock runs fast (its index modulo the cluster size): its
-    /// election timeouts come from `fastElectionTimeout`, so it is nearly always the first to
+    /// election timeouts come from `fastElectionTimeoutTicks`, so it is nearly always the first to
     /// campaign. Real clusters see this with clock drift or a mistuned node; a Raft whose timers
     /// follow the rules still elects a leader, while one that lets the same server keep
     /// interrupting everyone else's timer never does.
     public var fastClockServer: Int?
     /// The election timeout range of the fast-clock server: half the normal one.
-    public static let fastElectionTimeoutRange = 75...150
+    public static let fastElectionTimeoutTicks = 75...150
     /// A leader's heartbeat interval.
-    public var heartbeatInterval: Int
+    public var heartbeatIntervalTicks: Int
     /// The delay of an ordinary message.
-    public var messageDelay: ClosedRange<Int>
-    /// The delay of a message the `delay` fault holds back.
-    public var longDelay: ClosedRange<Int>
+    public var messageDelayTicks: ClosedRange<Int>
+    /// The delay of a message the `delayPerMessage` fault holds back.
+    public var longDelayTicks: ClosedRange<Int>
     /// How long a partition (either kind) lasts.
-    public var partitionDuration: ClosedRange<Int>
+    public var partitionDurationTicks: ClosedRange<Int>
     /// How long a crashed server stays down.
-    public var downtime: ClosedRange<Int>
+    public var downtimeTicks: ClosedRange<Int>
     /// The length of the safety phase, with faults; the liveness phase follows.
     public var safetyTicks: Int
 
@@ -68,7 +68,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     public static let livenessBudgetTicks = 5_000
 
     /// The fixed election timeout range; the liveness budget above is set against its upper end.
-    public static let electionTimeoutRange = 150...300
+    public static let standardElectionTimeoutTicks = 150...300
 
     /// Derives the profile of the run with `seed`.
     ///
@@ -77,28 +77,28 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     public init(seed: UInt64) {
         self.seed = seed
         var prng = RunStreams(seed: seed).profile
-        func perMessage(_ rates: [Ratio], onChance: Ratio = Ratio(1, 2)) -> Ratio? {
+        func swarmRate(_ rates: [Ratio], onChance: Ratio = Ratio(1, 2)) -> Ratio? {
             let on = prng.chance(onChance)
             let rate = rates[Int(prng.uniform(below: UInt64(rates.count)))]
             return on ? rate : nil
         }
-        loss = perMessage([Ratio(1, 100), Ratio(1, 30), Ratio(1, 10), Ratio(1, 4)])
-        duplication = perMessage([Ratio(1, 100), Ratio(1, 30), Ratio(1, 10)])
-        reordering = perMessage([Ratio(1, 10), Ratio(1, 3), Ratio(1, 1)])
-        delay = perMessage([Ratio(1, 100), Ratio(1, 30), Ratio(1, 10)])
-        partitions = perMessage([Ratio(1, 3_000), Ratio(1, 1_000), Ratio(1, 300)])
-        oneWayPartitions = perMessage([Ratio(1, 3_000), Ratio(1, 1_000), Ratio(1, 300)])
-        crashes = perMessage([Ratio(1, 3_000), Ratio(1, 1_000), Ratio(1, 400)])
+        lossPerMessage = swarmRate([Ratio(1, 100), Ratio(1, 30), Ratio(1, 10), Ratio(1, 4)])
+        duplicationPerMessage = swarmRate([Ratio(1, 100), Ratio(1, 30), Ratio(1, 10)])
+        reorderingPerMessage = swarmRate([Ratio(1, 10), Ratio(1, 3), Ratio(1, 1)])
+        delayPerMessage = swarmRate([Ratio(1, 100), Ratio(1, 30), Ratio(1, 10)])
+        partitionsPerTick = swarmRate([Ratio(1, 3_000), Ratio(1, 1_000), Ratio(1, 300)])
+        oneWayPartitionsPerTick = swarmRate([Ratio(1, 3_000), Ratio(1, 1_000), Ratio(1, 300)])
+        crashesPerTick = swarmRate([Ratio(1, 3_000), Ratio(1, 1_000), Ratio(1, 400)])
         // Client load is on more often than the faults: most bugs need committed entries.
-        clientLoad = perMessage([Ratio(1, 400), Ratio(1, 150), Ratio(1, 50)], onChance: Ratio(3, 4))
+        clientRequestsPerTick = swarmRate([Ratio(1, 400), Ratio(1, 150), Ratio(1, 50)], onChance: Ratio(3, 4))
 
-        electionTimeout = Self.electionTimeoutRange
-        heartbeatInterval = [30, 40, 50, 60][Int(prng.uniform(below: 4))]
+        electionTimeoutTicks = Self.standardElectionTimeoutTicks
+        heartbeatIntervalTicks = [30, 40, 50, 60][Int(prng.uniform(below: 4))]
         let maxDelay = [5, 10, 20][Int(prng.uniform(below: 3))]
-        messageDelay = 1...maxDelay
-        longDelay = 100...900
-        partitionDuration = 50...1_000
-        downtime = 20...1_500
+        messageDelayTicks = 1...maxDelay
+        longDelayTicks = 100...900
+        partitionDurationTicks = 50...1_000
+        downtimeTicks = 20...1_500
         safetyTicks = prng.uniform(in: 1_000...4_000)
         // Drawn last, so that the settings above are those of seeds before this dimension existed.
         let fastClockOn = prng.chance(Ratio(1, 3))
@@ -107,8 +107,8 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The range the election timeout of server `index` (in a cluster of `servers`) is drawn from.
-    func electionTimeout(of index: Int, servers: Int) -> ClosedRange<Int> {
-        fastClockServer.map { $0 % servers == index } == true ? Self.fastElectionTimeoutRange : electionTimeout
+    func electionTimeoutTicks(of index: Int, servers: Int) -> ClosedRange<Int> {
+        fastClockServer.map { $0 % servers == index } == true ? Self.fastElectionTimeoutTicks : electionTimeoutTicks
     }
 
     /// The profile in one line: the seed and every derived setting, so that a bug report is a
@@ -116,35 +116,15 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         func rate(_ ratio: Ratio?, _ unit: String) -> String { ratio.map { "\($0)\(unit)" } ?? "off" }
         func range(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)-\(range.upperBound)" }
-        return "seed=\(seed) loss=\(rate(loss, "")) duplicate=\(rate(duplication, "")) "
-            + "reorder=\(rate(reordering, "")) delay=\(rate(delay, ""))(\(range(longDelay))) "
-            + "partition=\(rate(partitions, "/tick"))(\(range(partitionDuration))) "
-            + "one-way=\(rate(oneWayPartitions, "/tick"))(\(range(partitionDuration))) "
-            + "crash=\(rate(crashes, "/tick"))(down \(range(downtime))) client=\(rate(clientLoad, "/tick")) "
-            + "election=\(range(electionTimeout)) "
-            + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutRange)))" } ?? "off") heartbeat=\(heartbeatInterval) latency=\(range(messageDelay)) "
+        return "seed=\(seed) loss=\(rate(lossPerMessage, "")) duplicate=\(rate(duplicationPerMessage, "")) "
+            + "reorder=\(rate(reorderingPerMessage, "")) delay=\(rate(delayPerMessage, ""))(\(range(longDelayTicks))) "
+            + "partition=\(rate(partitionsPerTick, "/tick"))(\(range(partitionDurationTicks))) "
+            + "one-way=\(rate(oneWayPartitionsPerTick, "/tick"))(\(range(partitionDurationTicks))) "
+            + "crash=\(rate(crashesPerTick, "/tick"))(down \(range(downtimeTicks))) "
+            + "client=\(rate(clientRequestsPerTick, "/tick")) election=\(range(electionTimeoutTicks)) "
+            + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutTicks)))" } ?? "off") "
+            + "heartbeat=\(heartbeatIntervalTicks) latency=\(range(messageDelayTicks)) "
             + "safety=\(safetyTicks) liveness<=\(Self.livenessBudgetTicks) ticks"
-    }
-}
-
-/// The independent PRNG streams of one run, each seeded from the run's seed through SplitMix64.
-///
-/// Separate streams keep components apart: a change in how many draws the network makes does
-/// not shift the crash schedule, and the profile is fixed before any of them draws.
-struct RunStreams {
-    var profile: PRNG
-    var timers: PRNG
-    var network: PRNG
-    var faults: PRNG
-    var clients: PRNG
-
-    init(seed: UInt64) {
-        var root = SplitMix64(seed: seed)
-        profile = PRNG(seed: root.next())
-        timers = PRNG(seed: root.next())
-        network = PRNG(seed: root.next())
-        faults = PRNG(seed: root.next())
-        clients = PRNG(seed: root.next())
     }
 }
 
@@ -164,17 +144,6 @@ public enum RunSeeds {
     }
 }
 
-extension PRNG {
-    /// Ticks until the next arrival of something that happens with chance `rate` per tick.
-    ///
-    /// Drawn uniformly from 1 to twice the mean minus one, so the mean is exactly
-    /// `denominator / numerator` ticks, with one draw instead of one per tick.
-    mutating func ticksUntilArrival(rate: Ratio) -> Int {
-        let mean = Int(rate.denominator / max(rate.numerator, 1))
-        return uniform(in: 1...max(1, 2 * mean - 1))
-    }
-}
-
 extension Spec {
     /// The world `raftlab fuzz` explores by default: 3 servers, and bounds generous enough that
     /// the fault profile, not the spec, decides what happens (the bounds still apply: a fault
@@ -188,6 +157,16 @@ extension Spec {
     /// The most actions one fuzz run may take. Runs are bounded by virtual time, and a correct
     /// Raft needs a few thousand steps at most; reaching this means a message storm.
     public static let fuzzStepBound = 20_000
+
+    /// The most steps one fuzz run may take.
+    ///
+    /// A run that reaches it in the liveness phase is a message storm and fails. The fuzzer reads
+    /// the spec's `maxDepth` as this bound, which `forFuzzing` raises to `fuzzStepBound`.
+    var fuzzRunStepBound: Int { maxDepth }
+
+    /// The most steps a fuzz run's safety phase may take: half the run's bound, so that however
+    /// busy the faults keep the network, the liveness phase keeps the other half.
+    var fuzzSafetyPhaseStepBound: Int { fuzzRunStepBound / 2 }
 
     /// This spec as the fuzzer runs it: every bound as given, except that `maxDepth` (a model
     /// checker's search depth) is raised to the fuzzer's own step bound, so that the traces it

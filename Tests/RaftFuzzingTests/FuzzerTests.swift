@@ -66,6 +66,24 @@ struct FuzzerTests {
         #expect(a.digest != c.digest)
     }
 
+    @Test(
+        "A fuzzer that ran other seeds first gives each seed the run a fresh one gives it, failing runs included",
+        arguments: [nil, Mutant.allCases.first])
+    func runsStartFreshFromTheirSeed(_ mutant: Mutant?) {
+        var reused = Fuzzer(spec: .fuzzTestDefault, mutant: mutant)
+        var results: [(seed: UInt64, result: FuzzRunResult)] = []
+        for seed in (1...30 as ClosedRange<UInt64>).reversed() {
+            results.append((seed, reused.run(seed: seed)))
+        }
+        // Compared only now, so that a failing run's actions must also survive the runs after it.
+        for (seed, result) in results {
+            var fresh = Fuzzer(spec: .fuzzTestDefault, mutant: mutant)
+            let expected = fresh.run(seed: seed)
+            #expect(result.digest == expected.digest, "seed \(seed)")
+            #expect(result.outcome == expected.outcome && result.actions == expected.actions, "seed \(seed)")
+        }
+    }
+
     @Test("The liveness phase settles well within its budget on the correct Raft (500 runs)")
     func livenessSettles() {
         var fuzzer = Fuzzer(spec: .fuzzDefault, mutant: nil)
@@ -128,9 +146,10 @@ struct ProfileTests {
     func swarm() {
         let profiles = (1...200 as ClosedRange<UInt64>).map(FaultProfile.init(seed:))
         let kinds: [(String, (FaultProfile) -> Ratio?)] = [
-            ("loss", \.loss), ("duplication", \.duplication), ("reordering", \.reordering), ("delay", \.delay),
-            ("partitions", \.partitions), ("one-way", \.oneWayPartitions), ("crashes", \.crashes),
-            ("client", \.clientLoad),
+            ("loss", \.lossPerMessage), ("duplication", \.duplicationPerMessage),
+            ("reordering", \.reorderingPerMessage), ("delay", \.delayPerMessage),
+            ("partitions", \.partitionsPerTick), ("one-way", \.oneWayPartitionsPerTick), ("crashes", \.crashesPerTick),
+            ("client", \.clientRequestsPerTick),
         ]
         for (name, rate) in kinds {
             let on = profiles.filter { rate($0) != nil }.count

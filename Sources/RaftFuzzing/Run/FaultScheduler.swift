@@ -1,0 +1,116 @@
+import RaftCore
+import RaftSimulation
+
+/// When a fuzz run's faults that arrive over time strike, and whom: crashes, partitions and
+/// one-way partitions, each at its profile rate per tick, drawn from the run's fault stream alone.
+///
+/// Each kind has one arrival pending at a time. A partition of either kind holds its next arrival
+/// back until it ends, so at most one of each is in force. The scheduler decides; the run carries
+/// the decision out (a crash through the clock and the world, a cut through the packet
+/// simulator), so that this type reads as the fault model and nothing else.
+struct FaultScheduler {
+    /// A fault event.
+    enum Fault: Equatable {
+        case crash, partitionStarts, partitionEnds, oneWayStarts, oneWayEnds
+    }
+
+    private var nextCrashTick: Int
+    private var nextPartitionTick: Int
+    private var partitionEndTick = Int.max
+    private var nextOneWayTick: Int
+    private var oneWayEndTick = Int.max
+    private var prng: PRNG
+    private let profile: FaultProfile
+
+    /// The schedule at tick 0: the first crash, partition and one-way partition drawn, in that
+    /// order, for the kinds the profile switches on.
+    init(profile: FaultProfile, prng: PRNG) {
+        self.profile = profile
+        self.prng = prng
+        nextCrashTick = Self.arrival(profile.crashesPerTick, after: 0, using: &self.prng)
+        nextPartitionTick = Self.arrival(profile.partitionsPerTick, after: 0, using: &self.prng)
+        nextOneWayTick = Self.arrival(profile.oneWayPartitionsPerTick, after: 0, using: &self.prng)
+    }
+
+    /// The earliest fault due and its tick; nil when none is scheduled.
+    ///
+    /// Ties go in the order crash, partition end, partition start, one-way end, one-way start.
+    /// Inlined into the run's loop, like `PacketSimulator.earliestMessage`.
+    @inline(__always)
+    func earliestFault() -> (fault: Fault, due: Int)? {
+        var earliest: Fault? = nil
+        var due = Int.max
+        if nextCrashTick < due { (earliest, due) = (.crash, nextCrashTick) }
+        if partitionEndTick < due { (earliest, due) = (.partitionEnds, partitionEndTick) }
+        if nextPartitionTick < due { (earliest, due) = (.partitionStarts, nextPartitionTick) }
+        if oneWayEndTick < due { (earliest, due) = (.oneWayEnds, oneWayEndTick) }
+        if nextOneWayTick < due { (earliest, due) = (.oneWayStarts, nextOneWayTick) }
+        return earliest.map { ($0, due) }
+    }
+
+    /// A crash is due: the server to crash and the tick it restarts, if any.
+    ///
+    /// The leader is struck half the time, when there is one. Nil when the spec's crash budget is
+    /// spent (no crash is scheduled again) or no server is running. The next crash is drawn first.
+    mutating func crashArrives(now: Int, in world: World, spec: Spec) -> (victim: NodeID, restartTick: Int)? {
+        nextCrashTick = Self.arrival(profile.crashesPerTick, after: now, using: &prng)
+        guard world.spent.crashes < spec.maxCrashes else {
+            nextCrashTick = .max
+            return nil
+        }
+        let preferLeader = prng.chance(Ratio(1, 2))
+        guard let victim = world.pickRunningServer(preferLeader: preferLeader, drawingFrom: &prng) else { return nil }
+        return (victim, now + prng.uniform(in: profile.downtimeTicks))
+    }
+
+    /// A partition is due: the side to cut off (a nonempty group without s1), if any.
+    ///
+    /// Nil when one is already in force, the spec's budget is spent or there is one server. The
+    /// next partition is drawn when this one ends.
+    mutating func partitionStarts(now: Int, in world: World, spec: Spec) -> NodeSet? {
+        nextPartitionTick = .max
+        guard world.partition == nil, world.spent.partitions < spec.maxPartitions, spec.servers > 1 else { return nil }
+        // The world names each split by the side without s1.
+        let sides = UInt64((1 << (spec.servers - 1)) - 1)
+        let side = NodeSet(bits: UInt16(prng.uniform(below: sides) + 1) << 1)
+        partitionEndTick = now + prng.uniform(in: profile.partitionDurationTicks)
+        return side
+    }
+
+    /// The partition's time is up: the next one is drawn.
+    ///
+    /// Whether the world still has a partition to heal is the run's to check.
+    mutating func partitionEnds(now: Int) {
+        partitionEndTick = .max
+        nextPartitionTick = Self.arrival(profile.partitionsPerTick, after: now, using: &prng)
+    }
+
+    /// A one-way partition is due: the cut (its blocked senders a nonempty proper group), or nil
+    /// with one server.
+    mutating func oneWayStarts(now: Int, spec: Spec) -> OneWayCut? {
+        nextOneWayTick = .max
+        guard spec.servers > 1 else { return nil }
+        let sides = UInt64((1 << spec.servers) - 2)
+        let side = NodeSet(bits: UInt16(prng.uniform(below: sides) + 1))
+        oneWayEndTick = now + prng.uniform(in: profile.partitionDurationTicks)
+        return OneWayCut(blockedSenders: side)
+    }
+
+    /// The one-way partition's time is up: the next one is drawn.
+    mutating func oneWayEnds(now: Int) {
+        oneWayEndTick = .max
+        nextOneWayTick = Self.arrival(profile.oneWayPartitionsPerTick, after: now, using: &prng)
+    }
+
+    /// Schedules no more faults (the liveness phase).
+    mutating func stop() {
+        (nextCrashTick, nextPartitionTick, partitionEndTick, nextOneWayTick, oneWayEndTick) =
+            (.max, .max, .max, .max, .max)
+    }
+
+    /// The tick of the next arrival of a fault with chance `rate` per tick; `Int.max` when off.
+    private static func arrival(_ rate: Ratio?, after now: Int, using prng: inout PRNG) -> Int {
+        guard let rate else { return .max }
+        return now + prng.ticksUntilArrival(rate: rate)
+    }
+}

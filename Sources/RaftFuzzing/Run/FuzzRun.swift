@@ -1,0 +1,283 @@
+import RaftCore
+import RaftSimulation
+
+/// One fuzz run, built fresh from its seed: the world, and the components that turn virtual
+/// time into the world's actions, each with its own PRNG stream (`RunStreams`).
+///
+/// Each turn of the loop (`advance()`) asks every component for its earliest event, moves the
+/// clock to the first of them and lets that component say which action, if any, it becomes:
+/// a message's fate (`PacketSimulator`), a server's timer (`VirtualClock`), a fault
+/// (`FaultScheduler`), a client request (`ClientWorkload`). After the safety phase the
+/// `LivenessJudge` watches every turn. Every action goes through `take(_:)`, which applies it
+/// through the same `Simulation` the model checker uses and checks every invariant it could break.
+struct FuzzRun {
+    private let simulation: Simulation
+    private let profile: FaultProfile
+    private let observers: StepObservers
+    /// Checks after every step that the action was enabled and that the packet simulator's
+    /// messages are the world's.
+    private let validates: Bool
+
+    private var world: World
+    private var clock: VirtualClock
+    private var packets: PacketSimulator
+    private var faults: FaultScheduler
+    private var workload: ClientWorkload
+    /// Present from the start of the liveness phase.
+    private var liveness: LivenessJudge? = nil
+
+    private var steps = 0
+    private var actions: [Action]
+    private var digest = StableHasher(seed: 0x6675_7A7A_6469_6765)
+    private var checker = IncrementalInvariants()
+    /// Set when the incremental check finds an invariant failing after the last step.
+    private var safetyViolated = false
+    private var livenessFailure: LivenessFailure? = nil
+    private var livenessSettled = false
+
+    /// The run of `seed`; `buffers` lends its storage (and is left empty until `lendBuffers`).
+    init(
+        seed: UInt64, simulation: Simulation, observers: StepObservers, validates: Bool,
+        reusing buffers: inout RunBuffers
+    ) {
+        self.simulation = simulation
+        self.observers = observers
+        self.validates = validates
+        let profile = FaultProfile(seed: seed)
+        self.profile = profile
+        let streams = RunStreams(seed: seed)
+        let servers = simulation.spec.servers
+        world = simulation.initialWorld
+        clock = VirtualClock(profile: profile, serverCount: servers, prng: streams.timers)
+        packets = PacketSimulator(
+            profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
+        faults = FaultScheduler(profile: profile, prng: streams.faults)
+        workload = ClientWorkload(profile: profile, prng: streams.clients)
+        actions = []
+        swap(&actions, &buffers.actions)
+        actions.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands the run's buffers back, for the next run to reuse.
+    mutating func lendBuffers(to buffers: inout RunBuffers) {
+        packets.lendStorage(to: &buffers.inFlight)
+        swap(&actions, &buffers.actions)
+    }
+
+    // MARK: - The loop
+
+    /// One turn of the run; false once the run has ended.
+    ///
+    /// A turn is a list of concerns: the phase change, the liveness judge's look, then the next
+    /// event of the packet simulator, the clock, the fault scheduler or the client workload.
+    mutating func advance() -> Bool {
+        let spec = simulation.spec
+        if liveness == nil && (clock.now >= profile.safetyTicks || steps >= spec.fuzzSafetyPhaseStepBound) {
+            beginLivenessPhase()
+            return !safetyViolated
+        }
+        if liveness != nil && livenessEnded() { return false }
+        let (event, due) = nextEvent()
+        let horizon = liveness?.deadlineTick ?? profile.safetyTicks
+        if due > horizon {
+            clock.advance(to: horizon)
+            return true
+        }
+        clock.advance(to: due)
+        handle(event)
+        return !safetyViolated
+    }
+
+    private enum Event {
+        case message(position: Int), timer(VirtualClock.Timer), fault(FaultScheduler.Fault), clientRequest, nothing
+    }
+
+    /// The earliest pending event and its tick; ties go to messages first (in send order), then
+    /// timers in server order, then faults, then client requests, so that the choice is
+    /// deterministic.
+    ///
+    /// `mutating` though it changes nothing: the run is then passed by reference, where a
+    /// non-mutating call would copy the whole run on every step.
+    private mutating func nextEvent() -> (Event, Int) {
+        var event = Event.nothing
+        var due = Int.max
+        if let message = packets.earliestMessage(), message.due < due {
+            (event, due) = (.message(position: message.position), message.due)
+        }
+        if let timer = clock.earliestTimer(in: world), timer.due < due {
+            (event, due) = (.timer(timer.timer), timer.due)
+        }
+        if let fault = faults.earliestFault(), fault.due < due { (event, due) = (.fault(fault.fault), fault.due) }
+        if workload.nextRequestTick < due { (event, due) = (.clientRequest, workload.nextRequestTick) }
+        return (event, due)
+    }
+
+    /// Turns an event that is due into an action, when the world enables one; an event the world
+    /// cannot take now is moved later or dropped by its component, so that time always moves on.
+    private mutating func handle(_ event: Event) {
+        let spec = simulation.spec
+        let now = clock.now
+        let networkHasRoom = world.network.count < spec.maxInFlight
+        switch event {
+        case .nothing:
+            break
+        case .message(let position):
+            if let action = packets.dispatch(at: position, now: now, in: world, spec: spec) { take(action) }
+        case .timer(let timer):
+            if let action = clock.fire(timer, in: world, spec: spec, networkHasRoom: networkHasRoom) { take(action) }
+        case .fault(let fault):
+            handle(fault)
+        case .clientRequest:
+            if let action = workload.requestArrives(
+                now: now, in: world, simulation: simulation, networkHasRoom: networkHasRoom)
+            {
+                take(action)
+            }
+        }
+    }
+
+    private mutating func handle(_ fault: FaultScheduler.Fault) {
+        let now = clock.now
+        switch fault {
+        case .crash:
+            guard let (victim, restartTick) = faults.crashArrives(now: now, in: world, spec: simulation.spec) else {
+                return
+            }
+            clock.serverCrashed(victim.index, restartsAt: restartTick)
+            take(.crash(victim))
+        case .partitionStarts:
+            guard let side = faults.partitionStarts(now: now, in: world, spec: simulation.spec) else { return }
+            packets.partitioned(side: side)
+            take(.partition(side))
+        case .partitionEnds:
+            faults.partitionEnds(now: now)
+            if world.partition != nil { take(.heal) }
+        case .oneWayStarts:
+            if let cut = faults.oneWayStarts(now: now, spec: simulation.spec) { packets.cut(cut) }
+        case .oneWayEnds:
+            packets.cut(nil)
+            faults.oneWayEnds(now: now)
+        }
+    }
+
+    // MARK: - Taking a step
+
+    /// Applies `action` to the world, records it, lets the components see its effects, and
+    /// checks the invariants it could have broken.
+    private mutating func take(_ action: Action) {
+        if validates {
+            precondition(
+                simulation.enabledActions(in: world).contains(action),
+                "seed \(profile.seed) step \(steps + 1): \(ActionText.describe(action)) is not enabled")
+        }
+        let before = action.steppingServer.flatMap { world.servers[$0.index].node }
+        let effects = observers.effects
+        effects.clear()
+        simulation.apply(action, to: &world, timers: observers.timers, sent: observers.sent)
+        steps += 1
+        actions.append(action)
+        action.stableHash(into: &digest)
+
+        for envelope in effects.sent { packets.send(envelope, now: clock.now) }
+        clock.rearm(electionResets: effects.electionResets, heartbeatResets: effects.heartbeatResets)
+        if checker.violated(after: action, before: before, in: world) { safetyViolated = true }
+        if validates {
+            precondition(
+                packets.mirrors(world), "seed \(profile.seed) step \(steps): the clock's messages are not the world's")
+        }
+    }
+
+    // MARK: - The liveness phase
+
+    /// Ends the safety phase: stops every fault, heals the network and restarts every crashed
+    /// server (messages still in flight arrive, late or not); from here `LivenessJudge` watches.
+    private mutating func beginLivenessPhase() {
+        liveness = LivenessJudge(startTick: clock.now)
+        packets.heal()
+        faults.stop()
+        workload.stop()
+        if world.partition != nil { take(.heal) }
+        for index in world.servers.indices where !world.servers[index].isUp && !safetyViolated {
+            clock.restartTaken(index)
+            take(.restart(NodeID(index)))
+        }
+    }
+
+    /// Whether the liveness phase is over: settled, failed, or stopped by the spec's bounds.
+    ///
+    /// Sends the probe command the judge asks for.
+    private mutating func livenessEnded() -> Bool {
+        let spec = simulation.spec
+        switch liveness!.look(at: world, spec: spec) {
+        case .settled:
+            livenessSettled = true
+            return true
+        case .sendProbe(let leader, let term):
+            let command = simulation.nextCommand(in: world)
+            let accepted = world.spent.clientRequests
+            take(.clientRequest(leader, command))
+            if world.spent.clientRequests > accepted { liveness!.probeAccepted(command, term: term) }
+        case .waiting:
+            break
+        }
+        if safetyViolated { return true }
+        if steps >= spec.fuzzRunStepBound {
+            // A message storm: no bound of the spec excuses it.
+            livenessFailure = liveness!.failure(in: world, step: steps, now: clock.now, stepBoundReached: true)
+            return true
+        }
+        if clock.now >= liveness!.deadlineTick {
+            if liveness!.budgetEndedInFailure(in: world, spec: spec) {
+                livenessFailure = liveness!.failure(in: world, step: steps, now: clock.now, stepBoundReached: false)
+            }
+            return true
+        }
+        return false
+    }
+
+    // MARK: - The result
+
+    /// How the run went; its actions are kept for a failing run, or for every run when
+    /// `keepingActions`.
+    mutating func result(keepingActions: Bool) -> FuzzRunResult {
+        let outcome: FuzzOutcome
+        if safetyViolated {
+            // The incremental check said some invariant failed at the last step; the full check,
+            // replayed as `raftlab replay` does, names it exactly as the trace will record it.
+            outcome = .safety(canonicalViolation())
+        } else if let livenessFailure {
+            outcome = .liveness(livenessFailure)
+        } else {
+            outcome = .passed
+        }
+        digest.combine(world.fingerprint)
+        digest.combine(outcome.kind)
+        let settledTicks = livenessSettled ? liveness.map { clock.now - $0.startTick } : nil
+        return FuzzRunResult(
+            profile: profile, outcome: outcome, steps: steps, ticks: clock.now,
+            livenessTicks: settledTicks,
+            livenessUnjudged: livenessSettled || outcome != .passed
+                ? nil : "the spec's \(liveness?.blockedBy ?? "bounds") ran out",
+            digest: digest.finalize(),
+            actions: outcome.isFailure || keepingActions ? actions : nil, spent: world.spent,
+            committed: world.ghost.committed.count)
+    }
+
+    private func canonicalViolation() -> Violation {
+        var replay = ReplayChooser(recorded: actions)
+        guard let result = try? simulation.run(driver: &replay, maxSteps: actions.count),
+            let violation = result.violation, violation.step == actions.count
+        else {
+            preconditionFailure(
+                "seed \(profile.seed): the incremental check and Invariants.check disagree at step \(steps)")
+        }
+        return violation
+    }
+}
+
+/// The storage a run fills step by step, handed from one run to the next so that, once a run has
+/// grown them, later runs allocate no new buffer on the hot path.
+struct RunBuffers {
+    var inFlight: [PacketSimulator.Packet] = []
+    var actions: [Action] = []
+}

@@ -1,0 +1,33 @@
+import RaftSimulation
+
+/// The independent PRNG streams of one run, each seeded from the run's seed through SplitMix64.
+///
+/// Separate streams keep components apart: a change in how many draws the network makes does
+/// not shift the crash schedule, and the profile is fixed before any of them draws.
+struct RunStreams {
+    var profile: PRNG
+    var timers: PRNG
+    var network: PRNG
+    var faults: PRNG
+    var clients: PRNG
+
+    init(seed: UInt64) {
+        var root = SplitMix64(seed: seed)
+        profile = PRNG(seed: root.next())
+        timers = PRNG(seed: root.next())
+        network = PRNG(seed: root.next())
+        faults = PRNG(seed: root.next())
+        clients = PRNG(seed: root.next())
+    }
+}
+
+extension PRNG {
+    /// Ticks until the next arrival of something that happens with chance `rate` per tick.
+    ///
+    /// Drawn uniformly from 1 to twice the mean minus one, so the mean is exactly
+    /// `denominator / numerator` ticks, with one draw instead of one per tick.
+    mutating func ticksUntilArrival(rate: Ratio) -> Int {
+        let mean = Int(rate.denominator / max(rate.numerator, 1))
+        return uniform(in: 1...max(1, 2 * mean - 1))
+    }
+}

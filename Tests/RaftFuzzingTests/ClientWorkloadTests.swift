@@ -1,0 +1,54 @@
+import Testing
+
+@testable import RaftCore
+@testable import RaftFuzzing
+@testable import RaftSimulation
+
+@Suite("The client workload: request arrivals and the liveness reserve")
+struct ClientWorkloadTests {
+    @Test("Without client load no request arrives")
+    func off() {
+        #expect(ClientWorkload(profile: RunFixtures.profile(), prng: PRNG(seed: 1)).nextRequestTick == .max)
+    }
+
+    @Test("The workload never spends the requests reserved for the liveness phase's probes")
+    func reserve() {
+        var spec = Spec.fuzzDefault
+        spec.maxClientRequests = ClientWorkload.requestsReservedForLiveness + 2
+        let simulation = Simulation(spec: spec)
+        var workload = ClientWorkload(
+            profile: RunFixtures.profile { $0.clientRequestsPerTick = Ratio(1, 10) }, prng: PRNG(seed: 2))
+        var world = RunFixtures.worldWithLeader(simulation)
+        for tick in 0..<100 {
+            guard
+                let action = workload.requestArrives(now: tick, in: world, simulation: simulation, networkHasRoom: true)
+            else { continue }
+            simulation.apply(action, to: &world)
+            RunFixtures.settle(&world, simulation)
+        }
+        #expect(world.spent.clientRequests == 2)
+        #expect(workload.nextRequestTick == .max)
+    }
+
+    @Test("Most requests go to the leader; a full network loses the request")
+    func targets() {
+        let simulation = RunFixtures.simulation
+        var workload = ClientWorkload(
+            profile: RunFixtures.profile { $0.clientRequestsPerTick = Ratio(1, 10) }, prng: PRNG(seed: 3))
+        let world = RunFixtures.worldWithLeader()
+        var toLeader = 0
+        for tick in 0..<100 {
+            guard
+                case .clientRequest(let target, _) = workload.requestArrives(
+                    now: tick, in: world, simulation: simulation, networkHasRoom: true)
+            else {
+                Issue.record("no request at tick \(tick)")
+                continue
+            }
+            if target == NodeID(0) { toLeader += 1 }
+        }
+        #expect(toLeader > 75 && toLeader < 100)
+        #expect(workload.requestArrives(now: 100, in: world, simulation: simulation, networkHasRoom: false) == nil)
+        #expect(workload.nextRequestTick > 100 && workload.nextRequestTick < .max)
+    }
+}
