@@ -70,9 +70,7 @@ struct FaultScheduler {
     mutating func partitionStarts(now: Int, in world: World, spec: Spec) -> NodeSet? {
         nextPartitionTick = .max
         guard world.partition == nil, world.spent.partitions < spec.maxPartitions, spec.servers > 1 else { return nil }
-        // The world names each split by the side without s1.
-        let sides = UInt64((1 << (spec.servers - 1)) - 1)
-        let side = NodeSet(bits: UInt16(prng.uniform(below: sides) + 1) << 1)
+        let side = Partition.randomNamedSide(servers: spec.servers, using: &prng)
         partitionEndTick = now + prng.uniform(in: profile.partitionDurationTicks)
         return side
     }
