@@ -92,7 +92,8 @@ enum ReplayCommand {
         discussion: """
             Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 3 when a
             recorded step is no longer possible or the digest differs ("diverged at step N: ..."), 65
-            when the file is not a valid raftlab trace.
+            when the file is not a valid raftlab trace. A trace longer than 2,000 steps prints its first
+            and last 1,000 steps and one line counting the steps between them (see 'raftlab show').
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
@@ -122,17 +123,17 @@ enum ReplayCommand {
             "raftlab replay: \(path) (\(trace.actions.count) steps, produced by \(trace.producer), "
                 + "mutant \(mutant?.name ?? "none"))")
         var driver = ReplayChooser(recorded: trace.actions)
-        var taken: [(action: Action, world: World)] = []
+        var taken = TimelineBuilder(
+            producer: trace.producer, spec: trace.spec, mutant: mutant, seed: trace.seed,
+            initialWorld: simulation.initialWorld, expectedSteps: trace.actions.count
+        ) { console.printError("raftlab replay: \(path): \($0)") }
         func timeline(_ violation: Violation?, _ divergence: ReplayDivergence? = nil) -> Timeline {
-            Timeline(
-                producer: trace.producer, spec: trace.spec, mutant: mutant, seed: trace.seed,
-                initialWorld: simulation.initialWorld, steps: taken, violation: violation,
-                recordedViolation: trace.violation, divergence: divergence)
+            taken.finish(violation: violation, recordedViolation: trace.violation, divergence: divergence)
         }
         let result: RunResult
         do {
             result = try simulation.run(driver: &driver, maxSteps: trace.actions.count) { _, action, world in
-                taken.append((action, world))
+                taken.record(action, world)
             }
         } catch {
             if !quiet { SimulateCommand.printSteps(timeline(nil, error), console) }
