@@ -23,27 +23,23 @@ public struct TraceReplay {
     public let mutant: Mutant?
     /// The world every run of the trace's spec starts from.
     public let initialWorld: World
-    /// Each action taken with the world after it; empty unless the replay was asked to keep them.
-    public private(set) var steps: [(action: Action, world: World)] = []
     public private(set) var end: End
 
-    /// Replays `trace` under `mutant`; `keepingWorlds` keeps the world after each step, which a
-    /// rendering needs and a verdict does not.
-    public init(_ trace: Trace, mutant: Mutant?, keepingWorlds: Bool = false) {
+    /// Replays `trace` under `mutant`; `observe` sees each action taken with the world after it
+    /// (a rendering needs them, a verdict does not).
+    public init(_ trace: Trace, mutant: Mutant?, observe: ((Action, World) -> Void)? = nil) {
         let simulation = Simulation(spec: trace.spec, mutant: mutant)
         self.trace = trace
         self.mutant = mutant
         self.initialWorld = simulation.initialWorld
         var driver = ReplayChooser(recorded: trace.actions)
-        var taken: [(action: Action, world: World)] = []
-        let observe: ((Int, Action, World) -> Void)? = keepingWorlds ? { taken.append(($1, $2)) } : nil
+        let observeStep: ((Int, Action, World) -> Void)? = observe.map { observe in { observe($1, $2) } }
         do {
-            let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count, observe: observe)
+            let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count, observe: observeStep)
             end = result.actions.count < trace.actions.count ? .stoppedEarly(result) : .completed(result)
         } catch {
             end = .diverged(error)
         }
-        steps = taken
     }
 
     /// The run's result, unless a recorded action could not be taken.

@@ -19,7 +19,9 @@ enum ReplayCommand {
             Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 3 when a
             recorded step is no longer possible, the run stops before its last recorded step, or the
             verdict or digest differs ("diverged at step N: ..."), 65 when the file is not a valid
-            raftlab trace. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict.
+            raftlab trace. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict. A trace
+            longer than 2,000 steps prints its first and last 1,000 steps and one line counting the steps
+            between them (see 'raftlab show').
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
@@ -46,20 +48,22 @@ enum ReplayCommand {
         console.print(
             "raftlab replay: \(path) (\(trace.actions.count) steps, produced by \(trace.producer), "
                 + "mutant \(mutant?.name ?? "none"))")
-        let replay = TraceReplay(trace, mutant: mutant, keepingWorlds: true)
+        let (replay, timeline) = TraceReplay.laidOut(trace, mutant: mutant) {
+            console.printError("raftlab replay: \(path): \($0)")
+        }
         let verdict = TraceJudge.verdict(of: replay)
         let diverged = JUnitFailure(message: verdict.description, type: "replay-diverged", kind: .error)
         guard let result = verdict.result else {
-            if !quiet { console.printSteps(Timeline(replay)) }
+            if !quiet { console.printSteps(timeline) }
             console.print(verdict.description)
             return (.replayDiverged, diverged)
         }
-        if !quiet { console.printSteps(Timeline(replay)) }
+        if !quiet { console.printSteps(timeline) }
         console.printRunSummary(result)
         console.print(verdict.description)
         if verdict.isDivergence { return (.replayDiverged, diverged) }
         guard let violation = result.violation else { return (.ok, nil) }
-        let failure = JUnitFailure(violation: violation, in: Timeline(replay), reproduce: "raftlab replay \(path)")
+        let failure = JUnitFailure(violation: violation, in: timeline, reproduce: "raftlab replay \(path)")
         return (.safetyViolation, failure)
     }
 }

@@ -15,7 +15,10 @@ enum ShowCommand {
             OptionSpec(flag: "--out", valueName: "FILE", help: "Write to FILE instead of standard output."),
         ],
         discussion: """
-            The trace is re-executed to recover every server's state after every step.
+            The trace is re-executed to recover every server's state after every step. A trace of up to
+            2,000 steps is rendered in full; a longer one as its first and last 1,000 steps, with one
+            line counting the actions and events of the steps between them, so that memory and output
+            stay bounded. Long re-executions report progress on standard error.
               text     one line per step: each server's role, term, commit index and log, and the cause
               json     the same timeline for programs: every step with every server's full state
               mermaid  a sequence diagram in a ```mermaid block, for pull requests and wikis
@@ -42,13 +45,14 @@ enum ShowCommand {
         }
         let path = arguments.positionals[0]
         let trace = try Files.readTrace(path)
-        let replay = TraceReplay(trace, mutant: trace.mutant, keepingWorlds: true)
+        let (replay, timeline) = TraceReplay.laidOut(trace, mutant: trace.mutant) {
+            console.printError("raftlab show: \(path): \($0)")
+        }
         let verdict = TraceJudge.verdict(of: replay)
         if verdict.isDivergence {
             let shown = verdict.result == nil ? "the steps before it" : "the steps it took"
             console.printError("raftlab show: \(path): \(verdict.description); rendering \(shown)")
         }
-        let timeline = Timeline(replay)
         let rendered: String
         switch format {
         case .text: rendered = TextRendering.render(timeline)

@@ -1,16 +1,26 @@
+import RaftCore
 import RaftCorpus
 import RaftSimulation
 import TraceRendering
 
-extension Timeline {
-    /// Lays out a replay that kept its worlds: every step it took, the violation it ended with,
-    /// what the trace recorded, and the recorded step it could not take, if any.
-    init(_ replay: TraceReplay) {
+extension TraceReplay {
+    /// Replays `trace` under `mutant` and lays the run out for rendering as it goes, in the
+    /// standard bounded window, so that a long trace costs bounded memory: the worlds of steps the
+    /// window does not show are never kept.
+    ///
+    /// - Parameter progress: told how far the re-execution got, on long traces.
+    static func laidOut(
+        _ trace: Trace, mutant: Mutant?, progress: ((TimelineProgress) -> Void)? = nil
+    ) -> (replay: TraceReplay, timeline: Timeline) {
+        var builder = TimelineBuilder(
+            producer: trace.producer, spec: trace.spec, mutant: mutant, seed: trace.seed,
+            initialWorld: Simulation(spec: trace.spec, mutant: mutant).initialWorld,
+            expectedSteps: trace.actions.count, progress: progress)
+        let replay = TraceReplay(trace, mutant: mutant) { builder.record($0, $1) }
         var divergence: ReplayDivergence? = nil
         if case .diverged(let error) = replay.end { divergence = error }
-        self.init(
-            producer: replay.trace.producer, spec: replay.trace.spec, mutant: replay.mutant, seed: replay.trace.seed,
-            initialWorld: replay.initialWorld, steps: replay.steps, violation: replay.result?.violation,
-            recordedViolation: replay.trace.violation, divergence: divergence)
+        let timeline = builder.finish(
+            violation: replay.result?.violation, recordedViolation: trace.violation, divergence: divergence)
+        return (replay, timeline)
     }
 }

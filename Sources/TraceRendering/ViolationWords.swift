@@ -23,9 +23,9 @@ public enum ViolationWords {
 
     /// The sentence for the timeline's violation, read against the timeline's worlds.
     public static func sentence(_ violation: Violation, in timeline: Timeline) -> String {
-        guard violation.step <= timeline.steps.count else { return violation.detail }
+        guard let after = timeline.world(after: violation.step) else { return violation.detail }
         let before = violation.step == 0 ? nil : timeline.world(after: violation.step - 1)
-        return sentence(violation, before: before, after: timeline.world(after: violation.step))
+        return sentence(violation, before: before, after: after)
     }
 
     /// The rule the invariant states and why breaking it matters, in one sentence.

@@ -33,22 +33,34 @@ enum HTMLPageScript {
           var servers = data.servers;
           var steps = data.steps;
           var last = steps.length - 1;
+          var lastNumber = steps[last].number;
           var violation = data.violation;
+          // A long run elides its middle: one row stands for all of the elided steps.
+          var elided = data.elided || null;
+          function rowOf(number) {
+            if (!elided || number < elided.first) { return number; }
+            return number <= elided.last ? elided.first : number - elided.steps + 1;
+          }
+          function stepIndex(number) {
+            if (!elided || number < elided.first) { return number; }
+            return number <= elided.last ? elided.first : number - elided.steps;
+          }
 
           var gutter = 56, laneLeft = gutter + 48, laneGap = 150, top = 58, rowH = 24;
           var lanesRight = laneLeft + (servers.length - 1) * laneGap + 60;
           var textLeft = lanesRight + 12;
           var longest = 0;
           steps.forEach(function (step) { longest = Math.max(longest, causeText(step).length); });
-          if (violation) { longest = Math.max(longest, causeText(steps[Math.min(violation.step, last)]).length + violation.sentence.length + 20); }
+          if (violation) { longest = Math.max(longest, causeText(steps[Math.min(stepIndex(violation.step), last)]).length + violation.sentence.length + 20); }
+          if (elided) { longest = Math.max(longest, elided.summary.length); }
           var width = textLeft + Math.max(360, longest * 7.4 + 20);
-          var height = top + (last + 1) * rowH + 24;
+          var height = top + (rowOf(lastNumber) + 1) * rowH + 24;
           svg.setAttribute("width", String(width));
           svg.setAttribute("height", String(height));
           svg.setAttribute("viewBox", "0 0 " + width + " " + height);
 
           function laneX(name) { return laneLeft + servers.indexOf(name) * laneGap; }
-          function rowY(number) { return top + number * rowH + rowH / 2; }
+          function rowY(number) { return top + rowOf(number) * rowH + rowH / 2; }
           function causeText(step) { return step.action + (step.events.length ? "  => " + step.events.join("; ") : ""); }
 
           function el(name, attributes, parent, text) {
@@ -85,14 +97,20 @@ enum HTMLPageScript {
             partitions += 1;
           }
           steps.forEach(function (step) {
+            if (elided && step.number === elided.last + 1) {
+              // Whether a partition was in force across the elided steps' end, as far as the next step shows.
+              var inForce = step.kind === "heal" || (step.partition !== null && step.kind !== "partition");
+              if (partitionStart !== null && !inForce) { closePartition(step.number); partitionStart = null; }
+              if (partitionStart === null && inForce) { partitionStart = elided.first; partitionSide = step.partition || []; }
+            }
             if (step.kind === "partition") { partitionStart = step.number; partitionSide = step.partition || []; }
             if (step.kind === "heal" && partitionStart !== null) { closePartition(step.number); partitionStart = null; }
           });
-          if (partitionStart !== null) { closePartition(last + 1); }
+          if (partitionStart !== null) { closePartition(lastNumber + 1); }
 
           // The violating step: a red band, the involved servers ringed, and the invariant named.
           var violationDrawn = false;
-          if (violation && violation.step <= last) {
+          if (violation && violation.step <= lastNumber) {
             var vy = rowY(violation.step);
             tip(el("rect", { id: "violation-mark", "class": "violation-band", x: 0, y: vy - rowH / 2, width: width,
               height: rowH }, layers.bands), "VIOLATION of " + violation.invariant + ": " + violation.sentence);
@@ -114,7 +132,7 @@ enum HTMLPageScript {
             var previous = null;
             steps.forEach(function (step) {
               var state = step.servers[index];
-              var y1 = rowY(step.number), y2 = step.number === last ? y1 + rowH / 2 : rowY(step.number + 1);
+              var y1 = rowY(step.number), y2 = step.number === lastNumber ? y1 + rowH / 2 : rowY(step.number + 1);
               tip(el("line", { "class": "seg " + state.role, x1: laneX(name), y1: y1, x2: laneX(name), y2: y2 }, lane),
                 name + " after step " + step.number + ": " + state.role + " term " + state.term);
               var kind = null;
@@ -140,7 +158,7 @@ enum HTMLPageScript {
           var arrows = 0, marks = 0;
           data.flights.forEach(function (flight, index) {
             var x1 = laneX(flight.from), y1 = rowY(flight.sent), x2 = laneX(flight.to);
-            var end = flight.ended === null ? last + 0.5 : flight.ended;
+            var end = flight.ended === null ? lastNumber + 0.5 : flight.ended;
             var y2 = rowY(end);
             var reach = flight.fate === "delivered" ? 1 : flight.fate === "in-flight" ? 0.5 : 0.65;
             var xEnd = x1 + (x2 - x1) * reach, yEnd = y2;
@@ -213,7 +231,12 @@ enum HTMLPageScript {
 
           // Step numbers on the left, the cause of each step on the right.
           var hits = [];
-          steps.forEach(function (step) {
+          if (elided) {
+            el("text", { "class": "step-number elided", x: gutter - 6, y: rowY(elided.first) + 4, "text-anchor": "end" },
+              layers.labels, "...");
+            el("text", { "class": "cause elided", x: textLeft, y: rowY(elided.first) + 4 }, layers.labels, elided.summary);
+          }
+          steps.forEach(function (step, index) {
             var y = rowY(step.number);
             el("text", { "class": "step-number", x: gutter - 6, y: y + 4, "text-anchor": "end" }, layers.labels, String(step.number));
             var cause = el("text", { "class": "cause", x: textLeft, y: y + 4 }, layers.labels, causeText(step));
@@ -223,7 +246,7 @@ enum HTMLPageScript {
             }
             var hit = el("rect", { "class": "row-hit", x: 0, y: y - rowH / 2, width: width, height: rowH,
               "data-step": step.number }, layers.hits);
-            hit.addEventListener("click", function () { select(step.number); });
+            hit.addEventListener("click", function () { select(index); });
             hits.push(hit);
           });
           el("text", { "class": "step-number", x: gutter - 6, y: 40, "text-anchor": "end" }, layers.labels, "step");
@@ -255,10 +278,10 @@ enum HTMLPageScript {
             return span;
           }
           function names(list) { return list && list.length ? list.join(", ") : "none"; }
-          function select(number) {
-            selected = Math.max(0, Math.min(last, number));
+          function select(index) {
+            selected = Math.max(0, Math.min(last, index));
             var step = steps[selected];
-            selection.setAttribute("y", String(rowY(selected) - rowH / 2));
+            selection.setAttribute("y", String(rowY(step.number) - rowH / 2));
             selection.setAttribute("visibility", "visible");
             details.textContent = "";
             add(details, "h2", "After step " + step.number);
@@ -304,10 +327,10 @@ enum HTMLPageScript {
             var spent = step.spent;
             row(world, "faults spent", "requests " + spent.clientRequests + ", crashes " + spent.crashes + ", drops " +
               spent.drops + ", duplicates " + spent.duplicates + ", partitions " + spent.partitions);
-            document.body.setAttribute("data-selected-step", String(selected));
+            document.body.setAttribute("data-selected-step", String(step.number));
           }
           document.querySelectorAll("#step-list li[data-step]").forEach(function (item) {
-            item.addEventListener("click", function () { select(Number(item.getAttribute("data-step"))); });
+            item.addEventListener("click", function () { select(stepIndex(Number(item.getAttribute("data-step")))); });
           });
           document.addEventListener("keydown", function (event) {
             var next = event.key === "ArrowDown" || event.key === "j" ? selected + 1
@@ -317,7 +340,7 @@ enum HTMLPageScript {
             hits[selected].scrollIntoView({ block: "nearest" });
             event.preventDefault();
           });
-          select(violation && violation.step <= last ? violation.step : 0);
+          select(violation && violation.step <= lastNumber ? stepIndex(violation.step) : 0);
 
           // What was drawn, for the browser check: counted from the rendered SVG, not from the data.
           function drawn(selector) {
@@ -330,7 +353,8 @@ enum HTMLPageScript {
           }
           var body = document.body;
           body.setAttribute("data-servers", String(servers.length));
-          body.setAttribute("data-steps", String(last));
+          body.setAttribute("data-steps", String(lastNumber));
+          if (elided) { body.setAttribute("data-elided", String(elided.steps)); }
           body.setAttribute("data-lanes", String(drawn("g.lane")));
           body.setAttribute("data-lanes-expected", String(lanesDrawn));
           body.setAttribute("data-arrows", String(drawn("line.arrow")));

@@ -25,6 +25,7 @@ enum HTMLPageStyle {
         svg .lane-name { font-weight: bold; font-size: 13px; }
         svg .step-number { fill: var(--muted); }
         svg .cause { fill: var(--ink); }
+        svg .elided { fill: var(--muted); font-style: italic; }
         svg .seg { stroke-width: 2; }
         svg .seg.follower { stroke: var(--follower); }
         svg .seg.candidate { stroke: var(--candidate); stroke-width: 3; stroke-dasharray: 5 3; }
@@ -75,6 +76,7 @@ enum HTMLPageStyle {
         #step-list { margin: 12px 20px 24px; }
         #step-list li { cursor: pointer; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
         #step-list li.violating { color: var(--bad); font-weight: bold; }
+        #step-list li.elided { color: var(--muted); font-style: italic; }
         #step-list .text-rendering { overflow: auto; font-size: 11px; background: #fff; border: 1px solid var(--line); padding: 8px; }
         """#
 }

@@ -8,6 +8,9 @@ import RaftSimulation
 /// JSON (`TimelineJSON`), and the script draws the diagram from it as SVG; the step list and the
 /// verdict are also written as plain HTML, so the page still carries every step without scripts.
 ///
+/// A long run is laid out in a window (`TimelineWindow`): the page shows its first and last steps,
+/// with one row for the elided steps between them, so that its size stays bounded.
+///
 /// The page is well-formed XML as well as HTML (every element closed, script and style in CDATA
 /// sections), so tests can parse it with any XML parser. After drawing, the script records what it
 /// drew as `data-` attributes on `<body>` (lanes, arrows, marks, the violation, script errors), so a
@@ -64,19 +67,28 @@ public enum HTMLRendering {
                     + "\(escape(ViolationWords.rule(violation.invariant)))</span></p>")
         } else if timeline.divergence == nil {
             parts.append(
-                "<p class=\"verdict ok\" id=\"verdict\">ok: no invariant violated in \(timeline.steps.count) steps</p>")
+                "<p class=\"verdict ok\" id=\"verdict\">ok: no invariant violated in \(timeline.stepCount) steps</p>")
         }
         return parts.joined(separator: "\n")
     }
 
-    /// Every step as a list item, with the same row text as the text rendering.
+    /// Every step laid out as a list item, with the same row text as the text rendering; the
+    /// elided middle of a long run is one item with its counts.
     private static func stepList(_ timeline: Timeline) -> String {
-        var lines = ["<details id=\"step-list\"><summary>All \(timeline.steps.count) steps as text</summary>"]
+        let shown =
+            timeline.elided.map { "The first \($0.first - 1) and last \(timeline.stepCount - $0.last) of" } ?? "All"
+        var lines = ["<details id=\"step-list\"><summary>\(shown) \(timeline.stepCount) steps as text</summary>"]
         lines.append("<ol start=\"0\">")
         lines.append("<li data-step=\"0\">initial state</li>")
         for step in timeline.steps {
+            var value = ""
+            if let elided = timeline.elided, step.number == elided.last + 1 {
+                lines.append("<li class=\"elided\" value=\"\(elided.first)\">\(escape(elided.summary))</li>")
+                value = " value=\"\(step.number)\""
+            }
             let violating = step.number == timeline.violatingStep ? " class=\"violating\"" : ""
-            lines.append("<li data-step=\"\(step.number)\"\(violating)>\(escape(TextRendering.cause(step)))</li>")
+            lines.append(
+                "<li data-step=\"\(step.number)\"\(value)\(violating)>\(escape(TextRendering.cause(step)))</li>")
         }
         lines.append("</ol>")
         lines.append(

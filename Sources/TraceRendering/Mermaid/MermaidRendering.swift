@@ -7,7 +7,8 @@ import RaftSimulation
 /// Delivered messages are arrows drawn at the step that delivered them; drops end in a cross;
 /// timeouts, client requests, crashes, restarts, partitions, elections and commits are notes on
 /// the servers involved. The violating step sits in a red box with the violation in words. Every
-/// label starts with its step number so that it can be matched with the text rendering.
+/// label starts with its step number so that it can be matched with the text rendering. The elided
+/// middle of a long run is one note with its counts.
 public enum MermaidRendering {
     public static func render(_ timeline: Timeline) -> String {
         var lines = ["```mermaid", "sequenceDiagram"]
@@ -15,6 +16,9 @@ public enum MermaidRendering {
         for server in servers { lines.append("    participant \(server)") }
         let everyone = servers.count == 1 ? "\(servers[0])" : "\(servers.first!),\(servers.last!)"
         for step in timeline.steps {
+            if let elided = timeline.elided, step.number == elided.last + 1 {
+                lines.append("    Note over \(everyone): \(escape(elided.summary))")
+            }
             let violating = step.number == timeline.violatingStep
             if violating { lines.append("    rect rgb(255, 221, 221)") }
             // Events join the note over the same servers: the action's own, or one note per place.

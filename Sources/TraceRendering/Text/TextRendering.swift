@@ -22,7 +22,7 @@ public enum TextRendering {
 
     /// `12 steps, 3 servers, mutant vote-twice, seed 6, produced by raftlab simulate`.
     public static func about(_ timeline: Timeline) -> String {
-        var about = ["\(timeline.steps.count) steps", "\(timeline.serverCount) servers"]
+        var about = ["\(timeline.stepCount) steps", "\(timeline.serverCount) servers"]
         about.append("mutant \(timeline.mutant?.name ?? "none")")
         if let seed = timeline.seed { about.append("seed \(seed)") }
         about.append("produced by \(timeline.producer)")
@@ -36,6 +36,9 @@ public enum TextRendering {
     ]
 
     /// The step table: a title row, the initial world (step 0), then one row per step.
+    ///
+    /// A timeline that elides the middle of a long run has one line for the elided steps where
+    /// they would be, `... steps 1001 to 49000 not shown (...)`; it does not widen the columns.
     public static func table(_ timeline: Timeline) -> [String] {
         let names = NodeID.all(timeline.serverCount).map(\.description)
         var rows: [[String]] = [["step"] + names + ["net", "cause"]]
@@ -43,13 +46,20 @@ public enum TextRendering {
             ["0"] + cells(timeline.initialWorld, previous: nil) + [network(timeline.initialWorld), "initial state"])
         var previous = timeline.initialWorld
         for step in timeline.steps {
+            if let elided = timeline.elided, step.number == elided.last + 1 { previous = elided.worldAfterLast }
             let marker = step.number == timeline.violatingStep ? "! " : ""
             rows.append(
                 ["\(marker)\(step.number)"] + cells(step.world, previous: previous)
                     + [network(step.world), cause(step)])
             previous = step.world
         }
-        return align(rows)
+        var table = align(rows)
+        if let elided = timeline.elided {
+            let stepWidth = rows.map(\.[0].count).max() ?? 0
+            // After the title row, the initial world and the steps before the elided ones.
+            table.insert("...".leftPadded(to: stepWidth) + "  " + elided.summary, at: 2 + elided.first - 1)
+        }
+        return table
     }
 
     /// The verdict: the violation in words with the rule it broke, or that none was found.
@@ -65,7 +75,7 @@ public enum TextRendering {
             lines.append("  " + ViolationWords.sentence(violation, in: timeline))
             lines.append("  rule: " + ViolationWords.rule(violation.invariant))
         } else if timeline.divergence == nil {
-            lines.append("verdict: ok, no invariant violated in \(timeline.steps.count) steps")
+            lines.append("verdict: ok, no invariant violated in \(timeline.stepCount) steps")
         }
         if timeline.recordedViolation != timeline.violation {
             let recorded = timeline.recordedViolation.map { "\($0.invariant.rawValue) at step \($0.step)" } ?? "ok"

@@ -7,6 +7,11 @@ import RaftSimulation
 /// A trace records only the chosen actions; a reader also needs each server's role, term, log and
 /// commit index after each of them, and the path each message took. Renderers read all of that
 /// from here, so the text, Mermaid and HTML views always agree.
+///
+/// A long run is laid out in a window (`TimelineWindow`): its first and last steps in full, and
+/// the steps between them as counts (`elided`). Holding every server's state after each of a
+/// million steps would take gigabytes, and no reader scrolls through a million rows; the start
+/// shows how the run got going and the end holds the verdict.
 public struct Timeline: Sendable {
     /// Who produced the run and under which bounds, as the trace header says.
     public var producer: String
@@ -15,9 +20,17 @@ public struct Timeline: Sendable {
     public var seed: UInt64?
     /// The world every run starts from (step 0).
     public var initialWorld: World
-    /// One entry per step taken, in order; `steps[i].number == i + 1`.
+    /// The steps laid out in full, in order.
+    ///
+    /// Without `elided`, every step taken and `steps[i].number == i + 1`; with it, the steps
+    /// before the elided ones, then those after.
     public var steps: [TimelineStep]
-    /// Every message sent during the run, in the order they were sent.
+    /// How many steps the run took, those elided included.
+    public var stepCount: Int
+    /// The steps in the middle of a long run that are summarized rather than laid out, if any.
+    public var elided: ElidedSteps?
+    /// Every message sent during the steps laid out (and every message in flight across them),
+    /// in the order they were sent.
     public var flights: [Flight]
     /// The invariant that failed when the run was re-executed, if any.
     public var violation: Violation?
@@ -34,70 +47,74 @@ public struct Timeline: Sendable {
     ///   - violation: the invariant that failed after the last step, if any.
     ///   - recordedViolation: what the trace file recorded, when the run came from one.
     ///   - divergence: the recorded step that could not be taken, if any.
+    ///   - window: how many steps of a long run to lay out in full.
     public init(
         producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
         steps: [(action: Action, world: World)], violation: Violation?, recordedViolation: Violation? = nil,
-        divergence: ReplayDivergence? = nil
+        divergence: ReplayDivergence? = nil, window: TimelineWindow = .standard
     ) {
-        self.producer = producer
-        self.spec = spec
-        self.mutant = mutant
-        self.seed = seed
-        self.initialWorld = initialWorld
-        self.violation = violation
-        self.recordedViolation = recordedViolation ?? violation
-        self.divergence = divergence
-        var tracker = FlightTracker()
-        var laidOut: [TimelineStep] = []
-        var previous = initialWorld
-        for (offset, step) in steps.enumerated() {
-            let number = offset + 1
-            let flight = tracker.record(step.action, from: previous, to: step.world, step: number)
-            laidOut.append(
-                TimelineStep(
-                    number: number, action: step.action, world: step.world,
-                    events: StepEvent.events(of: step.action, from: previous, to: step.world), flight: flight))
-            previous = step.world
-        }
-        self.steps = laidOut
-        self.flights = tracker.flights
+        var builder = TimelineBuilder(
+            producer: producer, spec: spec, mutant: mutant, seed: seed, initialWorld: initialWorld, window: window)
+        for step in steps { builder.record(step.action, step.world) }
+        self = builder.finish(violation: violation, recordedViolation: recordedViolation, divergence: divergence)
     }
 
-    /// Re-executes `trace` and lays out every step.
+    /// Re-executes `trace` and lays out its steps.
     ///
     /// A trace that no longer replays still renders: the timeline holds the steps up to the one
     /// that could not be taken, and `divergence` says which.
-    public init(replaying trace: Trace) {
+    ///
+    /// - Parameters:
+    ///   - window: how many steps of a long run to lay out in full.
+    ///   - progress: told how far the re-execution got, every `TimelineProgress.interval` steps.
+    public init(
+        replaying trace: Trace, window: TimelineWindow = .standard,
+        progress: ((TimelineProgress) -> Void)? = nil
+    ) {
         let simulation = Simulation(spec: trace.spec, mutant: trace.mutant)
         var driver = ReplayChooser(recorded: trace.actions)
-        var taken: [(action: Action, world: World)] = []
+        var builder = TimelineBuilder(
+            producer: trace.producer, spec: trace.spec, mutant: trace.mutant, seed: trace.seed,
+            initialWorld: simulation.initialWorld, window: window, expectedSteps: trace.actions.count,
+            progress: progress)
         var violation: Violation? = nil
         var divergence: ReplayDivergence? = nil
         do {
             let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count) { _, action, world in
-                taken.append((action, world))
+                builder.record(action, world)
             }
             violation = result.violation
         } catch {
             divergence = error
         }
-        self.init(
-            producer: trace.producer, spec: trace.spec, mutant: trace.mutant, seed: trace.seed,
-            initialWorld: simulation.initialWorld, steps: taken, violation: violation,
-            recordedViolation: trace.violation, divergence: divergence)
+        self = builder.finish(violation: violation, recordedViolation: trace.violation, divergence: divergence)
     }
 
     /// The number of servers, and so of lanes.
     public var serverCount: Int { initialWorld.servers.count }
 
-    /// The world after step `number` (0: the initial world).
-    public func world(after number: Int) -> World {
-        number == 0 ? initialWorld : steps[number - 1].world
+    /// The step numbered `number` (1-based), when it is laid out in full.
+    public func step(numbered number: Int) -> TimelineStep? {
+        guard number >= 1, number <= stepCount else { return nil }
+        guard let elided else { return steps[number - 1] }
+        if number < elided.first { return steps[number - 1] }
+        if number > elided.last { return steps[number - 1 - elided.count] }
+        return nil
+    }
+
+    /// The world after step `number` (0: the initial world), when the timeline holds it: every
+    /// world of a timeline without `elided`, and of one with it all but the worlds after the
+    /// elided steps (the last of them excepted, so that the first step after the gap can say what
+    /// it changed).
+    public func world(after number: Int) -> World? {
+        if number == 0 { return initialWorld }
+        if let elided, number == elided.last { return elided.worldAfterLast }
+        return step(numbered: number)?.world
     }
 
     /// The step at which the run violated an invariant, when it did and that step was taken.
     var violatingStep: Int? {
-        guard let violation, violation.step <= steps.count else { return nil }
+        guard let violation, violation.step <= stepCount else { return nil }
         return violation.step
     }
 }

@@ -8,6 +8,11 @@ import RaftSimulation
 ///
 /// Format `raftlab-timeline` version 1. Unlike a trace, it is derived data: it can always be
 /// regenerated from the trace, so it is never read back.
+///
+/// A timeline that elides the middle of a long run (`TimelineWindow`) lists only the steps it lays
+/// out, each with its `number`, and adds an `elided` member after `steps`: the first and last step
+/// elided, how many, their actions counted by kind, the leaders elected and entries committed in
+/// them, and the same summary in words. Without it, `steps[i].number == i`.
 public enum TimelineJSON {
     public static let formatName = "raftlab-timeline"
     public static let formatVersion = 1
@@ -24,16 +29,37 @@ public enum TimelineJSON {
                     number: item.number, kind: item.action.kind.rawValue, text: ActionText.describe(item.action),
                     events: item.events, flight: item.flight, world: item.world, action: item.action))
         }
-        return .object([
+        var members: [(key: String, value: JSONValue)] = [
             ("format", .string(formatName)), ("version", .integer(formatVersion)),
             ("producer", .string(timeline.producer)), ("spec", SpecCodec.encode(timeline.spec)),
             ("mutant", timeline.mutant.map { .string($0.name) } ?? .null),
             ("seed", timeline.seed.map { .string(String($0)) } ?? .null),
             ("servers", .array(NodeID.all(timeline.serverCount).map(name))),
             ("steps", .array(steps)),
+        ]
+        if let elided = timeline.elided { members.append(("elided", describe(elided))) }
+        members += [
             ("flights", .array(timeline.flights.map(flight))),
             ("violation", timeline.violation.map { describe($0, in: timeline) } ?? .null),
             ("divergence", timeline.divergence.map { .string($0.description) } ?? .null),
+        ]
+        return .object(members)
+    }
+
+    /// The elided middle of a long run: its range, its size, and its actions and events counted.
+    private static func describe(_ elided: ElidedSteps) -> JSONValue {
+        .object([
+            ("first", .integer(elided.first)), ("last", .integer(elided.last)), ("steps", .integer(elided.count)),
+            (
+                "actions",
+                .object(
+                    Action.Kind.allCases.filter { elided.count(of: $0) > 0 }.map {
+                        ($0.rawValue, .integer(elided.count(of: $0)))
+                    })
+            ),
+            ("leadersElected", .integer(elided.leadersElected)),
+            ("entriesCommitted", .integer(elided.entriesCommitted)),
+            ("summary", .string(elided.summary)),
         ])
     }
 
