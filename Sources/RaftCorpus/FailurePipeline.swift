@@ -5,12 +5,12 @@ import RaftSimulation
 /// Where the failures of a fuzz campaign came from: what a report needs to describe them and to
 /// say how to reproduce them.
 public struct FailureContext: Sendable {
-    public var spec: Spec
+    public var spec: WorldSpec
     /// The spec file the campaign was started with, repeated in reproduce commands.
     public var specFile: String?
     public var mutant: Mutant?
 
-    public init(spec: Spec, specFile: String?, mutant: Mutant?) {
+    public init(spec: WorldSpec, specFile: String?, mutant: Mutant?) {
         self.spec = spec
         self.specFile = specFile
         self.mutant = mutant
@@ -86,11 +86,11 @@ public struct FailurePipeline: Sendable {
     /// and liveness) is shrunk and saved, the others are reproduced by their seed alone.
     public func reports(for campaign: CampaignReport) throws(FileError) -> [FailureReport] {
         var reports: [FailureReport] = []
-        var seenKinds: [String] = []
+        var seenFailures: [String] = []
         for (run, result) in campaign.failures {
-            let kind = result.outcome.identifier
-            let first = !seenKinds.contains(kind)
-            seenKinds.append(kind)
+            let name = result.outcome.failureName
+            let first = !seenFailures.contains(name)
+            seenFailures.append(name)
             var failure = report(run: run, result: result)
             if first, corpus != nil, let shrunk = shrink(result) {
                 failure.shrunk = shrunk
@@ -130,8 +130,8 @@ public struct FailurePipeline: Sendable {
 
 extension FuzzOutcome {
     /// The invariant's identifier for a safety violation, `liveness` for a liveness failure: the
-    /// kinds of failure of which the first is shrunk and saved.
-    var identifier: String {
+    /// failures of which the first of each is shrunk and saved.
+    var failureName: String {
         switch self {
         case .passed: "passed"
         case .safety(let violation): violation.invariant.rawValue

@@ -28,14 +28,14 @@ public struct TraceReplay {
     /// Replays `trace` under `mutant`; `observe` sees each action taken with the world after it
     /// (a rendering needs them, a verdict does not).
     public init(_ trace: Trace, mutant: Mutant?, observe: ((Action, World) -> Void)? = nil) {
-        let simulation = Simulation(spec: trace.spec, mutant: mutant)
+        let rules = WorldRules(spec: trace.spec, mutant: mutant)
         self.trace = trace
         self.mutant = mutant
-        self.initialWorld = simulation.initialWorld
+        self.initialWorld = rules.initialWorld
         var driver = ReplayChooser(recorded: trace.actions)
         let observeStep: ((Int, Action, World) -> Void)? = observe.map { observe in { observe($1, $2) } }
         do {
-            let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count, observe: observeStep)
+            let result = try rules.run(chooser: &driver, maxSteps: trace.actions.count, observe: observeStep)
             end = result.actions.count < trace.actions.count ? .stoppedEarly(result) : .completed(result)
         } catch {
             end = .diverged(error)

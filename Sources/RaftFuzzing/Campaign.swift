@@ -14,7 +14,7 @@ import RaftSimulation
 /// The wall clock decides only when a `--time` budget is spent and what progress says; which
 /// runs a report covers, and what each found, never depend on it.
 public struct Campaign: Sendable {
-    public var spec: Spec
+    public var spec: WorldSpec
     public var mutant: Mutant?
     public var baseSeed: UInt64
     /// Stop after this many runs; nil to run until `timeLimit`.
@@ -27,11 +27,13 @@ public struct Campaign: Sendable {
     /// With `keepGoing`: still stop at the first failure of this kind (`FuzzOutcome.kind`), in
     /// run order, passing over failures of other kinds. How the mutants benchmark finds the first
     /// failure a mutant should cause without running, and keeping, its whole budget.
-    public var stopAtKind: String?
+    public var stopAtKind: FuzzOutcome.Kind?
+    /// The most actions each run may take (`Fuzzer.runStepLimit`).
+    public var runStepLimit = Fuzzer.defaultRunStepLimit
 
     public init(
-        spec: Spec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
-        keepGoing: Bool = false, stopAtKind: String? = nil
+        spec: WorldSpec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
+        keepGoing: Bool = false, stopAtKind: FuzzOutcome.Kind? = nil
     ) {
         precondition(runs != nil || timeLimit != nil, "a campaign needs a run count or a time limit")
         self.spec = spec
@@ -62,6 +64,7 @@ public struct Campaign: Sendable {
         let campaign = self
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
+            fuzzer.runStepLimit = campaign.runStepLimit
             while let run = board.claim(timeUp: { campaign.timeLimit.map { clock.now - started >= $0 } ?? false }) {
                 let result = fuzzer.run(seed: RunSeeds.seed(base: campaign.baseSeed, run: run))
                 let stops = !campaign.keepGoing || result.outcome.kind == campaign.stopAtKind

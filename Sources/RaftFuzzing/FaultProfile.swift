@@ -102,7 +102,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         safetyTicks = prng.uniform(in: 1_000...4_000)
         // Drawn last, so that the settings above are those of seeds before this dimension existed.
         let fastClockOn = prng.chance(Ratio(1, 3))
-        let fastServer = Int(prng.uniform(below: UInt64(Spec.maxServers)))
+        let fastServer = Int(prng.uniform(below: UInt64(WorldSpec.maxServers)))
         fastClockServer = fastClockOn ? fastServer : nil
     }
 
@@ -144,36 +144,14 @@ public enum RunSeeds {
     }
 }
 
-extension Spec {
+extension WorldSpec {
     /// The world `raftlab fuzz` explores by default: 3 servers, and bounds generous enough that
     /// the fault profile, not the spec, decides what happens (the bounds still apply: a fault
     /// whose budget is spent is simply not taken). 40 client requests keep logs short enough for
-    /// fast runs and long enough for conflicts; `maxDepth` caps a run's steps.
-    public static let fuzzDefault = Spec(
+    /// fast runs and long enough for conflicts. Its `maxDepth` (read only by the model checker)
+    /// is the fuzzer's run step limit, so a fuzz trace of this world is a path within its bounds.
+    public static let fuzzDefault = WorldSpec(
         name: "fuzz-default", servers: 3, maxTerm: 100_000, maxClientRequests: 40, maxCrashes: 100_000,
         maxInFlight: 1_000, maxDrops: 1_000_000, maxDuplicates: 1_000_000, maxPartitions: 100_000,
-        maxDepth: fuzzStepBound)
-
-    /// The most actions one fuzz run may take. Runs are bounded by virtual time, and a correct
-    /// Raft needs a few thousand steps at most; reaching this means a message storm.
-    public static let fuzzStepBound = 20_000
-
-    /// The most steps one fuzz run may take.
-    ///
-    /// A run that reaches it in the liveness phase is a message storm and fails. The fuzzer reads
-    /// the spec's `maxDepth` as this bound, which `forFuzzing` raises to `fuzzStepBound`.
-    var fuzzRunStepBound: Int { maxDepth }
-
-    /// The most steps a fuzz run's safety phase may take: half the run's bound, so that however
-    /// busy the faults keep the network, the liveness phase keeps the other half.
-    var fuzzSafetyPhaseStepBound: Int { fuzzRunStepBound / 2 }
-
-    /// This spec as the fuzzer runs it: every bound as given, except that `maxDepth` (a model
-    /// checker's search depth) is raised to the fuzzer's own step bound, so that the traces it
-    /// writes stay within the spec they record.
-    public var forFuzzing: Spec {
-        var spec = self
-        spec.maxDepth = max(maxDepth, Spec.fuzzStepBound)
-        return spec
-    }
+        maxDepth: Fuzzer.defaultRunStepLimit)
 }

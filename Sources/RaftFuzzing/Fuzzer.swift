@@ -10,12 +10,16 @@ public enum FuzzOutcome: Hashable, Sendable {
     /// The healed, fault-free cluster did not settle within the liveness budget.
     case liveness(LivenessFailure)
 
-    /// `passed`, `safety` or `liveness`, for reports.
-    public var kind: String {
+    /// How a run ended, without the details: what reports count and campaigns stop at.
+    public enum Kind: String, Sendable {
+        case passed, safety, liveness
+    }
+
+    public var kind: Kind {
         switch self {
-        case .passed: "passed"
-        case .safety: "safety"
-        case .liveness: "liveness"
+        case .passed: .passed
+        case .safety: .safety
+        case .liveness: .liveness
         }
     }
 
@@ -63,7 +67,7 @@ public struct FuzzRunResult: Sendable {
 /// world actions.
 ///
 /// It chooses among the same `Action`s the model checker enumerates and applies them through the
-/// same `Simulation`, so every fuzz run is a path of the world and its action list is a trace that
+/// same `WorldRules`, so every fuzz run is a path of the world and its action list is a trace that
 /// `raftlab replay` re-executes. The clock lives outside `World`, in the parts of a `FuzzRun`:
 ///
 /// - `VirtualClock`: the current tick, and each server's election, heartbeat and restart timer,
@@ -81,24 +85,33 @@ public struct FuzzRunResult: Sendable {
 /// observers and the buffers a run fills, so that one per worker thread runs many seeds without
 /// allocating per step.
 public struct Fuzzer {
-    public let simulation: Simulation
+    public let rules: WorldRules
     /// Checks after every step that the action was enabled and that the clock's messages are the
     /// world's; slow, for tests.
     public var validates = false
     /// Keeps the actions of passing runs too (normally only a failing run's are kept).
     public var keepsActions = false
+    /// The most actions one run may take. Runs are bounded by virtual time and a correct Raft
+    /// needs a few thousand steps at most, so a run that reaches this in its liveness phase is a
+    /// message storm and fails; the safety phase ends at half of it, whatever the faults do, so
+    /// that the liveness phase keeps the other half.
+    public var runStepLimit = Fuzzer.defaultRunStepLimit
+
+    /// The step limit of every run unless a campaign or test sets another.
+    public static let defaultRunStepLimit = 20_000
 
     private let observers = StepObservers()
     private var buffers = RunBuffers()
 
-    public init(spec: Spec, mutant: Mutant?) {
-        simulation = Simulation(spec: spec, mutant: mutant)
+    public init(spec: WorldSpec, mutant: Mutant?) {
+        rules = WorldRules(spec: spec, mutant: mutant)
     }
 
     /// Runs the seed's run to its end and reports how it went.
     public mutating func run(seed: UInt64) -> FuzzRunResult {
         var run = FuzzRun(
-            seed: seed, simulation: simulation, observers: observers, validates: validates, reusing: &buffers)
+            seed: seed, rules: rules, stepLimit: runStepLimit, observers: observers, validates: validates,
+            reusing: &buffers)
         while run.advance() {}
         let result = run.result(keepingActions: keepsActions)
         run.lendBuffers(to: &buffers)

@@ -30,7 +30,7 @@ extension FailureReport {
 
     var json: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
-            ("run", .integer(run)), ("runSeed", .string(String(runSeed))), ("kind", .string(outcome.kind)),
+            ("run", .integer(run)), ("runSeed", .string(String(runSeed))), ("kind", .string(outcome.kind.rawValue)),
         ]
         switch outcome {
         case .safety(let violation):

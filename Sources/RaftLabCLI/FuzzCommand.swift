@@ -41,8 +41,9 @@ enum FuzzCommand {
             maxClientRequests stopped the cluster are counted as "liveness not judged".
 
             Without SPEC.json the built-in fuzz world is used (3 servers, generous bounds). A spec file
-            (the format of specs/, see specs/README.md) sets the servers and the bounds; its maxDepth
-            is raised to the fuzzer's step bound (20000) and every invariant is checked.
+            (the format of specs/, see specs/README.md) sets the servers and the bounds and every invariant is
+            checked; its maxDepth, a model-checking depth, does not apply: each run takes at most
+            20,000 steps.
 
             A safety violation is shrunk, saved to the corpus as a new file named after the
             invariant (never overwriting one), and printed with the command that replays it. A
@@ -59,12 +60,12 @@ enum FuzzCommand {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
         let specFile = arguments.positionals.first
-        var worldSpec = Spec.fuzzDefault
+        var worldSpec = WorldSpec.fuzzDefault
         var specMutant: Mutant? = nil
         if let path = specFile {
             do {
                 let checkSpec = try CheckSpec.decode(Files.read(path))
-                worldSpec = checkSpec.spec.forFuzzing
+                worldSpec = checkSpec.world
                 specMutant = checkSpec.mutant
             } catch let error as InputError {
                 throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")

@@ -28,28 +28,25 @@ enum SimulateCommand {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
         let seed = try arguments.seed("--seed") ?? 1
-        var worldSpec = Spec.simulationDefault
-        worldSpec.servers = try arguments.integer("--servers", in: 1...Spec.maxServers) ?? worldSpec.servers
-        worldSpec.maxDepth = try arguments.integer("--steps", in: 1...1_000_000) ?? worldSpec.maxDepth
+        var worldSpec = WorldSpec.simulationDefault
+        worldSpec.servers = try arguments.integer("--servers", in: 1...WorldSpec.maxServers) ?? worldSpec.servers
+        let steps = try arguments.integer("--steps", in: 1...1_000_000) ?? 200
         let mutant = try RaftLab.mutant(arguments)
         let quiet = arguments.has("--quiet")
 
-        let simulation = Simulation(spec: worldSpec, mutant: mutant)
-        console.print("raftlab simulate: seed=\(seed) mutant=\(mutant?.name ?? "none") \(worldSpec.summary)")
+        let rules = WorldRules(spec: worldSpec, mutant: mutant)
+        console.print("raftlab simulate: seed=\(seed) mutant=\(mutant?.name ?? "none") steps=\(steps) \(worldSpec.summary)")
         var driver = SeededChooser(seed: seed)
-        var taken: [(action: Action, world: World)] = []
-        let result = try simulation.run(driver: &driver, maxSteps: worldSpec.maxDepth) { _, action, world in
-            if !quiet { taken.append((action, world)) }
+        var taken = TimelineBuilder(
+            producer: "raftlab simulate", spec: worldSpec, mutant: mutant, seed: seed,
+            initialWorld: rules.initialWorld, expectedSteps: steps)
+        let result = try rules.run(chooser: &driver, maxSteps: steps) { _, action, world in
+            if !quiet { taken.record(action, world) }
         }
         let trace = Trace(
             producer: "raftlab simulate", spec: worldSpec, mutant: mutant, seed: seed, actions: result.actions,
             violation: result.violation, digest: result.digest)
-        if !quiet {
-            let timeline = Timeline(
-                producer: trace.producer, spec: worldSpec, mutant: mutant, seed: seed,
-                initialWorld: simulation.initialWorld, steps: taken, violation: result.violation)
-            console.printSteps(timeline)
-        }
+        if !quiet { console.printSteps(taken.finish(violation: result.violation)) }
         console.printRunSummary(result)
         if let path = arguments.value("--trace-out") {
             try Files.writeAtomically(trace.encoded(), to: path)

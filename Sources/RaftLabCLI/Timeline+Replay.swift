@@ -14,7 +14,7 @@ extension TraceReplay {
     ) -> (replay: TraceReplay, timeline: Timeline) {
         var builder = TimelineBuilder(
             producer: trace.producer, spec: trace.spec, mutant: mutant, seed: trace.seed,
-            initialWorld: Simulation(spec: trace.spec, mutant: mutant).initialWorld,
+            initialWorld: WorldRules(spec: trace.spec, mutant: mutant).initialWorld,
             expectedSteps: trace.actions.count, progress: progress)
         let replay = TraceReplay(trace, mutant: mutant) { builder.record($0, $1) }
         var divergence: ReplayDivergence? = nil

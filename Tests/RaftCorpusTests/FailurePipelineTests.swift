@@ -62,14 +62,14 @@ struct FailurePipelineTests {
         let findings = try pipeline.run(campaign)
         #expect(findings.failures.count > 1)
         #expect(findings.failures.map(\.run) == findings.campaign.failures.map(\.run))
-        var savedKinds: [String] = []
+        var savedNames: [String] = []
         for failure in findings.failures {
-            let kind = failure.outcome.identifier
-            #expect((failure.corpusFile != nil) == (failure.outcome.kind == "safety" && !savedKinds.contains(kind)))
-            if failure.corpusFile != nil { savedKinds.append(kind) }
+            let name = failure.outcome.failureName
+            #expect((failure.corpusFile != nil) == (failure.outcome.kind == .safety && !savedNames.contains(name)))
+            if failure.corpusFile != nil { savedNames.append(name) }
             #expect(failure.reproduce.hasPrefix("raftlab fuzz x.json --seed \(failure.runSeed) --runs 1"))
         }
-        #expect(CorpusFolder(path: folder).traceFiles().count == savedKinds.count)
+        #expect(CorpusFolder(path: folder).traceFiles().count == savedNames.count)
     }
 
     @Test("Without a corpus nothing is shrunk or saved")

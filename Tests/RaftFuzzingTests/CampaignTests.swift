@@ -10,7 +10,9 @@ struct CampaignTests {
     func workersDoNotChangeResults() {
         for mutant in [nil, Mutant.commitPreviousTerm] {
             let reports = [1, 2].map { workers in
-                Campaign(spec: .fuzzTestDefault, mutant: mutant, baseSeed: 5, runs: 300, workers: workers).run()
+                var campaign = Campaign(spec: .fuzzDefault, mutant: mutant, baseSeed: 5, runs: 300, workers: workers)
+                campaign.runStepLimit = Fuzzer.testRunStepLimit
+                return campaign.run()
             }
             #expect(reports[0].digest == reports[1].digest)
             #expect(reports[0].runs == reports[1].runs)
@@ -37,12 +39,12 @@ struct CampaignTests {
         let all = Campaign(
             spec: .fuzzDefault, mutant: .heartbeatSkipsCheck, baseSeed: 1, runs: 60, workers: 2, keepGoing: true
         ).run()
-        let firstSafety = all.failures.first { $0.result.outcome.kind == "safety" }
-        #expect(all.failures.contains { $0.result.outcome.kind == "liveness" && $0.run < (firstSafety?.run ?? 0) })
+        let firstSafety = all.failures.first { $0.result.outcome.kind == .safety }
+        #expect(all.failures.contains { $0.result.outcome.kind == .liveness && $0.run < (firstSafety?.run ?? 0) })
         for workers in [1, 2] {
             let stopped = Campaign(
                 spec: .fuzzDefault, mutant: .heartbeatSkipsCheck, baseSeed: 1, runs: 60, workers: workers,
-                keepGoing: true, stopAtKind: "safety"
+                keepGoing: true, stopAtKind: .safety
             ).run()
             #expect(stopped.runs == (firstSafety?.run ?? -1) + 1)
             #expect(stopped.failures.last?.run == firstSafety?.run)
@@ -92,7 +94,7 @@ struct LivenessMutantTests {
         let profiles = (1...200 as ClosedRange<UInt64>).map(FaultProfile.init(seed:))
         #expect(profiles.contains { $0.fastClockServer != nil })
         #expect(profiles.contains { $0.fastClockServer == nil })
-        #expect(profiles.compactMap(\.fastClockServer).allSatisfy { (0..<Spec.maxServers).contains($0) })
+        #expect(profiles.compactMap(\.fastClockServer).allSatisfy { (0..<WorldSpec.maxServers).contains($0) })
         #expect(profiles[0].description.contains("fast-clock="))
     }
 }

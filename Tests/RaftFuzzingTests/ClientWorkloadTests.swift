@@ -13,18 +13,18 @@ struct ClientWorkloadTests {
 
     @Test("The workload never spends the requests reserved for the liveness phase's probes")
     func reserve() {
-        var spec = Spec.fuzzDefault
+        var spec = WorldSpec.fuzzDefault
         spec.maxClientRequests = ClientWorkload.requestsReservedForLiveness + 2
-        let simulation = Simulation(spec: spec)
+        let rules = WorldRules(spec: spec)
         var workload = ClientWorkload(
             profile: RunFixtures.profile { $0.clientRequestsPerTick = Ratio(1, 10) }, prng: PRNG(seed: 2))
-        var world = RunFixtures.worldWithLeader(simulation)
+        var world = RunFixtures.worldWithLeader(rules)
         for tick in 0..<100 {
             guard
-                let action = workload.requestArrives(now: tick, in: world, simulation: simulation, networkHasRoom: true)
+                let action = workload.requestArrives(now: tick, in: world, rules: rules, networkHasRoom: true)
             else { continue }
-            simulation.apply(action, to: &world)
-            RunFixtures.settle(&world, simulation)
+            rules.apply(action, to: &world)
+            RunFixtures.settle(&world, rules)
         }
         #expect(world.spent.clientRequests == 2)
         #expect(workload.nextRequestTick == .max)
@@ -32,7 +32,7 @@ struct ClientWorkloadTests {
 
     @Test("Most requests go to the leader; a full network loses the request")
     func targets() {
-        let simulation = RunFixtures.simulation
+        let rules = RunFixtures.rules
         var workload = ClientWorkload(
             profile: RunFixtures.profile { $0.clientRequestsPerTick = Ratio(1, 10) }, prng: PRNG(seed: 3))
         let world = RunFixtures.worldWithLeader()
@@ -40,7 +40,7 @@ struct ClientWorkloadTests {
         for tick in 0..<100 {
             guard
                 case .clientRequest(let target, _) = workload.requestArrives(
-                    now: tick, in: world, simulation: simulation, networkHasRoom: true)
+                    now: tick, in: world, rules: rules, networkHasRoom: true)
             else {
                 Issue.record("no request at tick \(tick)")
                 continue
@@ -48,7 +48,7 @@ struct ClientWorkloadTests {
             if target == NodeID(0) { toLeader += 1 }
         }
         #expect(toLeader > 75 && toLeader < 100)
-        #expect(workload.requestArrives(now: 100, in: world, simulation: simulation, networkHasRoom: false) == nil)
+        #expect(workload.requestArrives(now: 100, in: world, rules: rules, networkHasRoom: false) == nil)
         #expect(workload.nextRequestTick > 100 && workload.nextRequestTick < .max)
     }
 }

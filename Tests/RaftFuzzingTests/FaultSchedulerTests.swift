@@ -22,8 +22,8 @@ struct FaultSchedulerTests {
     func crashes() throws {
         let profile = RunFixtures.profile { $0.crashesPerTick = Ratio(1, 100) }
         var faults = FaultScheduler(profile: profile, prng: PRNG(seed: 2))
-        var world = RunFixtures.simulation.initialWorld
-        RunFixtures.simulation.apply(.crash(NodeID(0)), to: &world)
+        var world = RunFixtures.rules.initialWorld
+        RunFixtures.rules.apply(.crash(NodeID(0)), to: &world)
         for _ in 0..<50 {
             let arrived = faults.crashArrives(now: 500, in: world, spec: .fuzzDefault)
             let crash = try #require(arrived)
@@ -31,7 +31,7 @@ struct FaultSchedulerTests {
             #expect(profile.downtimeTicks.contains(crash.restartTick - 500))
             #expect(faults.earliestFault()!.due > 500)
         }
-        var spent = Spec.fuzzDefault
+        var spent = WorldSpec.fuzzDefault
         spent.maxCrashes = 1
         #expect(faults.crashArrives(now: 600, in: world, spec: spent) == nil)
         #expect(faults.earliestFault() == nil)
@@ -41,7 +41,7 @@ struct FaultSchedulerTests {
     func partitions() throws {
         let profile = RunFixtures.profile { $0.partitionsPerTick = Ratio(1, 100) }
         var faults = FaultScheduler(profile: profile, prng: PRNG(seed: 3))
-        var world = RunFixtures.simulation.initialWorld
+        var world = RunFixtures.rules.initialWorld
         var sides = Set<UInt16>()
         for _ in 0..<40 {
             let arrived = faults.partitionStarts(now: 100, in: world, spec: .fuzzDefault)
@@ -55,7 +55,7 @@ struct FaultSchedulerTests {
         }
         #expect(sides.count == 3)  // {s2}, {s3}, {s2, s3}
 
-        RunFixtures.simulation.apply(.partition(NodeSet([NodeID(1)])), to: &world)
+        RunFixtures.rules.apply(.partition(NodeSet([NodeID(1)])), to: &world)
         #expect(faults.partitionStarts(now: 100, in: world, spec: .fuzzDefault) == nil)
     }
 
@@ -71,7 +71,7 @@ struct FaultSchedulerTests {
             faults.oneWayEnds(now: 10)
             #expect(faults.earliestFault()?.fault == .oneWayStarts)
         }
-        var single = Spec.fuzzDefault
+        var single = WorldSpec.fuzzDefault
         single.servers = 1
         #expect(faults.oneWayStarts(now: 0, spec: single) == nil)
     }

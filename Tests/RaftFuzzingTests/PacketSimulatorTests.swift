@@ -45,8 +45,8 @@ struct PacketSimulatorTests {
 
     @Test("A lost message is dropped, a duplicated one sent again and still delivered, any other delivered")
     func fates() {
-        let world = RunFixtures.simulation.initialWorld
-        let spec = Spec.fuzzDefault
+        let world = RunFixtures.rules.initialWorld
+        let spec = WorldSpec.fuzzDefault
         let message = RunFixtures.envelope(0, 2)
 
         var lossy = packets(RunFixtures.profile { $0.lossPerMessage = Ratio(1, 1) })
@@ -68,13 +68,13 @@ struct PacketSimulatorTests {
 
     @Test("A message to a crashed server is lost, or held until it is back when the spec allows no drops")
     func receiverDown() {
-        var world = RunFixtures.simulation.initialWorld
-        RunFixtures.simulation.apply(.crash(NodeID(2)), to: &world)
+        var world = RunFixtures.rules.initialWorld
+        RunFixtures.rules.apply(.crash(NodeID(2)), to: &world)
         let profile = RunFixtures.profile()
         var network = packets(profile)
         let message = RunFixtures.envelope(0, 2)
         network.send(message, now: 0)
-        var noDrops = Spec.fuzzDefault
+        var noDrops = WorldSpec.fuzzDefault
         noDrops.maxDrops = 0
         #expect(network.dispatch(at: 0, now: 30, in: world, spec: noDrops) == nil)
         #expect(network.inFlight[0].dueTick == 30 + profile.messageDelayTicks.upperBound)
@@ -83,7 +83,7 @@ struct PacketSimulatorTests {
 
     @Test("A one-way cut loses what its blocked senders send across it, and nothing else")
     func oneWayCut() {
-        let world = RunFixtures.simulation.initialWorld
+        let world = RunFixtures.rules.initialWorld
         var network = packets(RunFixtures.profile())
         network.cut(OneWayCut(blockedSenders: NodeSet([NodeID(0)])))
         let blocked = RunFixtures.envelope(0, 1)

@@ -4,7 +4,7 @@
 
 /// Worlds and profiles for the tests of a fuzz run's parts.
 enum RunFixtures {
-    static let simulation = Simulation(spec: .fuzzDefault)
+    static let rules = WorldRules(spec: .fuzzDefault)
 
     /// A profile with every fault switched off, or with the faults `configure` switches on.
     static func profile(seed: UInt64 = 1, _ configure: (inout FaultProfile) -> Void = { _ in }) -> FaultProfile {
@@ -31,18 +31,18 @@ enum RunFixtures {
 
     /// The world once s1 has timed out and every message has been delivered, in network order,
     /// until none is left: s1 leads term 1, followed by every server.
-    static func worldWithLeader(_ simulation: Simulation = simulation) -> World {
-        var world = simulation.initialWorld
-        simulation.apply(.electionTimeout(NodeID(0)), to: &world)
-        settle(&world, simulation)
+    static func worldWithLeader(_ rules: WorldRules = rules) -> World {
+        var world = rules.initialWorld
+        rules.apply(.electionTimeout(NodeID(0)), to: &world)
+        settle(&world, rules)
         return world
     }
 
     /// Delivers every message in network order until none is left (at most 1,000 steps).
-    static func settle(_ world: inout World, _ simulation: Simulation = simulation) {
+    static func settle(_ world: inout World, _ rules: WorldRules = rules) {
         for _ in 0..<1_000 {
             guard let envelope = world.network.first else { return }
-            simulation.apply(.deliver(envelope), to: &world)
+            rules.apply(.deliver(envelope), to: &world)
         }
     }
 }

@@ -32,8 +32,8 @@ struct ShrinkerTests {
 
         // The shrunk trace is a valid path: it replays exactly, to the same verdict and digest.
         var replay = ReplayChooser(recorded: shrunk.actions)
-        let replayed = try Simulation(spec: shrunk.spec, mutant: .voteWithoutLogCheck).run(
-            driver: &replay, maxSteps: shrunk.actions.count)
+        let replayed = try WorldRules(spec: shrunk.spec, mutant: .voteWithoutLogCheck).run(
+            chooser: &replay, maxSteps: shrunk.actions.count)
         #expect(replayed.violation == shrunk.violation)
         #expect(replayed.digest == shrunk.digest)
     }
@@ -42,7 +42,7 @@ struct ShrinkerTests {
         "Every safety mutant's first fuzz failure shrinks to a short trace of the same invariant",
         arguments: Mutant.allCases.filter { !$0.isLivenessOnly })
     func everyMutantShrinks(_ mutant: Mutant) throws {
-        var fuzzer = Fuzzer(spec: .fuzzTestDefault, mutant: mutant)
+        var fuzzer = Fuzzer.forTests(mutant: mutant)
         var found: FuzzRunResult? = nil
         for seed in 1...2_000 as ClosedRange<UInt64> where found == nil {
             let result = fuzzer.run(seed: seed)
@@ -52,7 +52,7 @@ struct ShrinkerTests {
         guard case .safety(let violation) = result.outcome else { return }
         var shrinker = Shrinker(mutant: mutant, target: violation.invariant)
         let actions = try #require(result.actions)
-        let small = shrinker.shrink(actions, in: .fuzzTestDefault)
+        let small = shrinker.shrink(actions, in: .fuzzDefault)
         let shrunk = try #require(small)
         #expect(shrunk.violation.invariant == violation.invariant)
         // Figure 8 (commit-previous-term) needs four terms and about 38 steps even at its

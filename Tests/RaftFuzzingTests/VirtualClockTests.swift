@@ -23,9 +23,9 @@ struct VirtualClockTests {
         "The timer that can fire follows the role: election for a follower, heartbeat for a leader, restart for a crashed server"
     )
     func timerFollowsRole() throws {
-        let simulation = RunFixtures.simulation
+        let rules = RunFixtures.rules
         var clock = VirtualClock(profile: RunFixtures.profile(), serverCount: 3, prng: PRNG(seed: 1))
-        var world = simulation.initialWorld
+        var world = rules.initialWorld
         let first = try #require(clock.earliestTimer(in: world))
         let earliestIndex = clock.electionDeadlines.firstIndex(of: clock.electionDeadlines.min()!)!
         #expect(first.timer == .election(earliestIndex))
@@ -38,7 +38,7 @@ struct VirtualClockTests {
         #expect(leaderTimer.timer == .heartbeat(0))
 
         // s2 crashes and comes back at tick 1: its restart is the earliest timer.
-        simulation.apply(.crash(NodeID(1)), to: &world)
+        rules.apply(.crash(NodeID(1)), to: &world)
         clock.serverCrashed(1, restartsAt: 1)
         #expect(clock.electionDeadlines[1] == .max && clock.heartbeatDeadlines[1] == .max)
         let restart = try #require(clock.earliestTimer(in: world))
@@ -49,8 +49,8 @@ struct VirtualClockTests {
     func fireAndRearm() {
         let profile = RunFixtures.profile()
         var clock = VirtualClock(profile: profile, serverCount: 3, prng: PRNG(seed: 2))
-        let world = RunFixtures.simulation.initialWorld
-        let spec = Spec.fuzzDefault
+        let world = RunFixtures.rules.initialWorld
+        let spec = WorldSpec.fuzzDefault
         #expect(clock.fire(.election(2), in: world, spec: spec, networkHasRoom: true) == .electionTimeout(NodeID(2)))
         #expect(clock.electionDeadlines[2] == .max)
 
@@ -68,14 +68,14 @@ struct VirtualClockTests {
     @Test("A full network holds a timeout back one tick; an election past maxTerm is disarmed")
     func timeoutsTheWorldCannotTake() {
         var clock = VirtualClock(profile: RunFixtures.profile(), serverCount: 3, prng: PRNG(seed: 3))
-        let world = RunFixtures.simulation.initialWorld
+        let world = RunFixtures.rules.initialWorld
         clock.advance(to: 40)
         #expect(clock.fire(.election(0), in: world, spec: .fuzzDefault, networkHasRoom: false) == nil)
         #expect(clock.electionDeadlines[0] == 41)
         #expect(clock.fire(.heartbeat(1), in: world, spec: .fuzzDefault, networkHasRoom: false) == nil)
         #expect(clock.heartbeatDeadlines[1] == 41)
 
-        var noElections = Spec.fuzzDefault
+        var noElections = WorldSpec.fuzzDefault
         noElections.maxTerm = 0
         #expect(clock.fire(.election(0), in: world, spec: noElections, networkHasRoom: true) == nil)
         #expect(clock.electionDeadlines[0] == .max)

@@ -31,10 +31,10 @@ struct PartitionTests {
 
     @Test("The initial world enables exactly the named sides")
     func enabledPartitions() {
-        var spec = Spec.simulationDefault
+        var spec = WorldSpec.simulationDefault
         spec.maxPartitions = 1
-        let simulation = Simulation(spec: spec)
-        let listed = simulation.enabledActions(in: simulation.initialWorld).compactMap { action -> NodeSet? in
+        let rules = WorldRules(spec: spec)
+        let listed = rules.enabledActions(in: rules.initialWorld).compactMap { action -> NodeSet? in
             if case .partition(let side) = action { side } else { nil }
         }
         #expect(listed == Partition.namedSides(servers: spec.servers))
@@ -42,7 +42,7 @@ struct PartitionTests {
         for bits in 0...everyone.bits {
             let side = NodeSet(bits: bits)
             #expect(
-                simulation.isEnabled(.partition(side), in: simulation.initialWorld) == listed.contains(side))
+                rules.isEnabled(.partition(side), in: rules.initialWorld) == listed.contains(side))
         }
     }
 

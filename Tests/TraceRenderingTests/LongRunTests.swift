@@ -20,17 +20,17 @@ struct LongRun {
     let progress: [String]
 
     init() {
-        var spec = Spec.simulationDefault
+        var spec = WorldSpec.simulationDefault
         spec.maxDepth = Self.stepCount
-        let simulation = Simulation(spec: spec)
+        let rules = WorldRules(spec: spec)
         var driver = SeededChooser(seed: 1)
         let reports = Reports()
         var builder = TimelineBuilder(
-            producer: "LongRunTests", spec: spec, mutant: nil, seed: 1, initialWorld: simulation.initialWorld,
+            producer: "LongRunTests", spec: spec, mutant: nil, seed: 1, initialWorld: rules.initialWorld,
             expectedSteps: Self.stepCount
         ) { reports.lines.append($0.description) }
         builder.progressInterval = 10_000
-        let result = try! simulation.run(driver: &driver, maxSteps: Self.stepCount) { _, action, world in
+        let result = try! rules.run(chooser: &driver, maxSteps: Self.stepCount) { _, action, world in
             builder.record(action, world)
         }
         timeline = builder.finish(violation: result.violation)

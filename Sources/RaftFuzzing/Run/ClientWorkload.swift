@@ -31,10 +31,10 @@ struct ClientWorkload {
     /// outside the reserve are spent (then no request arrives again). The next arrival is drawn
     /// first.
     mutating func requestArrives(
-        now: Int, in world: World, simulation: Simulation, networkHasRoom: Bool
+        now: Int, in world: World, rules: WorldRules, networkHasRoom: Bool
     ) -> Action? {
         nextRequestTick = nextArrival(after: now)
-        let spec = simulation.spec
+        let spec = rules.spec
         let reserve = min(Self.requestsReservedForLiveness, spec.maxClientRequests)
         guard world.spent.clientRequests < spec.maxClientRequests - reserve else {
             nextRequestTick = .max
@@ -43,7 +43,7 @@ struct ClientWorkload {
         let preferLeader = prng.chance(Ratio(3, 4))
         guard networkHasRoom, let target = world.pickRunningServer(preferLeader: preferLeader, drawingFrom: &prng)
         else { return nil }
-        return .clientRequest(target, simulation.nextCommand(in: world))
+        return .clientRequest(target, rules.nextCommand(in: world))
     }
 
     /// Sends no more requests (the liveness phase sends its own).

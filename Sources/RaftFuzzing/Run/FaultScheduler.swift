@@ -52,7 +52,7 @@ struct FaultScheduler {
     ///
     /// The leader is struck half the time, when there is one. Nil when the spec's crash budget is
     /// spent (no crash is scheduled again) or no server is running. The next crash is drawn first.
-    mutating func crashArrives(now: Int, in world: World, spec: Spec) -> (victim: NodeID, restartTick: Int)? {
+    mutating func crashArrives(now: Int, in world: World, spec: WorldSpec) -> (victim: NodeID, restartTick: Int)? {
         nextCrashTick = Self.arrival(profile.crashesPerTick, after: now, using: &prng)
         guard world.spent.crashes < spec.maxCrashes else {
             nextCrashTick = .max
@@ -67,7 +67,7 @@ struct FaultScheduler {
     ///
     /// Nil when one is already in force, the spec's budget is spent or there is one server. The
     /// next partition is drawn when this one ends.
-    mutating func partitionStarts(now: Int, in world: World, spec: Spec) -> NodeSet? {
+    mutating func partitionStarts(now: Int, in world: World, spec: WorldSpec) -> NodeSet? {
         nextPartitionTick = .max
         guard world.partition == nil, world.spent.partitions < spec.maxPartitions, spec.servers > 1 else { return nil }
         let side = Partition.randomNamedSide(servers: spec.servers, using: &prng)
@@ -85,7 +85,7 @@ struct FaultScheduler {
 
     /// A one-way partition is due: the cut (its blocked senders a nonempty proper group), or nil
     /// with one server.
-    mutating func oneWayStarts(now: Int, spec: Spec) -> OneWayCut? {
+    mutating func oneWayStarts(now: Int, spec: WorldSpec) -> OneWayCut? {
         nextOneWayTick = .max
         guard spec.servers > 1 else { return nil }
         let sides = UInt64((1 << spec.servers) - 2)

@@ -9,9 +9,11 @@ import RaftSimulation
 /// a message's fate (`PacketSimulator`), a server's timer (`VirtualClock`), a fault
 /// (`FaultScheduler`), a client request (`ClientWorkload`). After the safety phase the
 /// `LivenessJudge` watches every turn. Every action goes through `take(_:)`, which applies it
-/// through the same `Simulation` the model checker uses and checks every invariant it could break.
+/// through the same `WorldRules` the model checker uses and checks every invariant it could break.
 struct FuzzRun {
-    private let simulation: Simulation
+    private let rules: WorldRules
+    /// The most actions the run may take (`Fuzzer.runStepLimit`); the safety phase ends at half.
+    private let stepLimit: Int
     private let profile: FaultProfile
     private let observers: StepObservers
     /// Checks after every step that the action was enabled and that the packet simulator's
@@ -37,17 +39,18 @@ struct FuzzRun {
 
     /// The run of `seed`; `buffers` lends its storage (and is left empty until `lendBuffers`).
     init(
-        seed: UInt64, simulation: Simulation, observers: StepObservers, validates: Bool,
+        seed: UInt64, rules: WorldRules, stepLimit: Int, observers: StepObservers, validates: Bool,
         reusing buffers: inout RunBuffers
     ) {
-        self.simulation = simulation
+        self.rules = rules
+        self.stepLimit = stepLimit
         self.observers = observers
         self.validates = validates
         let profile = FaultProfile(seed: seed)
         self.profile = profile
         let streams = RunStreams(seed: seed)
-        let servers = simulation.spec.servers
-        world = simulation.initialWorld
+        let servers = rules.spec.servers
+        world = rules.initialWorld
         clock = VirtualClock(profile: profile, serverCount: servers, prng: streams.timers)
         packets = PacketSimulator(
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
@@ -71,8 +74,8 @@ struct FuzzRun {
     /// A turn is a list of concerns: the phase change, the liveness judge's look, then the next
     /// event of the packet simulator, the clock, the fault scheduler or the client workload.
     mutating func advance() -> Bool {
-        let spec = simulation.spec
-        if liveness == nil && (clock.now >= profile.safetyTicks || steps >= spec.fuzzSafetyPhaseStepBound) {
+        let spec = rules.spec
+        if liveness == nil && (clock.now >= profile.safetyTicks || steps >= stepLimit / 2) {
             beginLivenessPhase()
             return !safetyViolated
         }
@@ -115,7 +118,7 @@ struct FuzzRun {
     /// Turns an event that is due into an action, when the world enables one; an event the world
     /// cannot take now is moved later or dropped by its component, so that time always moves on.
     private mutating func handle(_ event: Event) {
-        let spec = simulation.spec
+        let spec = rules.spec
         let now = clock.now
         let networkHasRoom = world.network.count < spec.maxInFlight
         switch event {
@@ -129,7 +132,7 @@ struct FuzzRun {
             handle(fault)
         case .clientRequest:
             if let action = workload.requestArrives(
-                now: now, in: world, simulation: simulation, networkHasRoom: networkHasRoom)
+                now: now, in: world, rules: rules, networkHasRoom: networkHasRoom)
             {
                 take(action)
             }
@@ -140,20 +143,20 @@ struct FuzzRun {
         let now = clock.now
         switch fault {
         case .crash:
-            guard let (victim, restartTick) = faults.crashArrives(now: now, in: world, spec: simulation.spec) else {
+            guard let (victim, restartTick) = faults.crashArrives(now: now, in: world, spec: rules.spec) else {
                 return
             }
             clock.serverCrashed(victim.index, restartsAt: restartTick)
             take(.crash(victim))
         case .partitionStarts:
-            guard let side = faults.partitionStarts(now: now, in: world, spec: simulation.spec) else { return }
+            guard let side = faults.partitionStarts(now: now, in: world, spec: rules.spec) else { return }
             packets.partitioned(side: side)
             take(.partition(side))
         case .partitionEnds:
             faults.partitionEnds(now: now)
             if world.partition != nil { take(.heal) }
         case .oneWayStarts:
-            if let cut = faults.oneWayStarts(now: now, spec: simulation.spec) { packets.cut(cut) }
+            if let cut = faults.oneWayStarts(now: now, spec: rules.spec) { packets.cut(cut) }
         case .oneWayEnds:
             packets.cut(nil)
             faults.oneWayEnds(now: now)
@@ -167,13 +170,13 @@ struct FuzzRun {
     private mutating func take(_ action: Action) {
         if validates {
             precondition(
-                simulation.enabledActions(in: world).contains(action),
+                rules.enabledActions(in: world).contains(action),
                 "seed \(profile.seed) step \(steps + 1): \(ActionText.describe(action)) is not enabled")
         }
         let before = action.steppingServer.flatMap { world.servers[$0.index].node }
         let effects = observers.effects
         effects.clear()
-        simulation.apply(action, to: &world, timers: observers.timers, sent: observers.sent)
+        rules.apply(action, to: &world, timers: observers.timers, sent: observers.sent)
         steps += 1
         actions.append(action)
         action.stableHash(into: &digest)
@@ -207,13 +210,13 @@ struct FuzzRun {
     ///
     /// Sends the probe command the judge asks for.
     private mutating func livenessEnded() -> Bool {
-        let spec = simulation.spec
+        let spec = rules.spec
         switch liveness!.look(at: world, spec: spec) {
         case .settled:
             livenessSettled = true
             return true
         case .sendProbe(let leader, let term):
-            let command = simulation.nextCommand(in: world)
+            let command = rules.nextCommand(in: world)
             let accepted = world.spent.clientRequests
             take(.clientRequest(leader, command))
             if world.spent.clientRequests > accepted { liveness!.probeAccepted(command, term: term) }
@@ -221,14 +224,14 @@ struct FuzzRun {
             break
         }
         if safetyViolated { return true }
-        if steps >= spec.fuzzRunStepBound {
+        if steps >= stepLimit {
             // A message storm: no bound of the spec excuses it.
-            livenessFailure = liveness!.failure(in: world, step: steps, now: clock.now, stepBoundReached: true)
+            livenessFailure = liveness!.failure(in: world, step: steps, now: clock.now, stepLimitReached: true)
             return true
         }
         if clock.now >= liveness!.deadlineTick {
             if liveness!.budgetEndedInFailure(in: world, spec: spec) {
-                livenessFailure = liveness!.failure(in: world, step: steps, now: clock.now, stepBoundReached: false)
+                livenessFailure = liveness!.failure(in: world, step: steps, now: clock.now, stepLimitReached: false)
             }
             return true
         }
@@ -251,7 +254,7 @@ struct FuzzRun {
             outcome = .passed
         }
         digest.combine(world.fingerprint)
-        digest.combine(outcome.kind)
+        digest.combine(outcome.kind.rawValue)
         let settledTicks = livenessSettled ? liveness.map { clock.now - $0.startTick } : nil
         return FuzzRunResult(
             profile: profile, outcome: outcome, steps: steps, ticks: clock.now,
@@ -265,7 +268,7 @@ struct FuzzRun {
 
     private func canonicalViolation() -> Violation {
         var replay = ReplayChooser(recorded: actions)
-        guard let result = try? simulation.run(driver: &replay, maxSteps: actions.count),
+        guard let result = try? rules.run(chooser: &replay, maxSteps: actions.count),
             let violation = result.violation, violation.step == actions.count
         else {
             preconditionFailure(

@@ -44,7 +44,7 @@ struct LivenessJudge {
     }
 
     /// Looks at `world`: whether the goal is met, or a probe command is due.
-    mutating func look(at world: World, spec: Spec) -> Finding {
+    mutating func look(at world: World, spec: WorldSpec) -> Finding {
         let acknowledged = world.ghost.acknowledged
         while acknowledgementsSeen < acknowledged.count {
             let acknowledgement = acknowledged[acknowledgementsSeen]
@@ -77,7 +77,7 @@ struct LivenessJudge {
     ///
     /// It is not when the spec's `maxTerm` stopped the elections a leader needed, or its client
     /// requests ran out (both then recorded in `blockedBy`).
-    mutating func budgetEndedInFailure(in world: World, spec: Spec) -> Bool {
+    mutating func budgetEndedInFailure(in world: World, spec: WorldSpec) -> Bool {
         let electionsSpent = world.servers.contains {
             guard let node = $0.node else { return false }
             return !node.isLeader && node.currentTerm >= spec.maxTerm
@@ -87,7 +87,7 @@ struct LivenessJudge {
     }
 
     /// What was missing when the run ended at `step`, tick `now`, without the goal met.
-    func failure(in world: World, step: Int, now: Int, stepBoundReached: Bool) -> LivenessFailure {
+    func failure(in world: World, step: Int, now: Int, stepLimitReached: Bool) -> LivenessFailure {
         let detail: String
         if let leader = Self.stableLeader(in: world) {
             let lagging = world.servers.compactMap { $0.node }.filter { $0.lastApplied < highestAcknowledgedIndex }
@@ -109,7 +109,7 @@ struct LivenessJudge {
             }
             detail = "no leader followed by every server (\(roles.joined(separator: ", ")))"
         }
-        let budgetNote = stepBoundReached ? " [step bound maxDepth reached]" : ""
+        let budgetNote = stepLimitReached ? " [run step limit reached]" : ""
         return LivenessFailure(step: step, ticks: now - startTick, detail: detail + budgetNote)
     }
 

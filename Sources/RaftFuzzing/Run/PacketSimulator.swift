@@ -102,7 +102,7 @@ struct PacketSimulator {
     /// Always inlined, so that the action it returns goes to the step without being boxed in an
     /// optional on the way.
     @inline(__always)
-    mutating func dispatch(at position: Int, now: Int, in world: World, spec: Spec) -> Action? {
+    mutating func dispatch(at position: Int, now: Int, in world: World, spec: WorldSpec) -> Action? {
         let message = inFlight[position]
         let envelope = message.envelope
         let canDrop = world.spent.drops < spec.maxDrops

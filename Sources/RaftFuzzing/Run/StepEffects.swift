@@ -2,7 +2,7 @@ import RaftCore
 import RaftSimulation
 
 /// What one step did besides changing the world: the timers servers re-armed and the messages
-/// they sent, as `Simulation.apply` reports them through `StepObservers`.
+/// they sent, as `WorldRules.apply` reports them through `StepObservers`.
 final class StepEffects {
     /// Bit i: server i asked for a fresh election timeout.
     var electionResets: UInt16 = 0
@@ -19,13 +19,13 @@ final class StepEffects {
     }
 }
 
-/// The closures `Simulation.apply` reports a step's effects through, into one `StepEffects`.
+/// The closures `WorldRules.apply` reports a step's effects through, into one `StepEffects`.
 ///
 /// Made once per `Fuzzer`, so that a step allocates no closure context.
 struct StepObservers {
     let effects = StepEffects()
-    let timers: Simulation.TimerObserver
-    let sent: Simulation.SendObserver
+    let timers: WorldRules.TimerObserver
+    let sent: WorldRules.SendObserver
 
     init() {
         let effects = self.effects

@@ -79,7 +79,7 @@ struct VirtualClock {
     /// spec's `maxTerm` forbids is disarmed. A timer that fires is disarmed until its core re-arms
     /// it. Inlined, like `PacketSimulator.dispatch`.
     @inline(__always)
-    mutating func fire(_ timer: Timer, in world: World, spec: Spec, networkHasRoom: Bool) -> Action? {
+    mutating func fire(_ timer: Timer, in world: World, spec: WorldSpec, networkHasRoom: Bool) -> Action? {
         switch timer {
         case .election(let index):
             guard let node = world.servers[index].node else { return nil }

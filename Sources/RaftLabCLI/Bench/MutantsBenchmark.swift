@@ -20,7 +20,7 @@ enum MutantsBenchmark {
         /// Checker: seconds, distinct states, steps; nil when the spec is missing or nothing was found.
         var checker: (seconds: Double, states: Int, steps: Int, property: String)?
         /// Fuzzer, per seed: runs and seconds to the first failure of the expected kind, or nil.
-        var fuzzer: [(runs: Int, seconds: Double, kind: String)?]
+        var fuzzer: [(runs: Int, seconds: Double, kind: FuzzOutcome.Kind)?]
     }
 
     static func run(_ console: Console, json: Bool) -> ExitCode {
@@ -69,10 +69,10 @@ enum MutantsBenchmark {
         else { return nil }
         var options = CheckerOptions()
         options.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
-        options.maxDepth = spec.spec.maxDepth
+        options.maxDepth = spec.world.maxDepth
         options.maxStates = spec.maxStates ?? Int.max
         options.workers = ProcessInfo.processInfo.activeProcessorCount
-        let model = RaftModel(simulation: Simulation(spec: spec.spec, mutant: mutant), properties: spec.properties)
+        let model = RaftModel(rules: WorldRules(spec: spec.world, mutant: mutant), properties: spec.properties)
         let report = Checker(model, options: options).run()
         guard case .violated(let counterexample) = report.verdict else { return nil }
         return (
@@ -84,8 +84,8 @@ enum MutantsBenchmark {
     /// Fuzzes the default world under the mutant from `seed`: the runs (and their time) up to the
     /// first failure of the kind the mutant should cause, passing over failures of the other kind.
     /// One worker, so the time is that of exactly those runs.
-    static func fuzz(_ mutant: Mutant, seed: UInt64) -> (runs: Int, seconds: Double, kind: String)? {
-        let expected = mutant.isLivenessOnly ? "liveness" : "safety"
+    static func fuzz(_ mutant: Mutant, seed: UInt64) -> (runs: Int, seconds: Double, kind: FuzzOutcome.Kind)? {
+        let expected: FuzzOutcome.Kind = mutant.isLivenessOnly ? .liveness : .safety
         let report = Campaign(
             spec: .fuzzDefault, mutant: mutant, baseSeed: seed, runs: fuzzRunBudget, workers: 1, keepGoing: true,
             stopAtKind: expected

@@ -18,7 +18,7 @@ public enum Partition {
     public static func namedSide(ofSplit number: Int) -> NodeSet { NodeSet(bits: UInt16(number + 1) << 1) }
 
     /// The named side of every split of `servers` servers, in split-number order: the order in
-    /// which `Simulation.enabledActions` lists partitions.
+    /// which `WorldRules.enabledActions` lists partitions.
     public static func namedSides(servers: Int) -> [NodeSet] {
         (0..<splitCount(servers: servers)).map(namedSide(ofSplit:))
     }

@@ -15,7 +15,7 @@ import RaftSimulation
 public struct Timeline: Sendable {
     /// Who produced the run and under which bounds, as the trace header says.
     public var producer: String
-    public var spec: Spec
+    public var spec: WorldSpec
     public var mutant: Mutant?
     public var seed: UInt64?
     /// The world every run starts from (step 0).
@@ -49,7 +49,7 @@ public struct Timeline: Sendable {
     ///   - divergence: the recorded step that could not be taken, if any.
     ///   - window: how many steps of a long run to lay out in full.
     public init(
-        producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
+        producer: String, spec: WorldSpec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
         steps: [(action: Action, world: World)], violation: Violation?, recordedViolation: Violation? = nil,
         divergence: ReplayDivergence? = nil, window: TimelineWindow = .standard
     ) {
@@ -71,16 +71,16 @@ public struct Timeline: Sendable {
         replaying trace: Trace, window: TimelineWindow = .standard,
         progress: ((TimelineProgress) -> Void)? = nil
     ) {
-        let simulation = Simulation(spec: trace.spec, mutant: trace.mutant)
+        let rules = WorldRules(spec: trace.spec, mutant: trace.mutant)
         var driver = ReplayChooser(recorded: trace.actions)
         var builder = TimelineBuilder(
             producer: trace.producer, spec: trace.spec, mutant: trace.mutant, seed: trace.seed,
-            initialWorld: simulation.initialWorld, window: window, expectedSteps: trace.actions.count,
+            initialWorld: rules.initialWorld, window: window, expectedSteps: trace.actions.count,
             progress: progress)
         var violation: Violation? = nil
         var divergence: ReplayDivergence? = nil
         do {
-            let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count) { _, action, world in
+            let result = try rules.run(chooser: &driver, maxSteps: trace.actions.count) { _, action, world in
                 builder.record(action, world)
             }
             violation = result.violation

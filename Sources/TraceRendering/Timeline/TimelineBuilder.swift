@@ -101,15 +101,15 @@ public struct TimelineProgress: Sendable, CustomStringConvertible {
 ///
 /// ```swift
 /// var builder = TimelineBuilder(producer: "raftlab replay", spec: spec, mutant: nil, seed: nil,
-///                               initialWorld: simulation.initialWorld)
-/// let result = try simulation.run(driver: &driver, maxSteps: n) { _, action, world in
+///                               initialWorld: rules.initialWorld)
+/// let result = try rules.run(chooser: &driver, maxSteps: n) { _, action, world in
 ///     builder.record(action, world)
 /// }
 /// let timeline = builder.finish(violation: result.violation)
 /// ```
 public struct TimelineBuilder {
     private let producer: String
-    private let spec: Spec
+    private let spec: WorldSpec
     private let mutant: Mutant?
     private let seed: UInt64?
     private let initialWorld: World
@@ -137,7 +137,7 @@ public struct TimelineBuilder {
     ///   - expectedSteps: how many steps the run should take, for progress reports.
     ///   - progress: told how far the run got, every `TimelineProgress.interval` steps.
     public init(
-        producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
+        producer: String, spec: WorldSpec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
         window: TimelineWindow = .standard, expectedSteps: Int? = nil,
         progress: ((TimelineProgress) -> Void)? = nil
     ) {
@@ -210,7 +210,7 @@ public struct TimelineBuilder {
 
 extension Timeline {
     init(
-        producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, initialWorld: World, steps: [TimelineStep],
+        producer: String, spec: WorldSpec, mutant: Mutant?, seed: UInt64?, initialWorld: World, steps: [TimelineStep],
         stepCount: Int, elided: ElidedSteps?, flights: [Flight], violation: Violation?,
         recordedViolation: Violation?, divergence: ReplayDivergence?
     ) {

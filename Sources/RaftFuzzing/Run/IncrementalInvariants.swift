@@ -9,8 +9,6 @@ struct IncrementalInvariants {
 
     init() {}
 
-    mutating func reset() { committedSeen = 0 }
-
     /// Whether some invariant fails after `action` took `world` to its current state, given the
     /// stepping server as it was just before (`before`, nil when the action is not a server
     /// step).

@@ -5,7 +5,7 @@ import RaftCore
 /// The model checker explores every path within these bounds; the simulator and the fuzzer stay
 /// within them too, so that every trace either produces is a path the checker could take. A bound
 /// of 0 turns its fault kind off.
-public struct Spec: Hashable, Sendable {
+public struct WorldSpec: Hashable, Sendable {
     /// A short name, printed in reports and trace headers.
     public var name: String
     /// Number of servers, 1 to 7.
@@ -24,7 +24,10 @@ public struct Spec: Hashable, Sendable {
     public var maxDuplicates: Int
     /// Network partitions, in all (each one is later healed).
     public var maxPartitions: Int
-    /// The longest path explored (model checker) or walked (simulator), in actions.
+    /// The longest path the model checker explores, in actions.
+    ///
+    /// Only the checker reads it: the world's rules never do, and `simulate` (`--steps`) and the
+    /// fuzzer (`Fuzzer.runStepLimit`) have step limits of their own.
     public var maxDepth: Int
 
     public init(
@@ -48,7 +51,7 @@ public struct Spec: Hashable, Sendable {
 
     /// The world `raftlab simulate` walks by default: every fault kind on, room for a few
     /// elections and commits.
-    public static let simulationDefault = Spec(
+    public static let simulationDefault = WorldSpec(
         name: "simulate-default", servers: 3, maxTerm: 8, maxClientRequests: 4, maxCrashes: 2, maxInFlight: 10,
         maxDrops: 4, maxDuplicates: 3, maxPartitions: 2, maxDepth: 200)
 
