@@ -1,14 +1,20 @@
-/// A Raft term number. Terms start at 0 (no election held yet) and only grow.
+/// A Raft term number.
+///
+/// Terms start at 0 (no election held yet) and only grow.
 public typealias Term = Int
 
-/// A position in the log. The first entry has index 1; index 0 means "before the first entry".
+/// A position in the log.
+///
+/// The first entry has index 1; index 0 means "before the first entry".
 public typealias LogIndex = Int
 
 /// A client command for the small key-value state machine: set `key` to `value`.
 public struct Command: Hashable, Sendable, CustomStringConvertible {
     /// Which key to write; printed as a letter (`x`, `y`, `z`, `w`, then `k4`, ...).
     public var key: UInt8
-    /// The value written. Clients number their requests, so values identify commands.
+    /// The value written.
+    ///
+    /// Clients number their requests, so values identify commands.
     public var value: UInt16
 
     public init(key: UInt8, value: UInt16) {
@@ -59,7 +65,9 @@ public struct Log: Hashable, Sendable, CustomStringConvertible {
         return entries[index - 1].term
     }
 
-    /// The entry at `index` (1-based). The index must exist.
+    /// The entry at `index` (1-based).
+    ///
+    /// The index must exist.
     public subscript(index: LogIndex) -> Entry {
         precondition(index >= 1 && index <= entries.count, "log index \(index) out of 1...\(entries.count)")
         return entries[index - 1]

@@ -1,4 +1,6 @@
-/// RequestVote RPC arguments (Figure 2). The candidate is the envelope's sender.
+/// RequestVote RPC arguments (Figure 2).
+///
+/// The candidate is the envelope's sender.
 public struct RequestVote: Hashable, Sendable {
     public var term: Term
     public var lastLogIndex: LogIndex
@@ -22,8 +24,10 @@ public struct RequestVoteResponse: Hashable, Sendable {
     }
 }
 
-/// AppendEntries RPC arguments (Figure 2). The leader is the envelope's sender; an empty
-/// `entries` is a heartbeat, handled by exactly the same rules.
+/// AppendEntries RPC arguments (Figure 2).
+///
+/// The leader is the envelope's sender; an empty `entries` is a heartbeat, handled by exactly the
+/// same rules.
 public struct AppendEntries: Hashable, Sendable {
     public var term: Term
     public var prevLogIndex: LogIndex

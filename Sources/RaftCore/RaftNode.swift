@@ -104,7 +104,9 @@ public struct RaftNode: Hashable, Sendable {
         return ready
     }
 
-    /// Whether this server runs with `mutant`. The one read of the mutant setting.
+    /// Whether this server runs with `mutant`.
+    ///
+    /// The one read of the mutant setting.
     @inline(__always)
     private func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
 
@@ -404,6 +406,7 @@ extension RaftNode {
 extension RaftNode: ServerRenamable {
     /// The stored properties `renamed(by:)` accounts for; a test holds this list to the type's
     /// actual stored properties, so that a new field fails it until renaming handles it.
+    ///
     /// `durableStateChanged` lives only within one `handle(_:)` call and starts false.
     static let renamedFields = [
         "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",

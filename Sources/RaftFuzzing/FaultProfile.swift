@@ -40,11 +40,12 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// Each election timeout is drawn afresh from this range (section 5.2's randomized timeouts).
     public var electionTimeoutTicks: ClosedRange<Int>
-    /// When set, the server whose clock runs fast (its index modulo the cluster size): its
-    /// election timeouts come from `fastElectionTimeoutTicks`, so it is nearly always the first to
-    /// campaign. Real clusters see this with clock drift or a mistuned node; a Raft whose timers
-    /// follow the rules still elects a leader, while one that lets the same server keep
-    /// interrupting everyone else's timer never does.
+    /// When set, the server whose clock runs fast (its index modulo the cluster size): its election
+    /// timeouts come from `fastElectionTimeoutTicks`, so it is nearly always the first to campaign.
+    ///
+    /// Real clusters see this with clock drift or a mistuned node; a Raft whose timers follow the
+    /// rules still elects a leader, while one that lets the same server keep interrupting everyone
+    /// else's timer never does.
     public var fastClockServer: Int?
     /// The election timeout range of the fast-clock server: half the normal one.
     public static let fastElectionTimeoutTicks = 75...150
@@ -63,8 +64,10 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// The liveness phase's budget: after healing the network and restarting every server, one
     /// leader must be stable and every acknowledged command applied on every server within this
-    /// many ticks. That is over 16 of the longest election timeouts: far more than a correct Raft
-    /// needs, and still a bound that a stuck cluster cannot meet.
+    /// many ticks.
+    ///
+    /// That is over 16 of the longest election timeouts: far more than a correct Raft needs, and
+    /// still a bound that a stuck cluster cannot meet.
     public static let livenessBudgetTicks = 5_000
 
     /// The fixed election timeout range; the liveness budget above is set against its upper end.
@@ -145,11 +148,13 @@ public enum RunSeeds {
 }
 
 extension WorldSpec {
-    /// The world `raftlab fuzz` explores by default: 3 servers, and bounds generous enough that
-    /// the fault profile, not the spec, decides what happens (the bounds still apply: a fault
-    /// whose budget is spent is simply not taken). 40 client requests keep logs short enough for
-    /// fast runs and long enough for conflicts. Its `maxDepth` (read only by the model checker)
-    /// is the fuzzer's run step limit, so a fuzz trace of this world is a path within its bounds.
+    /// The world `raftlab fuzz` explores by default: 3 servers, and bounds generous enough that the
+    /// fault profile, not the spec, decides what happens (the bounds still apply: a fault whose
+    /// budget is spent is simply not taken).
+    ///
+    /// 40 client requests keep logs short enough for fast runs and long enough for conflicts. Its
+    /// `maxDepth` (read only by the model checker) is the fuzzer's run step limit, so a fuzz trace
+    /// of this world is a path within its bounds.
     public static let fuzzDefault = WorldSpec(
         name: "fuzz-default", servers: 3, maxTerm: 100_000, maxClientRequests: 40, maxCrashes: 100_000,
         maxInFlight: 1_000, maxDrops: 1_000_000, maxDuplicates: 1_000_000, maxPartitions: 100_000,

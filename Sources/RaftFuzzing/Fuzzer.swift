@@ -49,8 +49,9 @@ public struct FuzzRunResult: Sendable {
     /// Ticks the liveness phase needed to settle, when it did.
     public var livenessTicks: Int?
     /// Why liveness could not be judged, when the spec's bounds (not Raft) stopped the cluster:
-    /// elections stopped by `maxTerm`, or no client request left for the probe. Such a run
-    /// passes; reports count it apart.
+    /// elections stopped by `maxTerm`, or no client request left for the probe.
+    ///
+    /// Such a run passes; reports count it apart.
     public var livenessUnjudged: String?
     /// A digest of every action taken and of the final world: equal digests, equal runs.
     public var digest: UInt64
@@ -91,10 +92,11 @@ public struct Fuzzer {
     public var validates = false
     /// Keeps the actions of passing runs too (normally only a failing run's are kept).
     public var keepsActions = false
-    /// The most actions one run may take. Runs are bounded by virtual time and a correct Raft
-    /// needs a few thousand steps at most, so a run that reaches this in its liveness phase is a
-    /// message storm and fails; the safety phase ends at half of it, whatever the faults do, so
-    /// that the liveness phase keeps the other half.
+    /// The most actions one run may take.
+    ///
+    /// Runs are bounded by virtual time and a correct Raft needs a few thousand steps at most, so a
+    /// run that reaches this in its liveness phase is a message storm and fails; the safety phase
+    /// ends at half of it, whatever the faults do, so that the liveness phase keeps the other half.
     public var runStepLimit = Fuzzer.defaultRunStepLimit
 
     /// The step limit of every run unless a campaign or test sets another.

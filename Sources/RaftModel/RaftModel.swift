@@ -78,8 +78,9 @@ public struct RaftModel: Model {
     public func kindIndex(of action: Action) -> Int { action.kind.ordinal }
 
     /// The renaming of servers that gives the smallest fingerprint, over every permutation for up
-    /// to 5 servers. Larger clusters are not reduced (5,040 renamings a state cost more than
-    /// they save).
+    /// to 5 servers.
+    ///
+    /// Larger clusters are not reduced (5,040 renamings a state cost more than they save).
     public func representative(of state: World) -> World {
         let renamings = Renamings.all(state.servers.count)
         guard renamings.count > 1 else { return state }

@@ -166,10 +166,12 @@ private struct FoldedMultiplyHasher {
 
 // MARK: - The fields the search fingerprint accounts for
 
-/// The stored properties `searchFingerprint` accounts for, type by type: each is mixed in, or
-/// left out for the reason given. A test holds each list to the type's actual stored properties,
-/// so that a new field of server state fails it until the fingerprint handles it (a field left
-/// out by mistake would merge distinct states and silently shrink the search).
+/// The stored properties `searchFingerprint` accounts for, type by type: each is mixed in, or left
+/// out for the reason given.
+///
+/// A test holds each list to the type's actual stored properties, so that a new field of server
+/// state fails it until the fingerprint handles it (a field left out by mistake would merge
+/// distinct states and silently shrink the search).
 enum SearchFingerprintFields {
     static let world = ["servers", "network", "partition", "spent", "ghost"]
     static let server = ["node", "disk", "stateMachine"]

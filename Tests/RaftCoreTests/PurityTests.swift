@@ -2,8 +2,9 @@ import Foundation
 import RaftTestSupport
 import Testing
 
-/// RaftCore must be a pure value type: no Foundation, clocks, randomness, threads or I/O. This
-/// scans its sources the way TigerBeetle's tidy.zig bans APIs.
+/// RaftCore must be a pure value type: no Foundation, clocks, randomness, threads or I/O.
+///
+/// This scans its sources the way TigerBeetle's tidy.zig bans APIs.
 @Suite("RaftCore purity")
 struct PurityTests {
     static let banned: [(token: String, why: String)] = [

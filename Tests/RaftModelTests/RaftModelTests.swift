@@ -58,8 +58,10 @@ struct RaftModelTests {
         #expect(one.totalStates == two.totalStates)
     }
 
-    /// §5.2: one vote per term. The `vote-twice` mutant forgets that; BFS must find two leaders
-    /// of one term by the shortest path, and no shorter path may exist.
+    /// §5.2: one vote per term.
+    ///
+    /// The `vote-twice` mutant forgets that; BFS must find two leaders of one term by the shortest
+    /// path, and no shorter path may exist.
     @Test("BFS finds a shortest counterexample for vote-twice, and it replays in the simulator (§5.2)")
     func shortestCounterexample() throws {
         let spec = SmallSpecs.decode(SmallSpecs.election)

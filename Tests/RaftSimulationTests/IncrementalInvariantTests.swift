@@ -6,8 +6,9 @@ import Testing
 @Suite("Incremental invariant checks")
 struct IncrementalInvariantTests {
     /// The explorers check only what a step can have changed; that must never miss what a full
-    /// check of the new world would see. Mutants make violations happen, so both answers are
-    /// exercised, not only "no violation".
+    /// check of the new world would see.
+    ///
+    /// Mutants make violations happen, so both answers are exercised, not only "no violation".
     @Test("stepViolates agrees with the full check on every step of correct and broken runs")
     func agreesWithFullCheck() throws {
         var violationsSeen = 0

@@ -67,8 +67,10 @@ public enum Invariants {
         return nil
     }
 
-    /// Log Matching: two logs that agree on an entry's term at an index agree on every entry up
-    /// to it. Crashed servers count with their disk's log.
+    /// Log Matching: two logs that agree on an entry's term at an index agree on every entry up to
+    /// it.
+    ///
+    /// Crashed servers count with their disk's log.
     public static func logMatching(_ world: World) -> Violation? {
         let logs = world.servers.indices.map { world.log(of: $0) }
         for first in logs.indices {
@@ -192,7 +194,9 @@ public enum Invariants {
     }
 
     /// Monotonic Commit: a server that ran before and after a step (and did not restart) never
-    /// lowers its commit index. A restart legitimately starts again from 0.
+    /// lowers its commit index.
+    ///
+    /// A restart legitimately starts again from 0.
     public static func monotonicCommit(from previous: World, to world: World, action: Action) -> Violation? {
         for (index, server) in world.servers.enumerated() {
             guard let after = server.node, let before = previous.servers[index].node else { continue }

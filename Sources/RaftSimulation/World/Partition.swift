@@ -24,7 +24,9 @@ public enum Partition {
     }
 
     /// The named side of a split drawn uniformly from `random`, consuming exactly one
-    /// `uniform(below: splitCount(servers:))` draw. `servers` must be at least 2.
+    /// `uniform(below: splitCount(servers:))` draw.
+    ///
+    /// `servers` must be at least 2.
     public static func randomNamedSide(servers: Int, using random: inout PRNG) -> NodeSet {
         namedSide(ofSplit: Int(random.uniform(below: UInt64(splitCount(servers: servers)))))
     }

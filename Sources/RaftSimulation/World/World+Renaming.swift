@@ -1,14 +1,18 @@
 import RaftCore
 
 extension World: ServerRenamable {
-    /// The stored properties `renamed(by:)` accounts for, here and in the parts' own lists below;
-    /// a test holds each list to the type's actual stored properties, so that a new field fails
-    /// it until renaming handles it. `spent` counts faults and names no server.
+    /// The stored properties `renamed(by:)` accounts for, here and in the parts' own lists below; a
+    /// test holds each list to the type's actual stored properties, so that a new field fails it
+    /// until renaming handles it.
+    ///
+    /// `spent` counts faults and names no server.
     static let renamedFields = ["servers", "network", "partition", "spent", "ghost"]
 
     /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
-    /// messages, the partition and the ghost history all follow. Nil when something needs a
-    /// server the renaming drops (a message from it, a vote for it, a split it alone made).
+    /// messages, the partition and the ghost history all follow.
+    ///
+    /// Nil when something needs a server the renaming drops (a message from it, a vote for it, a
+    /// split it alone made).
     ///
     /// Symmetry reduction renames by permutations, which always succeed.
     public func renamed(by renaming: ServerRenaming) -> World? {
@@ -37,7 +41,9 @@ extension World: ServerRenamable {
 }
 
 extension World.Server: ServerRenamable {
-    /// See `World.renamedFields`. The state machine holds keys and values, no server.
+    /// See `World.renamedFields`.
+    ///
+    /// The state machine holds keys and values, no server.
     static let renamedFields = ["node", "disk", "stateMachine"]
 
     public func renamed(by renaming: ServerRenaming) -> World.Server? {
@@ -47,7 +53,9 @@ extension World.Server: ServerRenamable {
 }
 
 extension World.Ghost: ServerRenamable {
-    /// See `World.renamedFields`. Acknowledged commands name no server.
+    /// See `World.renamedFields`.
+    ///
+    /// Acknowledged commands name no server.
     static let renamedFields = ["leadersByTerm", "committed", "acknowledged"]
 
     public func renamed(by renaming: ServerRenaming) -> World.Ghost? {

@@ -157,8 +157,9 @@ public struct World: Hashable, Sendable {
 public struct KeyValueStore: Hashable, Sendable, CustomStringConvertible {
     /// Number of keys; client commands cycle through them.
     public static let keyCount = 2
-    /// The value of each key, nil until first written. Inline, so copying a world does not
-    /// touch a heap object per server.
+    /// The value of each key, nil until first written.
+    ///
+    /// Inline, so copying a world does not touch a heap object per server.
     public internal(set) var values = InlineArray<2, UInt16?>(repeating: nil)
     /// How many commands have been applied since the server (re)started.
     public internal(set) var appliedCount = 0

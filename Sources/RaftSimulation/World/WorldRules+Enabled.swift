@@ -40,7 +40,9 @@ extension WorldRules {
 
 extension Action {
     /// The servers the action names: a message's two ends, a timer's or request's server, the
-    /// partitioned side. Empty for `heal`.
+    /// partitioned side.
+    ///
+    /// Empty for `heal`.
     public var servers: [NodeID] {
         switch self {
         case .deliver(let envelope), .drop(let envelope), .duplicate(let envelope): [envelope.from, envelope.to]

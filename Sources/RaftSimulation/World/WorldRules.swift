@@ -95,7 +95,9 @@ public struct WorldRules: Sendable {
     /// are sent); the fuzzer's virtual clock gives each one a delivery tick.
     public typealias SendObserver = (Envelope) -> Void
 
-    /// Carries out `action` on `world`. The action must be enabled in it.
+    /// Carries out `action` on `world`.
+    ///
+    /// The action must be enabled in it.
     public func apply(
         _ action: Action, to world: inout World, timers: TimerObserver? = nil, sent: SendObserver? = nil
     ) {
