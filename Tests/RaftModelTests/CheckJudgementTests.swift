@@ -15,7 +15,7 @@ struct CheckJudgementTests {
         acceptIncomplete: Bool = false
     ) -> CheckSpec {
         var spec = CheckSpec(
-            spec: Spec(
+            world: WorldSpec(
                 name: "small", servers: 3, maxTerm: 2, maxClientRequests: 0, maxCrashes: 0, maxInFlight: 3,
                 maxDrops: 0, maxDuplicates: 0, maxPartitions: 0, maxDepth: 8),
             description: "", faults: [], expected: expected, mutant: mutant)
@@ -101,7 +101,7 @@ struct SearchCompletenessTests {
         ])
     func sameDistinctStates(servers: Int, maxTerm: Int, depth: Int) {
         let spec = CheckSpec(
-            spec: Spec(
+            world: WorldSpec(
                 name: "small", servers: servers, maxTerm: maxTerm, maxClientRequests: 1, maxCrashes: 0, maxInFlight: 2,
                 maxDrops: 0, maxDuplicates: 0, maxPartitions: 0, maxDepth: depth),
             description: "", faults: [])
