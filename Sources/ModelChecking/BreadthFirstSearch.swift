@@ -67,8 +67,9 @@ struct BreadthFirstSearch<M: Model> {
 
         func report(_ verdict: CheckReport<M>.Verdict) -> CheckReport<M> {
             checker.report(
-                verdict, visited: visited, paths: paths, totalStates: initialStates + merger.generated, depth: depth,
-                depthBoundHit: depthBoundHit, kindCounts: merger.kindCounts, clock: clock, workers: options.workers)
+                verdict, distinctStates: visited.count, tableBytes: visited.bytes, paths: paths,
+                totalStates: initialStates + merger.generated, depth: depth, depthBoundHit: depthBoundHit,
+                kindCounts: merger.kindCounts, clock: clock, workers: options.workers)
         }
 
         for (position, state) in model.initialStates.enumerated() {
@@ -114,8 +115,10 @@ struct BreadthFirstSearch<M: Model> {
                 // The queue is most of the memory of a breadth-first search: estimate it from a sample.
                 let queued = frontier.count - merged + merger.next.count
                 let queueBytes = merger.next.last.map { queued * model.approximateBytes(of: $0) } ?? 0
-                if let reason = checker.limitReached(visited, queueBytes: queueBytes) {
-                    return report(.bounded(reason: reason))
+                if let reason = checker.limitReached(
+                    distinctStates: visited.count, tableBytes: visited.bytes, queueBytes: queueBytes)
+                {
+                    return report(.incomplete(reason: reason))
                 }
                 if let progress = options.progress, clock.seconds - lastProgress >= 1 {
                     lastProgress = clock.seconds

@@ -6,6 +6,8 @@ public enum SearchStrategy: String, Sendable, CaseIterable {
     /// Level by level: the first counterexample found is a shortest one. Uses every worker.
     case breadthFirst = "bfs"
     /// Deepest first, within the depth bound: little memory for the search frontier. One worker.
+    /// As complete as breadth-first search within the same bound: a state reached again by a
+    /// shorter path is expanded again from there.
     case depthFirst = "dfs"
 }
 
@@ -16,8 +18,16 @@ public struct CheckerOptions: Sendable {
     public var maxDepth: Int = Int.max
     /// Stop once this many distinct states are stored.
     public var maxStates: Int = Int.max
-    /// Stop once the visited set would take more than this many bytes.
+    /// Stop once the memory in use passes this many bytes: what `memoryInUse` reads, or
+    /// without it the checker's own estimate (its visited set and search queue).
     public var maxMemoryBytes: Int = 8 << 30
+    /// Reads the bytes the process holds now (its resident set, say), or nil when it cannot tell.
+    ///
+    /// Asked at most once a batch: the checker's own estimate misses what it does not
+    /// own (allocator overhead, shared storage, the rest of the process), so a caller that can
+    /// measure real memory gives it here. A run it stops is cut where memory ran out, which
+    /// depends on the machine: such a run is incomplete, never a verdict on the rest.
+    public var memoryInUse: (@Sendable () -> Int?)? = nil
     /// Threads expanding states in parallel (breadth-first only).
     public var workers: Int = 1
     /// Visit states equal up to the model's symmetries once.
@@ -57,8 +67,22 @@ public struct CheckReport<M: Model>: Sendable {
         case passed
         /// A property failed; the counterexample shows how.
         case violated(Counterexample<M>)
-        /// A limit stopped the search before the frontier was exhausted: no verdict on the rest.
-        case bounded(reason: String)
+        /// A limit (`maxStates`, the memory ceiling) stopped the search before its bounds were
+        /// exhausted: no verdict on the rest.
+        case incomplete(reason: String)
+    }
+
+    /// How much of the space within the bounds the search covered.
+    public enum Coverage: Equatable, Sendable {
+        /// Every reachable state was explored: the frontier emptied and no path was cut.
+        case exhaustive
+        /// Every state within `depthBound` steps of an initial state was explored; longer paths
+        /// were cut.
+        case exhaustiveWithinDepth(depthBound: Int)
+        /// The search stopped at its first violation and did not explore the rest.
+        case stoppedAtViolation
+        /// A limit stopped the search before its bounds were exhausted.
+        case stoppedByLimit(reason: String)
     }
 
     public var verdict: Verdict
@@ -70,6 +94,11 @@ public struct CheckReport<M: Model>: Sendable {
     public var maxDepthReached: Int
     /// Whether some path was cut by the depth bound.
     public var depthBoundHit: Bool
+    /// How much of the bounded space was explored.
+    public var coverage: Coverage
+    /// Expansions of a state already expanded, because a shorter path reached it again
+    /// (depth-first search with a depth bound; always 0 breadth-first).
+    public var reexpandedStates: Int = 0
     public var elapsedSeconds: Double
     /// Bytes the visited set (the fingerprint table) occupies.
     public var visitedSetBytes: Int
@@ -79,12 +108,33 @@ public struct CheckReport<M: Model>: Sendable {
     public var actionCounts: [(kind: String, count: Int)]
     public var workers: Int
 
-    /// The verdict as one word: `pass`, `violation` or `bounded`, for summaries and JSON.
+    /// The verdict as one word: `pass`, `violation` or `incomplete`, for summaries and JSON.
     public var verdictName: String {
         switch verdict {
         case .passed: "pass"
         case .violated: "violation"
-        case .bounded: "bounded"
+        case .incomplete: "incomplete"
+        }
+    }
+
+    /// The coverage in words, for summaries: how complete the verdict is.
+    public var coverageDescription: String {
+        switch coverage {
+        case .exhaustive: "frontier exhausted, no path cut"
+        case .exhaustiveWithinDepth(let bound): "frontier exhausted within depth bound \(bound), longer paths cut"
+        case .stoppedAtViolation: "stopped at the first violation, the rest not explored"
+        case .stoppedByLimit(let reason): "stopped early, frontier not exhausted: \(reason)"
+        }
+    }
+
+    /// The coverage as one word, for JSON: `exhaustive`, `depth-bounded`, `stopped-at-violation`
+    /// or `stopped-by-limit`.
+    public var coverageName: String {
+        switch coverage {
+        case .exhaustive: "exhaustive"
+        case .exhaustiveWithinDepth: "depth-bounded"
+        case .stoppedAtViolation: "stopped-at-violation"
+        case .stoppedByLimit: "stopped-by-limit"
         }
     }
 
@@ -114,25 +164,40 @@ public struct Checker<M: Model>: Sendable {
         return model.fingerprint(of: state)
     }
 
-    /// Why the search must stop now, or nil: `--max-states`, or the memory ceiling over the
-    /// visited set and `queueBytes` of pending states.
-    func limitReached(_ visited: FingerprintSet, queueBytes: Int = 0) -> String? {
-        if visited.count >= options.maxStates { return "reached --max-states \(options.maxStates)" }
-        if visited.bytes + queueBytes > options.maxMemoryBytes {
-            return "reached the memory ceiling of \(options.maxMemoryBytes >> 20) MiB"
+    /// Why the search must stop now, or nil: `--max-states`, or the memory ceiling.
+    ///
+    /// `distinctStates` and `tableBytes` describe the visited set, `queueBytes` the pending
+    /// states. With `checkMemory` and a `memoryInUse` reader, the ceiling applies to what it
+    /// reads; otherwise to the visited set and the queue.
+    func limitReached(distinctStates: Int, tableBytes: Int, queueBytes: Int = 0, checkMemory: Bool = true) -> String? {
+        if distinctStates >= options.maxStates { return "reached --max-states \(options.maxStates)" }
+        guard checkMemory else { return nil }
+        let ceiling = "\(options.maxMemoryBytes >> 20) MiB"
+        if let read = options.memoryInUse, let inUse = read() {
+            if inUse > options.maxMemoryBytes {
+                return "resident memory \(inUse >> 20) MiB passed the ceiling of \(ceiling)"
+            }
+        } else if tableBytes + queueBytes > options.maxMemoryBytes {
+            return "visited set and queue passed the memory ceiling of \(ceiling)"
         }
         return nil
     }
 
     /// The report of a search that ended with `verdict`.
     func report(
-        _ verdict: CheckReport<M>.Verdict, visited: FingerprintSet, paths: PathLog, totalStates: Int, depth: Int,
-        depthBoundHit: Bool, kindCounts: [Int], clock: Stopwatch, workers: Int
+        _ verdict: CheckReport<M>.Verdict, distinctStates: Int, tableBytes: Int, paths: PathLog, totalStates: Int,
+        depth: Int, depthBoundHit: Bool, kindCounts: [Int], clock: Stopwatch, workers: Int, reexpandedStates: Int = 0
     ) -> CheckReport<M> {
-        CheckReport(
-            verdict: verdict, distinctStates: visited.count, totalStates: totalStates, maxDepthReached: depth,
-            depthBoundHit: depthBoundHit, elapsedSeconds: clock.seconds, visitedSetBytes: visited.bytes,
-            pathRecordBytesInMemory: paths.memoryBytes,
+        let coverage: CheckReport<M>.Coverage =
+            switch verdict {
+            case .violated: .stoppedAtViolation
+            case .incomplete(let reason): .stoppedByLimit(reason: reason)
+            case .passed: depthBoundHit ? .exhaustiveWithinDepth(depthBound: options.maxDepth) : .exhaustive
+            }
+        return CheckReport(
+            verdict: verdict, distinctStates: distinctStates, totalStates: totalStates, maxDepthReached: depth,
+            depthBoundHit: depthBoundHit, coverage: coverage, reexpandedStates: reexpandedStates,
+            elapsedSeconds: clock.seconds, visitedSetBytes: tableBytes, pathRecordBytesInMemory: paths.memoryBytes,
             actionCounts: zip(model.actionKinds, kindCounts).filter { $0.1 > 0 }.map { ($0, $1) }, workers: workers)
     }
 

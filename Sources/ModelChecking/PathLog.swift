@@ -1,13 +1,15 @@
 import Foundation
 
-/// How each visited state was first reached: its parent's ordinal and the position of the action
-/// taken in the parent's enabled list. Enough to rebuild, by replaying the model's own actions,
-/// the exact concrete path to any visited state.
+/// How each queued state was reached: its parent's ordinal and the position of the action taken
+/// in the parent's enabled list. Enough to rebuild, by replaying the model's own actions, the
+/// exact concrete path to any queued state.
 ///
-/// States are numbered in the order they enter the visited set. Records are 6 bytes and are
-/// spilled to a temporary file in 1 MiB blocks, as TLC spills its trace, so the memory a visited
-/// state costs is the fingerprint set's alone. When no temporary file can be made, the records
-/// stay in memory (`spilledToDisk` says which, and the report counts them).
+/// Records are numbered in the order states are queued: once per state breadth-first, and once
+/// more each time depth-first search queues a state again because a shorter path reached it.
+/// Records are 6 bytes and are spilled to a temporary file in 1 MiB blocks, as TLC spills its
+/// trace, so the memory a visited state costs is the fingerprint set's alone. When no temporary
+/// file can be made, the records stay in memory (`spilledToDisk` says which, and the report
+/// counts them).
 final class PathLog {
     /// The parent of an initial state.
     static let noParent = UInt32.max

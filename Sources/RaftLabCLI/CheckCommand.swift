@@ -12,7 +12,7 @@ enum CheckCommand {
         summary:
             "Explore every reachable state within a spec's bounds and prove the invariants, or find the shortest counterexample.",
         usage:
-            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--trace-out FILE] [--json]",
+            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--max-memory-mb N] [--fail-on-violation] [--trace-out FILE] [--json]",
         positionals: 0...1,
         options: [
             OptionSpec(
@@ -32,10 +32,16 @@ enum CheckCommand {
             OptionSpec(flag: "--symmetry", valueName: nil, help: "Visit states equal up to renaming servers once."),
             OptionSpec(flag: "--no-symmetry", valueName: nil, help: "Turn symmetry off even if the spec asks for it."),
             OptionSpec(
-                flag: "--max-states", valueName: "N", help: "Stop cleanly after N distinct states (verdict: bounded)."),
+                flag: "--max-states", valueName: "N",
+                help: "Stop after N distinct states: verdict INCOMPLETE, exit 5, unless the spec accepts it."),
             OptionSpec(
                 flag: "--max-memory-mb", valueName: "N",
-                help: "Stop cleanly when the visited set reaches N MiB (default 8192)."),
+                help:
+                    "Stop when the process's resident memory (RSS, from /proc/self/statm) passes N MiB (default 8192): "
+                    + "verdict INCOMPLETE, exit 5. Without /proc, caps the visited set plus an estimate of the queue."),
+            OptionSpec(
+                flag: "--fail-on-violation", valueName: nil,
+                help: "Exit 1 on any violation, even one the spec or --mutant expects (as TLC does)."),
             OptionSpec(
                 flag: "--trace-out", valueName: "FILE",
                 help: "Write the counterexample as a trace for 'raftlab replay'."),
@@ -48,9 +54,17 @@ enum CheckCommand {
             Without SPEC.json, checks the built-in default: 3 servers, terms up to 2, one client command,
             one crash, one drop and one duplicate. specs/README.md documents the spec format.
 
-            Exit 0 when the verdict is what the spec expects (a spec without mutant expects "pass"; under
-            --mutant a violation is expected), 1 when an invariant fails unexpectedly, 4 when an expected
-            violation was not found, 64/65/66 for bad usage or input.
+            Every verdict says how complete it was: frontier exhausted (with or without paths cut by the
+            depth bound), stopped at the first violation, or stopped early by --max-states or
+            --max-memory-mb. Depth-first search is as complete as breadth-first within the same bound.
+
+            Exit 0 when the verdict is what the spec expects: a spec without mutant expects "pass"; under
+            --mutant, exit 0 means the expected violation WAS FOUND (add --fail-on-violation to exit 1 on
+            any violation). Exit 1 when an invariant fails unexpectedly, 4 when an expected violation
+            was not found in the whole bounded space, 5 when the run is INCOMPLETE (stopped by
+            --max-states or --max-memory-mb before its bounds were exhausted; a spec with
+            "acceptIncomplete": true is judged on the part explored instead), 64/65/66 for bad usage or
+            input.
 
             EXAMPLES:
               raftlab check
@@ -86,6 +100,7 @@ enum CheckCommand {
         options.symmetry = arguments.has("--no-symmetry") ? false : (arguments.has("--symmetry") || checkSpec.symmetry)
         options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? checkSpec.maxStates ?? Int.max
         options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
+        options.memoryInUse = { ResidentMemory.bytes() }
         let json = arguments.has("--json")
         if !arguments.has("--quiet") {
             options.progress = { progress in
@@ -107,14 +122,8 @@ enum CheckCommand {
         }
         let report = Checker(model, options: options).run()
 
-        // A mutant's own spec says which property it breaks; another spec run under --mutant
-        // expects some violation; the correct Raft expects what the spec says, or a pass.
-        let expected: CheckSpec.Expectation =
-            if let mutant {
-                mutant == checkSpec.mutant ? checkSpec.expected : .violation(nil)
-            } else {
-                checkSpec.mutant == nil ? checkSpec.expected : .pass
-            }
+        let judgement = checkSpec.judge(
+            report, mutant: mutant, failOnAnyViolation: arguments.has("--fail-on-violation"))
         var trace: Trace? = nil
         var violation: Violation? = nil
         if case .violated(let counterexample) = report.verdict {
@@ -129,23 +138,13 @@ enum CheckCommand {
                 console.print(TextRendering.render(Timeline(replaying: trace!)))
             }
         }
-        let code: ExitCode
-        let verdictWord: String
-        switch (report.verdict, expected) {
-        case (.violated, .violation(let wanted)):
-            let matches = wanted == nil || wanted == violation?.invariant
-            code = matches ? .ok : .safetyViolation
-            verdictWord = "violation"
-        case (.violated, .pass):
-            code = .safetyViolation
-            verdictWord = "violation"
-        case (.passed, .violation), (.bounded, .violation):
-            code = .expectationNotMet
-            verdictWord = report.verdictName
-        case (.passed, .pass), (.bounded, .pass):
-            code = .ok
-            verdictWord = report.verdictName
-        }
+        let code: ExitCode =
+            switch judgement.outcome {
+            case .met: .ok
+            case .violated: .safetyViolation
+            case .violationNotFound: .expectationNotMet
+            case .incomplete: .incomplete
+            }
         if let path = arguments.value("--trace-out"), let trace {
             try Files.writeAtomically(trace.encoded(), to: path)
         }
@@ -156,8 +155,8 @@ enum CheckCommand {
                     failure = JUnitFailure(violation: violation, in: Timeline(replaying: trace))
                 } else {
                     failure = JUnitFailure(
-                        message: "expected \(CheckSpec.describe(expected)), got \(report.verdictName)",
-                        type: "expectation")
+                        message: "\(judgement.summary); got \(report.verdictName) (\(report.coverageDescription))",
+                        type: judgement.outcome == .incomplete ? "incomplete" : "expectation")
                 }
             }
             let testCase = JUnitCase(
@@ -167,9 +166,9 @@ enum CheckCommand {
         }
         if json {
             console.print(
-                summaryJSON(report, checkSpec, mutant, expected, violation, verdictWord, code).encoded(pretty: false))
+                summaryJSON(report, checkSpec, mutant, judgement, violation, code).encoded(pretty: false))
         } else {
-            printSummary(report, violation, expected, code, console)
+            printSummary(report, violation, judgement, mutant: mutant, code, console)
             if let path = arguments.value("--trace-out"), trace != nil {
                 console.print("trace written to \(path); replay it with: raftlab replay \(path)")
             }
@@ -178,17 +177,18 @@ enum CheckCommand {
     }
 
     static func printSummary(
-        _ report: CheckReport<RaftModel>, _ violation: Violation?, _ expected: CheckSpec.Expectation, _ code: ExitCode,
-        _ console: Console
+        _ report: CheckReport<RaftModel>, _ violation: Violation?, _ judgement: CheckJudgement, mutant: Mutant?,
+        _ code: ExitCode, _ console: Console
     ) {
         switch report.verdict {
         case .passed:
             console.print(
-                "verdict: PASS: no invariant violated in \(report.distinctStates) distinct states (frontier exhausted\(report.depthBoundHit ? ", depth bound reached" : ""))"
+                "verdict: PASS: no invariant violated in \(report.distinctStates) distinct states (\(report.coverageDescription))"
             )
-        case .bounded(let reason):
+        case .incomplete:
             console.print(
-                "verdict: BOUNDED: \(report.distinctStates) distinct states, frontier not exhausted (\(reason))")
+                "verdict: INCOMPLETE: no invariant violated in \(report.distinctStates) distinct states, but the run "
+                    + "\(report.coverageDescription)")
         case .violated:
             console.print(TraceText.verdict(violation, steps: 0))
         }
@@ -197,23 +197,33 @@ enum CheckCommand {
             "distinct states \(report.distinctStates), total states \(report.totalStates), depth \(report.maxDepthReached), "
                 + "time \(formatSeconds(report.elapsedSeconds)), \(rate) distinct states/s, "
                 + "\(String(format: "%.1f", report.bytesPerState)) bytes/state, \(report.workers) workers")
+        if report.reexpandedStates > 0 {
+            console.print(
+                "states expanded again from a shorter path: \(report.reexpandedStates) (keeps depth-first search "
+                    + "complete within its depth bound)")
+        }
         console.print("actions fired: " + report.actionCounts.map { "\($0.kind) \($0.count)" }.joined(separator: ", "))
-        let expectation = "expected \(CheckSpec.describe(expected))"
-        console.print(code == .ok ? "\(expectation): met" : "\(expectation): NOT MET")
+        console.print(judgement.summary)
+        if mutant != nil, code == .ok {
+            console.print(
+                "exit 0: the violation expected of the mutant was found (--fail-on-violation exits 1 on any violation)")
+        }
     }
 
     static func summaryJSON(
-        _ report: CheckReport<RaftModel>, _ spec: CheckSpec, _ mutant: Mutant?, _ expected: CheckSpec.Expectation,
-        _ violation: Violation?, _ verdict: String, _ code: ExitCode
+        _ report: CheckReport<RaftModel>, _ spec: CheckSpec, _ mutant: Mutant?, _ judgement: CheckJudgement,
+        _ violation: Violation?, _ code: ExitCode
     ) -> JSONValue {
         .object([
             ("spec", .string(spec.world.name)), ("mutant", mutant.map { .string($0.name) } ?? .null),
-            ("verdict", .string(verdict)), ("expected", .string(CheckSpec.describe(expected))),
-            ("expectationMet", .bool(code == .ok)),
+            ("verdict", .string(report.verdictName)), ("coverage", .string(report.coverageName)),
+            ("coverageDetail", .string(report.coverageDescription)),
+            ("expected", .string(CheckSpec.describe(judgement.expected))), ("expectationMet", .bool(code == .ok)),
+            ("acceptedIncomplete", .bool(judgement.acceptedIncomplete)), ("exitCode", .integer(Int(code.rawValue))),
             ("invariant", violation.map { .string($0.invariant.rawValue) } ?? .null),
             ("detail", violation.map { .string($0.detail) } ?? .null),
             ("distinctStates", .integer(report.distinctStates)), ("totalStates", .integer(report.totalStates)),
-            ("depth", .integer(report.maxDepthReached)),
+            ("reexpandedStates", .integer(report.reexpandedStates)), ("depth", .integer(report.maxDepthReached)),
             ("milliseconds", .integer(Int(report.elapsedSeconds * 1000))),
             ("bytesPerState", .integer(Int(report.bytesPerState.rounded()))), ("workers", .integer(report.workers)),
             ("actions", .object(report.actionCounts.map { ($0.kind, JSONValue.integer($0.count)) })),
@@ -222,4 +232,3 @@ enum CheckCommand {
 
     static func formatSeconds(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
 }
-

@@ -39,6 +39,8 @@ public enum ExitCode: Int32, Sendable {
     case replayDiverged = 3
     /// A spec expected a violation and the check did not find one.
     case expectationNotMet = 4
+    /// A check stopped by a limit before its bounds were exhausted: no verdict (`check`).
+    case incomplete = 5
     /// The command line is wrong (EX_USAGE).
     case usage = 64
     /// An input file (spec or trace) is malformed (EX_DATAERR).

@@ -87,7 +87,7 @@ public enum RaftLab {
             "",
             "EXIT CODES:",
             "  0 nothing violated (or the spec's expected verdict)   1 safety violation   2 liveness violation",
-            "  3 replay diverged   4 an expected violation was not found",
+            "  3 replay diverged   4 an expected violation was not found   5 check incomplete (stopped by a limit)",
             "  64 bad command line  65 malformed input file  66 input file unreadable  73 output not writable",
         ]
         return lines.joined(separator: "\n")

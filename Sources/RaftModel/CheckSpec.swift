@@ -19,8 +19,13 @@ public struct CheckSpec: Sendable {
     /// Explore depth-first unless the command line says otherwise: for specs whose
     /// counterexamples lie too deep for breadth-first search within a CI budget.
     public var depthFirst: Bool = false
-    /// Stop after this many distinct states, with a "bounded" verdict (`--max-states` overrides).
+    /// Stop after this many distinct states, with an "incomplete" verdict (`--max-states`
+    /// overrides).
     public var maxStates: Int? = nil
+    /// Whether a run stopped by a limit (`maxStates`, `--max-states`, `--max-memory-mb`) before
+    /// its bounds were exhausted is judged on the part it explored instead of failing as
+    /// incomplete: for specs too deep to exhaust in a CI budget, which say so in their file.
+    public var acceptIncomplete: Bool = false
 
     public enum FaultKind: String, CaseIterable, Sendable {
         case drop, duplicate, crash, partition
@@ -133,6 +138,8 @@ public struct CheckSpec: Sendable {
             mutant = named
         }
         let symmetry = try reader.optional("symmetry") == nil ? false : reader.bool("symmetry")
+        let acceptIncomplete =
+            try reader.optional("acceptIncomplete") == nil ? false : reader.bool("acceptIncomplete")
         var depthFirst = false
         if let strategy = try reader.optionalString("strategy") {
             guard strategy == "bfs" || strategy == "dfs" else {
@@ -146,6 +153,7 @@ public struct CheckSpec: Sendable {
             mutant: mutant, symmetry: symmetry)
         decoded.depthFirst = depthFirst
         decoded.maxStates = maxStates
+        decoded.acceptIncomplete = acceptIncomplete
         return decoded
     }
 

@@ -153,18 +153,119 @@ struct CheckerTests {
         #expect(a.actions.count == b.actions.count)
     }
 
-    @Test("--max-states stops the search with a bounded verdict, not a crash")
+    @Test("--max-states stops the search with an incomplete verdict, not a crash and not a pass")
     func maxStatesBounds() {
         let report = check(SlidingPuzzle(rows: 3, columns: 3)) {
             $0.maxStates = 1000
             $0.batchSize = 100
         }
-        guard case .bounded(let reason) = report.verdict else {
-            Issue.record("expected bounded, got \(report.verdict)")
+        guard case .incomplete(let reason) = report.verdict else {
+            Issue.record("expected incomplete, got \(report.verdict)")
             return
         }
         #expect(reason.contains("max-states"))
+        #expect(report.coverage == .stoppedByLimit(reason: reason))
         #expect(report.distinctStates >= 1000 && report.distinctStates < 1200)
+    }
+
+    /// The memory ceiling applies to what the caller measures (the CLI reads the resident set),
+    /// not only to the checker's own estimate of its tables, which misses most of a process.
+    @Test(
+        "The memory ceiling applies to the memory reader's figure, for both strategies",
+        arguments: SearchStrategy.allCases)
+    func memoryReaderStopsTheSearch(strategy: SearchStrategy) {
+        let model = SlidingPuzzle(rows: 3, columns: 3)
+        let stopped = check(model) {
+            $0.strategy = strategy
+            $0.batchSize = 64
+            $0.maxMemoryBytes = 512 << 20
+            $0.memoryInUse = { 1 << 30 }
+        }
+        guard case .incomplete(let reason) = stopped.verdict else {
+            Issue.record("a process over its ceiling must stop the search, got \(stopped.verdictName)")
+            return
+        }
+        #expect(reason.contains("resident memory 1024 MiB"))
+        #expect(stopped.distinctStates < 181_440)
+        let unreadable = check(model) {
+            $0.strategy = strategy
+            $0.maxMemoryBytes = 512 << 20
+            $0.memoryInUse = { nil }
+        }
+        #expect(passed(unreadable), "without a reading the checker's estimate applies: far under 512 MiB")
+        #expect(unreadable.distinctStates == 181_440)
+    }
+
+    @Test("Every report says how complete it was")
+    func coverage() {
+        let whole = check(SlidingPuzzle(rows: 2, columns: 3))
+        #expect(whole.coverage == .exhaustive)
+        let cut = check(SlidingPuzzle(rows: 2, columns: 3)) { $0.maxDepth = 3 }
+        #expect(cut.coverage == .exhaustiveWithinDepth(depthBound: 3))
+        let goal: [UInt8] = [8, 7, 6, 5, 4, 3, 2, 1, 0]
+        let broken = check(SlidingPuzzle(rows: 3, columns: 3, start: [1, 2, 3, 4, 5, 6, 7, 8, 0], forbidden: goal))
+        #expect(broken.coverage == .stoppedAtViolation)
+    }
+
+    /// A plain fingerprint DFS under a depth bound reaches a state first by a long path, cuts its
+    /// successors at the bound, and then calls it seen when a shorter path arrives: states BFS
+    /// finds within the same bound are never visited, yet the frontier empties.
+    @Test("Within the same depth bound, DFS stores exactly the states BFS does", arguments: [2, 5, 8, 11, 14, 17, 20])
+    func depthFirstIsCompleteWithinItsBound(depthBound: Int) {
+        let puzzle = SlidingPuzzle(rows: 3, columns: 3)
+        let commit = TwoPhaseCommit(resourceManagers: 4)
+        let breadthPuzzle = check(puzzle) { $0.maxDepth = depthBound }
+        let depthPuzzle = check(puzzle) {
+            $0.maxDepth = depthBound
+            $0.strategy = .depthFirst
+        }
+        #expect(passed(depthPuzzle))
+        #expect(depthPuzzle.distinctStates == breadthPuzzle.distinctStates)
+        #expect(depthPuzzle.maxDepthReached == breadthPuzzle.maxDepthReached)
+        #expect(depthPuzzle.coverage == breadthPuzzle.coverage)
+        let commitBound = depthBound / 2
+        let breadthCommit = check(commit) { $0.maxDepth = commitBound }
+        let depthCommit = check(commit) {
+            $0.maxDepth = commitBound
+            $0.strategy = .depthFirst
+        }
+        #expect(depthCommit.distinctStates == breadthCommit.distinctStates)
+    }
+
+    @Test("DFS under a bound finds a violation BFS finds within it, on a path that replays")
+    func depthFirstFindsWhatLiesWithinItsBound() throws {
+        let goal: [UInt8] = [1, 2, 3, 4, 5, 0, 6, 7, 8]
+        let model = SlidingPuzzle(rows: 3, columns: 3, forbidden: goal)
+        let distance = try #require(bruteForceDistance(model, to: goal))
+        let report = check(model) {
+            $0.maxDepth = distance
+            $0.strategy = .depthFirst
+        }
+        guard case .violated(let counterexample) = report.verdict else {
+            Issue.record("a violation \(distance) steps away must be found within depth \(distance)")
+            return
+        }
+        #expect(counterexample.actions.count <= distance)
+        var state = model.start
+        for action in counterexample.actions { state = model.nextState(from: state, taking: action)! }
+        #expect(state == goal)
+    }
+
+    @Test("Depths past what the DFS visited set tells apart make a cut run incomplete, not a pass")
+    func saturatedDepthsAreIncomplete() {
+        let line = Line(length: DepthFingerprintTable.saturatedDepth + 100)
+        let cut = check(line) {
+            $0.strategy = .depthFirst
+            $0.maxDepth = DepthFingerprintTable.saturatedDepth + 10
+        }
+        guard case .incomplete(let reason) = cut.verdict else {
+            Issue.record("expected incomplete, got \(cut.verdictName)")
+            return
+        }
+        #expect(reason.contains("not told apart"))
+        let whole = check(line) { $0.strategy = .depthFirst }
+        #expect(whole.coverage == .exhaustive, "without a bound no path is cut, so nothing needs re-expanding")
+        #expect(whole.distinctStates == line.length + 1)
     }
 
     @Test("The depth bound cuts paths and says so")
@@ -197,6 +298,32 @@ struct StorageTests {
         #expect(!zeroIsNewAgain)
         let bytesPerState = Double(set.bytes) / Double(set.count)
         #expect(bytesPerState >= 10 && bytesPerState <= 15.1)
+    }
+
+    @Test("DepthFingerprintTable keeps the smallest depth recorded for each fingerprint across growth")
+    func depthFingerprintTable() {
+        let table = DepthFingerprintTable(capacity: 64)
+        for value in 0..<50_000 as Range<UInt64> {
+            table.reserve(forInserting: 1)
+            let slot = table.slot(of: mix(value))
+            #expect(table.depth(at: slot) == nil)
+            table.record(mix(value), depth: Int(value % 1000), at: slot)
+        }
+        #expect(table.count == 50_000)
+        table.reserve(forInserting: 1)
+        table.record(mix(1234), depth: 7, at: table.slot(of: mix(1234)))
+        table.record(0, depth: 3, at: table.slot(of: 0))
+        #expect(table.count == 50_001)
+        #expect(table.depth(of: mix(1234)) == 7)
+        #expect(table.depth(of: mix(49_999)) == 999)
+        #expect(table.depth(of: 0) == 3)
+        #expect(table.depth(of: mix(50_000)) == nil)
+        #expect(!table.saturated)
+        table.record(mix(5), depth: 1_000_000, at: table.slot(of: mix(5)))
+        #expect(table.saturated)
+        #expect(table.depth(of: mix(5)) == DepthFingerprintTable.saturatedDepth)
+        let bytesPerState = Double(table.bytes) / Double(table.count)
+        #expect(bytesPerState >= 12 && bytesPerState <= 19)
     }
 
     @Test("PathLog returns every record, from memory and from its spill file")

@@ -162,6 +162,24 @@ struct SlidingPuzzle: Model {
     }
 }
 
+/// States 0, 1, ..., `length` in a line: one action, to the next state. The deepest model there
+/// is, for depth limits.
+struct Line: Model {
+    typealias State = Int
+    typealias Action = Int
+    let length: Int
+
+    var initialStates: [Int] { [0] }
+
+    func actions(in state: Int, into actions: inout [Int]) {
+        if state < length { actions.append(1) }
+    }
+
+    func nextState(from state: Int, taking action: Int) -> Int? { state + action }
+    func fingerprint(of state: Int) -> UInt64 { mix(UInt64(state)) }
+    func violation(in state: Int) -> PropertyViolation? { nil }
+}
+
 /// A bijective 64-bit mixer (SplitMix64's finaliser), so that packed states spread over the table.
 func mix(_ value: UInt64) -> UInt64 {
     var z = value &+ 0x9E37_79B9_7F4A_7C15

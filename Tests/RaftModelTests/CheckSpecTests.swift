@@ -133,7 +133,7 @@ struct MutantSpecTests {
 
 @Suite("The checker catches every safety mutant under its spec")
 struct MutantCatchTests {
-    /// `commit-previous-term` needs 3 million states (about 20 s in a release build): CI checks
+    /// `commit-previous-term` needs millions of states (most of a minute in a release build): CI checks
     /// it with the release binary (`.ci/run`), and `corpus/mutants/` keeps its counterexample.
     static let caughtHere = Mutant.allCases.filter { !$0.isLivenessOnly && $0 != .commitPreviousTerm }
 
