@@ -36,10 +36,14 @@ struct CheckSpecValidationTests {
     @Test(
         "A repeated fault kind or property, or an empty name, is refused naming the field",
         arguments: [
-            (#""faults": ["drop", "crash"]"#, #""faults": ["drop", "crash", "drop"]"#, "faults[2]",
-             #"fault kind "drop" is listed twice"#),
-            (#""log-matching"]"#, #""log-matching", "election-safety"]"#, "properties[2]",
-             #"property "election-safety" is listed twice"#),
+            (
+                #""faults": ["drop", "crash"]"#, #""faults": ["drop", "crash", "drop"]"#, "faults[2]",
+                #"fault kind "drop" is listed twice"#
+            ),
+            (
+                #""log-matching"]"#, #""log-matching", "election-safety"]"#, "properties[2]",
+                #"property "election-safety" is listed twice"#
+            ),
             (#""name": "t""#, #""name": """#, "name", "must not be empty"),
         ])
     func repeatedOrEmpty(_ original: String, _ replacement: String, _ path: String, _ message: String) throws {
@@ -52,9 +56,18 @@ struct CheckSpecValidationTests {
     func quotedValues() throws {
         let long = String(repeating: "v", count: 1_000_000)
         let cases: [(String, String, String)] = [
-            (#""expect": "pass""#, #""expect": "pass\nfail""#, #"expect: expected "pass", "violation" or "violation:<property>", found "pass\nfail""#),
-            (#""strategy": "bfs""#, #""strategy": "\u001b[1mdfs""#, #"strategy: expected "bfs" or "dfs", found "\u{1B}[1mdfs""#),
-            (#""expect": "pass""#, #""expect": "pass", "mutant": "\u009bvote""#, #"mutant: unknown mutant "\u{9B}vote""#),
+            (
+                #""expect": "pass""#, #""expect": "pass\nfail""#,
+                #"expect: expected "pass", "violation" or "violation:<property>", found "pass\nfail""#
+            ),
+            (
+                #""strategy": "bfs""#, #""strategy": "\u001b[1mdfs""#,
+                #"strategy: expected "bfs" or "dfs", found "\u{1B}[1mdfs""#
+            ),
+            (
+                #""expect": "pass""#, #""expect": "pass", "mutant": "\u009bvote""#,
+                #"mutant: unknown mutant "\u{9B}vote""#
+            ),
             (#""expect": "pass""#, #""expect": "\#(long)""#, #"... (1000000 characters)"#),
             (#""expect": "pass""#, #""expect": "pass", "\u2029": 1"#, #"unknown key "\u{2029}""#),
         ]

@@ -148,16 +148,18 @@ struct InputMutator {
         guard !literals.isEmpty else { return insertFragment(&bytes) }
         let replacement: String
         if random.uniform(in: 0...9) == 0 {
-            replacement = String(repeating: element(["a", "\\n", "\\u001b", "é"]), count: random.uniform(in: 1_000...200_000))
+            replacement = String(
+                repeating: element(["a", "\\n", "\\u001b", "é"]), count: random.uniform(in: 1_000...200_000))
         } else {
             replacement = element(Self.hostileStrings)
         }
         bytes.replaceSubrange(element(literals), with: Array(replacement.utf8))
     }
 
-    /// Parses the text and changes one node of the tree: a member dropped, repeated or renamed,
-    /// a value of another type, or a value buried in deep nesting. Text that no longer parses
-    /// gets a byte-level mutation instead.
+    /// Parses the text and changes one node of the tree.
+    ///
+    /// A member is dropped, repeated or renamed, a value replaced by one of another type, or a
+    /// value buried in deep nesting. Text that no longer parses gets a byte-level mutation instead.
     private mutating func mutateTree(_ bytes: inout [UInt8]) {
         guard let value = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)) else {
             return deleteBytes(&bytes)
@@ -199,7 +201,9 @@ struct InputMutator {
             case 0: members.remove(at: index)
             case 1: members.insert(members[index], at: random.uniform(in: 0...members.count))
             default:
-                let keys = ["", " ", "\n", "\u{1B}[0m", "Name", "maxDepht", "steps", String(repeating: "k", count: 5_000)]
+                let keys = [
+                    "", " ", "\n", "\u{1B}[0m", "Name", "maxDepht", "steps", String(repeating: "k", count: 5_000),
+                ]
                 members[index].key = element(keys)
             }
             return .object(members)

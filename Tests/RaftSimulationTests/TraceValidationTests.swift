@@ -50,11 +50,10 @@ struct TraceValidationTests {
     func baseDecodes() throws {
         let trace = try Trace.decode(Self.trace)
         #expect(trace.actions.count == 5)
-        #expect(trace.actions[2] == .deliver(Envelope(
-            from: NodeID(0), to: NodeID(1),
-            message: .appendEntries(AppendEntries(
-                term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [Entry(term: 1, command: Command(key: 4, value: 12))],
-                leaderCommit: 0)))))
+        let append = AppendEntries(
+            term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [Entry(term: 1, command: Command(key: 4, value: 12))],
+            leaderCommit: 0)
+        #expect(trace.actions[2] == .deliver(Envelope(from: NodeID(0), to: NodeID(1), message: .appendEntries(append))))
         #expect(try Trace.decode(trace.encoded()).encoded() == trace.encoded())
     }
 
@@ -65,8 +64,14 @@ struct TraceValidationTests {
             (#""to": "s2""#, #""to": "s+2""#, "steps[2].to", nil),
             (#""side": ["s3"]"#, #""side": ["s003"]"#, "steps[3].side[0]", #""s003" is not canonical (write "s3")"#),
             (#""servers": ["s1", "s2"]"#, #""servers": ["s1", "s02"]"#, "verdict.servers[1]", nil),
-            (#""command": "x=1""#, #""command": "x=01""#, "steps[1].command", #""x=01" is not canonical (write "x=1")"#),
-            (#""command": "x=1""#, #""command": "k0=1""#, "steps[1].command", #""k0=1" is not canonical (write "x=1")"#),
+            (
+                #""command": "x=1""#, #""command": "x=01""#, "steps[1].command",
+                #""x=01" is not canonical (write "x=1")"#
+            ),
+            (
+                #""command": "x=1""#, #""command": "k0=1""#, "steps[1].command",
+                #""k0=1" is not canonical (write "x=1")"#
+            ),
             (#""command": "x=1""#, #""command": "x=+1""#, "steps[1].command", nil),
             (#""1:k4=12""#, #""01:k4=12""#, "steps[2].message.entries[0]", #"is not canonical (write "1:k4=12")"#),
             (#""1:k4=12""#, #""1:k04=12""#, "steps[2].message.entries[0]", #"is not canonical (write "k4=12")"#),
@@ -115,15 +120,24 @@ struct TraceValidationTests {
     @Test("Values from the file are quoted escaped in every message that shows them")
     func quotedValues() throws {
         let cases: [(String, String, String)] = [
-            (#""format": "raftlab-trace""#, #""format": "raft\nlab""#, #"format: expected "raftlab-trace", found "raft\nlab""#),
+            (
+                #""format": "raftlab-trace""#, #""format": "raft\nlab""#,
+                #"format: expected "raftlab-trace", found "raft\nlab""#
+            ),
             (#""heal""#, #""he\u001bal""#, #"steps[4].action: unknown action "he\u{1B}al""#),
             (#""type": "AppendEntries""#, #""type": "Append\rEntries""#, #"unknown message type "Append\rEntries""#),
             (#""mutant": null"#, #""mutant": "a\u0085b""#, #"mutant: unknown mutant "a\u{85}b""#),
             (#""invariant": "election-safety""#, #""invariant": "x\u2028y""#, #"unknown invariant "x\u{2028}y""#),
             (#""result": "violation""#, #""result": "\u202eko""#, #"found "\u{202E}ko""#),
-            (#""server": "s1""#, #""server": "s\n1""#, #"steps[0].server: "s\n1" is not a server of this 3-server spec"#),
+            (
+                #""server": "s1""#, #""server": "s\n1""#,
+                #"steps[0].server: "s\n1" is not a server of this 3-server spec"#
+            ),
             (#""x=1""#, #""q\t=1""#, #"unknown key "q\t" in "q\t=1""#),
-            (#""digest": "0123456789abcdef""#, #""digest": "\u007f""#, #"digest: expected 16 hex digits, found "\u{7F}""#),
+            (
+                #""digest": "0123456789abcdef""#, #""digest": "\u007f""#,
+                #"digest: expected 16 hex digits, found "\u{7F}""#
+            ),
         ]
         for (original, replacement, expected) in cases {
             #expect(Self.trace.contains(original))

@@ -6,7 +6,8 @@ import Testing
 /// Unicode line or paragraph separator.
 func isOneSafeLine(_ text: String) -> Bool {
     text.unicodeScalars.allSatisfy { scalar in
-        !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029)
+        !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+            || scalar.value == 0x2029)
     }
 }
 
