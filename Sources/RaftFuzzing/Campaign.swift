@@ -14,7 +14,7 @@ import RaftSimulation
 /// The wall clock decides only when a `--time` budget is spent and what progress says; which
 /// runs a report covers, and what each found, never depend on it.
 public struct Campaign: Sendable {
-    public var spec: Spec
+    public var spec: WorldSpec
     public var mutant: Mutant?
     public var baseSeed: UInt64
     /// Stop after this many runs; nil to run until `timeLimit`.
@@ -30,7 +30,7 @@ public struct Campaign: Sendable {
     public var stopAtKind: String?
 
     public init(
-        spec: Spec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
+        spec: WorldSpec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
         keepGoing: Bool = false, stopAtKind: String? = nil
     ) {
         precondition(runs != nil || timeLimit != nil, "a campaign needs a run count or a time limit")

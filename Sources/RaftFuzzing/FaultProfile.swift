@@ -102,7 +102,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         safetyTicks = prng.uniform(in: 1_000...4_000)
         // Drawn last, so that the settings above are those of seeds before this dimension existed.
         let fastClockOn = prng.chance(Ratio(1, 3))
-        let fastServer = Int(prng.uniform(below: UInt64(Spec.maxServers)))
+        let fastServer = Int(prng.uniform(below: UInt64(WorldSpec.maxServers)))
         fastClockServer = fastClockOn ? fastServer : nil
     }
 
@@ -175,12 +175,12 @@ extension PRNG {
     }
 }
 
-extension Spec {
+extension WorldSpec {
     /// The world `raftlab fuzz` explores by default: 3 servers, and bounds generous enough that
     /// the fault profile, not the spec, decides what happens (the bounds still apply: a fault
     /// whose budget is spent is simply not taken). 40 client requests keep logs short enough for
     /// fast runs and long enough for conflicts; `maxDepth` caps a run's steps.
-    public static let fuzzDefault = Spec(
+    public static let fuzzDefault = WorldSpec(
         name: "fuzz-default", servers: 3, maxTerm: 100_000, maxClientRequests: 40, maxCrashes: 100_000,
         maxInFlight: 1_000, maxDrops: 1_000_000, maxDuplicates: 1_000_000, maxPartitions: 100_000,
         maxDepth: fuzzStepBound)
@@ -192,9 +192,9 @@ extension Spec {
     /// This spec as the fuzzer runs it: every bound as given, except that `maxDepth` (a model
     /// checker's search depth) is raised to the fuzzer's own step bound, so that the traces it
     /// writes stay within the spec they record.
-    public var forFuzzing: Spec {
+    public var forFuzzing: WorldSpec {
         var spec = self
-        spec.maxDepth = max(maxDepth, Spec.fuzzStepBound)
+        spec.maxDepth = max(maxDepth, WorldSpec.fuzzStepBound)
         return spec
     }
 }

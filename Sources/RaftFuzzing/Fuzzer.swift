@@ -62,7 +62,7 @@ public struct FuzzRunResult: Sendable {
 /// turns randomized timeouts, message delays and fault arrivals into world actions.
 ///
 /// It chooses among the same `Action`s the model checker enumerates and applies them through the
-/// same `Simulation`, so every fuzz run is a path of the world and its action list is a trace that
+/// same `WorldRules`, so every fuzz run is a path of the world and its action list is a trace that
 /// `raftlab replay` re-executes. The clock lives here, outside `World`:
 ///
 /// - each running follower or candidate has an election deadline, re-armed (with a fresh draw
@@ -80,7 +80,7 @@ public struct FuzzRunResult: Sendable {
 /// A `Fuzzer` keeps its buffers between runs, so one per worker thread runs many seeds without
 /// allocating per step.
 public struct Fuzzer {
-    public let simulation: Simulation
+    public let rules: WorldRules
     /// Checks after every step that the action was enabled and that the clock's messages are the
     /// world's; slow, for tests.
     public var validates = false
@@ -92,8 +92,8 @@ public struct Fuzzer {
     public static let livenessRequestReserve = 5
 
     private let effects = EffectRecorder()
-    private let timerObserver: Simulation.TimerObserver
-    private let sendObserver: Simulation.SendObserver
+    private let timerObserver: WorldRules.TimerObserver
+    private let sendObserver: WorldRules.SendObserver
 
     // The state of the current run.
     private var profile: FaultProfile
@@ -131,8 +131,8 @@ public struct Fuzzer {
     private var livenessBlockedBy: String? = nil
     private var livenessMet = false
 
-    public init(spec: Spec, mutant: Mutant?) {
-        simulation = Simulation(spec: spec, mutant: mutant)
+    public init(spec: WorldSpec, mutant: Mutant?) {
+        rules = WorldRules(spec: spec, mutant: mutant)
         let effects = self.effects
         timerObserver = { server, directive in
             switch directive {
@@ -143,14 +143,14 @@ public struct Fuzzer {
         sendObserver = { envelope in effects.sent.append(envelope) }
         profile = FaultProfile(seed: 0)
         streams = RunStreams(seed: 0)
-        world = simulation.initialWorld
+        world = rules.initialWorld
     }
 
     /// Runs the seed's run to its end and reports how it went.
     public mutating func run(seed: UInt64) -> FuzzRunResult {
         start(seed: seed)
         while !safetyViolated && livenessFailed == nil {
-            if !inLivenessPhase && (now >= profile.safetyTicks || steps >= simulation.spec.maxDepth / 2) {
+            if !inLivenessPhase && (now >= profile.safetyTicks || steps >= rules.spec.maxDepth / 2) {
                 beginLivenessPhase()
                 continue
             }
@@ -160,14 +160,14 @@ public struct Fuzzer {
                     break
                 }
                 if safetyViolated { break }
-                if steps >= simulation.spec.maxDepth {
+                if steps >= rules.spec.maxDepth {
                     livenessFailed = livenessFailure()  // A message storm: no bound of the spec excuses it.
                     break
                 }
                 if now >= livenessStart + FaultProfile.livenessBudgetTicks {
                     let electionsSpent = world.servers.contains {
                         guard let node = $0.node else { return false }
-                        return !node.isLeader && node.currentTerm >= simulation.spec.maxTerm
+                        return !node.isLeader && node.currentTerm >= rules.spec.maxTerm
                     }
                     if electionsSpent { livenessBlockedBy = "maxTerm" }
                     if livenessBlockedBy == nil { livenessFailed = livenessFailure() }
@@ -191,8 +191,8 @@ public struct Fuzzer {
     private mutating func start(seed: UInt64) {
         profile = FaultProfile(seed: seed)
         streams = RunStreams(seed: seed)
-        world = simulation.initialWorld
-        let servers = simulation.spec.servers
+        world = rules.initialWorld
+        let servers = rules.spec.servers
         now = 0
         steps = 0
         actions.removeAll(keepingCapacity: true)
@@ -249,7 +249,7 @@ public struct Fuzzer {
 
     private func canonicalViolation() -> Violation {
         var replay = ReplayChooser(recorded: actions)
-        guard let result = try? simulation.run(driver: &replay, maxSteps: actions.count),
+        guard let result = try? rules.run(chooser: &replay, maxSteps: actions.count),
             let violation = result.violation, violation.step == actions.count
         else {
             preconditionFailure(
@@ -302,7 +302,7 @@ public struct Fuzzer {
     /// Turns an event that is due into an action, when the world enables one; an event the world
     /// cannot take now is moved later or dropped, so that time always moves on.
     private mutating func handle(_ event: Event) {
-        let spec = simulation.spec
+        let spec = rules.spec
         let networkHasRoom = world.network.count < spec.maxInFlight
         switch event {
         case .nothing:
@@ -377,7 +377,7 @@ public struct Fuzzer {
             guard networkHasRoom, let target = pickServer(preferLeader: preferLeader, using: &streams.clients) else {
                 return
             }
-            take(.clientRequest(target, simulation.nextCommand(in: world)))
+            take(.clientRequest(target, rules.nextCommand(in: world)))
         }
     }
 
@@ -398,7 +398,7 @@ public struct Fuzzer {
 
     /// Carries out the fate of the message at `position`, now due.
     private mutating func deliverOrFault(_ position: Int) {
-        let spec = simulation.spec
+        let spec = rules.spec
         let message = inFlight[position]
         let envelope = message.envelope
         let canDrop = world.spent.drops < spec.maxDrops
@@ -432,12 +432,12 @@ public struct Fuzzer {
     private mutating func take(_ action: Action) {
         if validates {
             precondition(
-                simulation.enabledActions(in: world).contains(action),
+                rules.enabledActions(in: world).contains(action),
                 "seed \(profile.seed) step \(steps + 1): \(ActionText.describe(action)) is not enabled")
         }
         let before = action.steppingServer.flatMap { world.servers[$0.index].node }
         effects.clear()
-        simulation.apply(action, to: &world, timers: timerObserver, sent: sendObserver)
+        rules.apply(action, to: &world, timers: timerObserver, sent: sendObserver)
         steps += 1
         actions.append(action)
         action.stableHash(into: &digest)
@@ -447,7 +447,7 @@ public struct Fuzzer {
         while resets != 0 {
             let index = resets.trailingZeroBitCount
             electionDeadline[index] =
-                now + streams.timers.uniform(in: profile.electionTimeout(of: index, servers: simulation.spec.servers))
+                now + streams.timers.uniform(in: profile.electionTimeout(of: index, servers: rules.spec.servers))
             resets &= resets - 1
         }
         resets = effects.heartbeatResets
@@ -474,7 +474,7 @@ public struct Fuzzer {
             if let reordering = profile.reordering { mayOvertake = streams.network.chance(reordering) }
         }
         var due = now + streams.network.uniform(in: delayed ? profile.longDelay : profile.messageDelay)
-        let link = envelope.from.index * simulation.spec.servers + envelope.to.index
+        let link = envelope.from.index * rules.spec.servers + envelope.to.index
         if !mayOvertake {
             due = max(due, linkLastDue[link])
             linkLastDue[link] = due
@@ -536,13 +536,13 @@ public struct Fuzzer {
         }
         guard let leader = stableLeader() else { return false }
         let probeOfThisLeader = probe?.term == leader.currentTerm
-        if !probeOfThisLeader && world.spent.clientRequests >= simulation.spec.maxClientRequests {
+        if !probeOfThisLeader && world.spent.clientRequests >= rules.spec.maxClientRequests {
             livenessBlockedBy = "maxClientRequests"
         }
-        if !probeOfThisLeader && world.spent.clientRequests < simulation.spec.maxClientRequests
-            && world.network.count < simulation.spec.maxInFlight
+        if !probeOfThisLeader && world.spent.clientRequests < rules.spec.maxClientRequests
+            && world.network.count < rules.spec.maxInFlight
         {
-            let command = simulation.nextCommand(in: world)
+            let command = rules.nextCommand(in: world)
             let accepted = world.spent.clientRequests
             take(.clientRequest(leader.id, command))
             if world.spent.clientRequests > accepted {
@@ -577,7 +577,7 @@ public struct Fuzzer {
             }
             detail = "no leader followed by every server (\(roles.joined(separator: ", ")))"
         }
-        let budgetNote = steps >= simulation.spec.maxDepth ? " [step bound maxDepth reached]" : ""
+        let budgetNote = steps >= rules.spec.maxDepth ? " [step bound maxDepth reached]" : ""
         return LivenessFailure(step: steps, ticks: now - livenessStart, detail: detail + budgetNote)
     }
 }
@@ -601,7 +601,7 @@ private struct OneWayCut {
 }
 
 /// What one step did besides changing the world: the timers servers re-armed and the messages
-/// they sent. `Simulation.apply` reports them through closures made once per `Fuzzer`.
+/// they sent. `WorldRules.apply` reports them through closures made once per `Fuzzer`.
 private final class EffectRecorder {
     var electionResets: UInt16 = 0
     var heartbeatResets: UInt16 = 0

@@ -4,7 +4,7 @@ import RaftSimulation
 /// A failing trace made small: the spec it runs in (perhaps with fewer servers), its actions,
 /// and the violation it still ends with.
 public struct ShrinkResult: Sendable {
-    public var spec: Spec
+    public var spec: WorldSpec
     public var actions: [Action]
     /// The violation the shrunk actions end with: the same invariant as the original's.
     public var violation: Violation
@@ -48,7 +48,7 @@ public struct Shrinker {
     }
 
     /// Shrinks `actions` in `spec`; nil when running them does not fail `target`.
-    public mutating func shrink(_ actions: [Action], in spec: Spec) -> ShrinkResult? {
+    public mutating func shrink(_ actions: [Action], in spec: WorldSpec) -> ShrinkResult? {
         candidatesTried = 0
         var spec = spec
         guard var current = attempt(actions, in: spec) else { return nil }
@@ -59,9 +59,9 @@ public struct Shrinker {
             if removeFaultsWithRepairs(&current, in: spec) { improved = true }
             if removeServer(&current, in: &spec) { improved = true }
         }
-        let simulation = Simulation(spec: spec, mutant: mutant)
+        let rules = WorldRules(spec: spec, mutant: mutant)
         var replay = ReplayChooser(recorded: current)
-        guard let result = try? simulation.run(driver: &replay, maxSteps: current.count),
+        guard let result = try? rules.run(chooser: &replay, maxSteps: current.count),
             let violation = result.violation
         else { preconditionFailure("a kept candidate no longer fails when replayed exactly") }
         return ShrinkResult(
@@ -71,7 +71,7 @@ public struct Shrinker {
 
     // MARK: - Passes
 
-    private mutating func removeSpans(_ current: inout [Action], in spec: Spec) -> Bool {
+    private mutating func removeSpans(_ current: inout [Action], in spec: WorldSpec) -> Bool {
         var improved = false
         var span = max(current.count / 2, 1)
         while span >= 1 && candidatesTried < maxCandidates {
@@ -91,7 +91,7 @@ public struct Shrinker {
         return improved
     }
 
-    private mutating func removeFaultsWithRepairs(_ current: inout [Action], in spec: Spec) -> Bool {
+    private mutating func removeFaultsWithRepairs(_ current: inout [Action], in spec: WorldSpec) -> Bool {
         var improved = false
         var position = 0
         while position < current.count && candidatesTried < maxCandidates {
@@ -116,7 +116,7 @@ public struct Shrinker {
         return improved
     }
 
-    private mutating func removeServer(_ current: inout [Action], in spec: inout Spec) -> Bool {
+    private mutating func removeServer(_ current: inout [Action], in spec: inout WorldSpec) -> Bool {
         guard spec.servers > 1 else { return false }
         var smaller = spec
         smaller.servers -= 1
@@ -135,23 +135,23 @@ public struct Shrinker {
 
     /// Runs `candidate` leniently; returns the actions taken when the first violation is of the
     /// target invariant.
-    private mutating func attempt(_ candidate: [Action], in spec: Spec) -> [Action]? {
+    private mutating func attempt(_ candidate: [Action], in spec: WorldSpec) -> [Action]? {
         candidatesTried += 1
-        let simulation = Simulation(spec: spec, mutant: mutant)
-        var world = simulation.initialWorld
+        let rules = WorldRules(spec: spec, mutant: mutant)
+        var world = rules.initialWorld
         var checker = IncrementalInvariants()
         var taken: [Action] = []
         taken.reserveCapacity(candidate.count)
         for proposed in candidate {
-            guard let action = Self.nearestEnabled(proposed, in: world, simulation) else { continue }
+            guard let action = Self.nearestEnabled(proposed, in: world, rules) else { continue }
             let before = action.steppingServer.flatMap { world.servers[$0.index].node }
-            simulation.apply(action, to: &world)
+            rules.apply(action, to: &world)
             taken.append(action)
             if checker.violated(after: action, before: before, in: world) {
                 // Name the violation exactly as replay will (the incremental check only says one
                 // failed), and keep the candidate only if it is the same invariant.
                 var replay = ReplayChooser(recorded: taken)
-                let result = try? simulation.run(driver: &replay, maxSteps: taken.count)
+                let result = try? rules.run(chooser: &replay, maxSteps: taken.count)
                 return result?.violation?.invariant == target ? taken : nil
             }
         }
@@ -159,8 +159,8 @@ public struct Shrinker {
     }
 
     /// `action` if the world enables it, else the closest enabled stand-in, else nil.
-    static func nearestEnabled(_ action: Action, in world: World, _ simulation: Simulation) -> Action? {
-        if simulation.isEnabled(action, in: world) { return action }
+    static func nearestEnabled(_ action: Action, in world: World, _ rules: WorldRules) -> Action? {
+        if rules.isEnabled(action, in: world) { return action }
         switch action {
         case .deliver(let wanted), .drop(let wanted), .duplicate(let wanted):
             for envelope in world.network
@@ -173,12 +173,12 @@ public struct Shrinker {
                 case .drop: standIn = .drop(envelope)
                 default: standIn = .duplicate(envelope)
                 }
-                if simulation.isEnabled(standIn, in: world) { return standIn }
+                if rules.isEnabled(standIn, in: world) { return standIn }
             }
             return nil
         case .clientRequest(let id, _):
-            let standIn = Action.clientRequest(id, simulation.nextCommand(in: world))
-            return simulation.isEnabled(standIn, in: world) ? standIn : nil
+            let standIn = Action.clientRequest(id, rules.nextCommand(in: world))
+            return rules.isEnabled(standIn, in: world) ? standIn : nil
         default:
             return nil
         }
@@ -233,14 +233,14 @@ extension Action {
 extension Shrinker {
     /// The first violation running `actions` leniently meets (as `shrink` runs candidates), named
     /// as `raftlab replay` names it; nil when none fails.
-    public static func firstViolation(of actions: [Action], in spec: Spec, mutant: Mutant?) -> Violation? {
-        let simulation = Simulation(spec: spec, mutant: mutant)
-        var world = simulation.initialWorld
+    public static func firstViolation(of actions: [Action], in spec: WorldSpec, mutant: Mutant?) -> Violation? {
+        let rules = WorldRules(spec: spec, mutant: mutant)
+        var world = rules.initialWorld
         var taken: [Action] = []
         for proposed in actions {
-            guard let action = nearestEnabled(proposed, in: world, simulation) else { continue }
+            guard let action = nearestEnabled(proposed, in: world, rules) else { continue }
             let previous = world
-            simulation.apply(action, to: &world)
+            rules.apply(action, to: &world)
             taken.append(action)
             if let violation = Invariants.check(after: world, previous: previous, action: action, step: taken.count) {
                 return violation

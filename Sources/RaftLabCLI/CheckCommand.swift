@@ -80,7 +80,7 @@ enum CheckCommand {
         case "dfs": options.strategy = .depthFirst
         case let other: throw UsageError(message: "option '--strategy' expects bfs or dfs, got '\(other)'")
         }
-        options.maxDepth = try arguments.integer("--depth", in: 1...1_000_000) ?? checkSpec.spec.maxDepth
+        options.maxDepth = try arguments.integer("--depth", in: 1...1_000_000) ?? checkSpec.world.maxDepth
         options.workers =
             try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         options.symmetry = arguments.has("--no-symmetry") ? false : (arguments.has("--symmetry") || checkSpec.symmetry)
@@ -96,14 +96,14 @@ enum CheckCommand {
                         + "depth \(progress.depth)  \(rate) distinct/s")
             }
         }
-        let simulation = Simulation(spec: checkSpec.spec, mutant: mutant)
-        let model = RaftModel(simulation: simulation, properties: checkSpec.properties)
+        let rules = WorldRules(spec: checkSpec.world, mutant: mutant)
+        let model = RaftModel(rules: rules, properties: checkSpec.properties)
         if !json {
             console.print(
-                "raftlab check: spec \(checkSpec.spec.name) (\(specLabel)), mutant \(mutant?.name ?? "none"), "
+                "raftlab check: spec \(checkSpec.world.name) (\(specLabel)), mutant \(mutant?.name ?? "none"), "
                     + "strategy \(options.strategy.rawValue), workers \(options.workers), symmetry \(options.symmetry ? "on" : "off")"
             )
-            console.print("  \(checkSpec.spec.summary)")
+            console.print("  \(checkSpec.world.summary)")
         }
         let report = Checker(model, options: options).run()
 
@@ -119,10 +119,10 @@ enum CheckCommand {
         var violation: Violation? = nil
         if case .violated(let counterexample) = report.verdict {
             var replay = ReplayChooser(recorded: counterexample.actions)
-            let result = try simulation.run(driver: &replay, maxSteps: counterexample.actions.count)
+            let result = try rules.run(chooser: &replay, maxSteps: counterexample.actions.count)
             violation = result.violation
             trace = Trace(
-                producer: "raftlab check", spec: checkSpec.spec, mutant: mutant, seed: nil,
+                producer: "raftlab check", spec: checkSpec.world, mutant: mutant, seed: nil,
                 actions: counterexample.actions, violation: result.violation, digest: result.digest)
             if !json {
                 console.print("counterexample (\(counterexample.actions.count) steps):")
@@ -161,7 +161,7 @@ enum CheckCommand {
                 }
             }
             let testCase = JUnitCase(
-                name: checkSpec.spec.name + (mutant.map { " --mutant \($0.name)" } ?? ""), className: "raftlab.check",
+                name: checkSpec.world.name + (mutant.map { " --mutant \($0.name)" } ?? ""), className: "raftlab.check",
                 timeSeconds: report.elapsedSeconds, failure: failure)
             try JUnitReport(suiteName: "raftlab check", cases: [testCase]).write(to: path)
         }
@@ -207,7 +207,7 @@ enum CheckCommand {
         _ violation: Violation?, _ verdict: String, _ code: ExitCode
     ) -> JSONValue {
         .object([
-            ("spec", .string(spec.spec.name)), ("mutant", mutant.map { .string($0.name) } ?? .null),
+            ("spec", .string(spec.world.name)), ("mutant", mutant.map { .string($0.name) } ?? .null),
             ("verdict", .string(verdict)), ("expected", .string(CheckSpec.describe(expected))),
             ("expectationMet", .bool(code == .ok)),
             ("invariant", violation.map { .string($0.invariant.rawValue) } ?? .null),

@@ -130,8 +130,8 @@ enum CorpusCommand {
     static func replay(_ trace: Trace, mutant: Mutant?) -> Replay {
         var driver = ReplayChooser(recorded: trace.actions)
         do {
-            let result = try Simulation(spec: trace.spec, mutant: mutant).run(
-                driver: &driver, maxSteps: trace.actions.count)
+            let result = try WorldRules(spec: trace.spec, mutant: mutant).run(
+                chooser: &driver, maxSteps: trace.actions.count)
             if result.violation == nil && result.actions.count < trace.actions.count {
                 return .diverged(step: result.actions.count + 1)
             }

@@ -58,12 +58,12 @@ enum FuzzCommand {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
         let specFile = arguments.positionals.first
-        var worldSpec = Spec.fuzzDefault
+        var worldSpec = WorldSpec.fuzzDefault
         var specMutant: Mutant? = nil
         if let path = specFile {
             do {
                 let checkSpec = try CheckSpec.decode(Files.read(path))
-                worldSpec = checkSpec.spec.forFuzzing
+                worldSpec = checkSpec.world.forFuzzing
                 specMutant = checkSpec.mutant
             } catch let error as InputError {
                 throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
@@ -179,7 +179,7 @@ enum FuzzCommand {
 
 /// What a failure report needs to know about the campaign it came from.
 struct FailureContext {
-    var spec: Spec
+    var spec: WorldSpec
     /// The spec file given on the command line, repeated in reproduce commands.
     var specFile: String?
     var mutant: Mutant?

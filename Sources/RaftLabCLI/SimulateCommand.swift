@@ -28,17 +28,17 @@ enum SimulateCommand {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
         let seed = try arguments.seed("--seed") ?? 1
-        var worldSpec = Spec.simulationDefault
-        worldSpec.servers = try arguments.integer("--servers", in: 1...Spec.maxServers) ?? worldSpec.servers
+        var worldSpec = WorldSpec.simulationDefault
+        worldSpec.servers = try arguments.integer("--servers", in: 1...WorldSpec.maxServers) ?? worldSpec.servers
         worldSpec.maxDepth = try arguments.integer("--steps", in: 1...1_000_000) ?? worldSpec.maxDepth
         let mutant = try RaftLab.mutant(arguments)
         let quiet = arguments.has("--quiet")
 
-        let simulation = Simulation(spec: worldSpec, mutant: mutant)
+        let rules = WorldRules(spec: worldSpec, mutant: mutant)
         console.print("raftlab simulate: seed=\(seed) mutant=\(mutant?.name ?? "none") \(worldSpec.summary)")
         var driver = SeededChooser(seed: seed)
         var taken: [(action: Action, world: World)] = []
-        let result = try simulation.run(driver: &driver, maxSteps: worldSpec.maxDepth) { _, action, world in
+        let result = try rules.run(chooser: &driver, maxSteps: worldSpec.maxDepth) { _, action, world in
             if !quiet { taken.append((action, world)) }
         }
         let trace = Trace(
@@ -47,7 +47,7 @@ enum SimulateCommand {
         if !quiet {
             let timeline = Timeline(
                 producer: trace.producer, spec: worldSpec, mutant: mutant, seed: seed,
-                initialWorld: simulation.initialWorld, steps: taken, violation: result.violation)
+                initialWorld: rules.initialWorld, steps: taken, violation: result.violation)
             printSteps(timeline, console)
         }
         printSummary(result, console)
@@ -117,7 +117,7 @@ enum ReplayCommand {
         let trace = try TraceFile.read(path)
         let mutant = try RaftLab.mutant(arguments) ?? trace.mutant
         let quiet = arguments.has("--quiet")
-        let simulation = Simulation(spec: trace.spec, mutant: mutant)
+        let rules = WorldRules(spec: trace.spec, mutant: mutant)
         console.print(
             "raftlab replay: \(path) (\(trace.actions.count) steps, produced by \(trace.producer), "
                 + "mutant \(mutant?.name ?? "none"))")
@@ -126,12 +126,12 @@ enum ReplayCommand {
         func timeline(_ violation: Violation?, _ divergence: ReplayDivergence? = nil) -> Timeline {
             Timeline(
                 producer: trace.producer, spec: trace.spec, mutant: mutant, seed: trace.seed,
-                initialWorld: simulation.initialWorld, steps: taken, violation: violation,
+                initialWorld: rules.initialWorld, steps: taken, violation: violation,
                 recordedViolation: trace.violation, divergence: divergence)
         }
         let result: RunResult
         do {
-            result = try simulation.run(driver: &driver, maxSteps: trace.actions.count) { _, action, world in
+            result = try rules.run(chooser: &driver, maxSteps: trace.actions.count) { _, action, world in
                 taken.append((action, world))
             }
         } catch {

@@ -4,7 +4,8 @@ import RaftSimulation
 /// A check specification: the world's bounds, the fault kinds enabled, the properties checked and
 /// the verdict expected. The JSON shape is documented field by field in `specs/README.md`.
 public struct CheckSpec: Sendable {
-    public var spec: Spec
+    /// The world the check explores: its servers and the bounds on every fault and request.
+    public var world: WorldSpec
     public var description: String
     /// Fault kinds enabled; a kind not listed has its bound forced to 0.
     public var faults: [FaultKind]
@@ -32,15 +33,15 @@ public struct CheckSpec: Sendable {
     }
 
     public init(
-        spec: Spec, description: String, faults: [FaultKind], properties: [InvariantID] = InvariantID.allCases,
+        world: WorldSpec, description: String, faults: [FaultKind], properties: [InvariantID] = InvariantID.allCases,
         expected: Expectation = .pass, mutant: Mutant? = nil, symmetry: Bool = false
     ) {
-        var bounded = spec
+        var bounded = world
         if !faults.contains(.drop) { bounded.maxDrops = 0 }
         if !faults.contains(.duplicate) { bounded.maxDuplicates = 0 }
         if !faults.contains(.crash) { bounded.maxCrashes = 0 }
         if !faults.contains(.partition) { bounded.maxPartitions = 0 }
-        self.spec = bounded
+        self.world = bounded
         self.description = description
         self.faults = faults
         self.properties = properties
@@ -52,7 +53,7 @@ public struct CheckSpec: Sendable {
     /// The spec `raftlab check` runs without a file: 3 servers, one election round's worth of
     /// terms, one client command, with a crash, a drop and a duplicate on.
     public static let builtInDefault = CheckSpec(
-        spec: Spec(
+        world: WorldSpec(
             name: "default", servers: 3, maxTerm: 2, maxClientRequests: 1, maxCrashes: 1, maxInFlight: 2, maxDrops: 1,
             maxDuplicates: 1, maxPartitions: 0, maxDepth: 16),
         description:
@@ -65,10 +66,10 @@ public struct CheckSpec: Sendable {
         let name = try reader.string("name")
         if name.isEmpty { throw InputError(path: "name", message: "must not be empty") }
         let description = try reader.optionalString("description") ?? ""
-        let servers = try reader.integer("servers", in: 1...Spec.maxServers)
+        let servers = try reader.integer("servers", in: 1...WorldSpec.maxServers)
         var bounds = try reader.object("bounds")
         let count = 0...1_000_000
-        let spec = Spec(
+        let spec = WorldSpec(
             name: name, servers: servers,
             maxTerm: try bounds.integer("maxTerm", in: count),
             maxClientRequests: try bounds.integer("maxClientRequests", in: count),
@@ -151,7 +152,7 @@ public struct CheckSpec: Sendable {
         }
         try reader.finish()
         var decoded = CheckSpec(
-            spec: spec, description: description, faults: faults, properties: properties, expected: expected,
+            world: spec, description: description, faults: faults, properties: properties, expected: expected,
             mutant: mutant, symmetry: symmetry)
         decoded.depthFirst = depthFirst
         decoded.maxStates = maxStates

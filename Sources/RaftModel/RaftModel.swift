@@ -5,25 +5,25 @@ import RaftSimulation
 /// The Raft world as a `Model`: the checker enumerates exactly the choices the simulator samples.
 ///
 /// Time is abstract here: any armed timer may fire at any step (a safe over-approximation of
-/// every timing the fuzzer can produce). The bounds come from the `Spec`.
+/// every timing the fuzzer can produce). The bounds come from the `WorldSpec`.
 public struct RaftModel: Model {
-    public let simulation: Simulation
+    public let rules: WorldRules
     /// The invariants checked, in `InvariantID` order.
     public let properties: [InvariantID]
 
-    public init(simulation: Simulation, properties: [InvariantID] = InvariantID.allCases) {
-        self.simulation = simulation
+    public init(rules: WorldRules, properties: [InvariantID] = InvariantID.allCases) {
+        self.rules = rules
         self.properties = properties.sorted()
     }
 
-    public var initialStates: [World] { [simulation.initialWorld] }
+    public var initialStates: [World] { [rules.initialWorld] }
 
     public func actions(in state: World, into actions: inout [Action]) {
-        simulation.enabledActions(in: state, into: &actions)
+        rules.enabledActions(in: state, into: &actions)
     }
 
     public func nextState(from state: World, taking action: Action) -> World? {
-        simulation.successor(of: state, taking: action)
+        rules.successor(of: state, taking: action)
     }
 
     public func fingerprint(of state: World) -> UInt64 { state.searchFingerprint }

@@ -92,7 +92,7 @@ struct LivenessMutantTests {
         let profiles = (1...200 as ClosedRange<UInt64>).map(FaultProfile.init(seed:))
         #expect(profiles.contains { $0.fastClockServer != nil })
         #expect(profiles.contains { $0.fastClockServer == nil })
-        #expect(profiles.compactMap(\.fastClockServer).allSatisfy { (0..<Spec.maxServers).contains($0) })
+        #expect(profiles.compactMap(\.fastClockServer).allSatisfy { (0..<WorldSpec.maxServers).contains($0) })
         #expect(profiles[0].description.contains("fast-clock="))
     }
 }

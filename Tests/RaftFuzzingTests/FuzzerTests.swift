@@ -15,16 +15,16 @@ struct FuzzerTests {
         }
     }
 
-    @Test("A fuzz run's actions replay through Simulation.run with the same verdict (issue 4, item 3)")
+    @Test("A fuzz run's actions replay through WorldRules.run with the same verdict (issue 4, item 3)")
     func runsReplay() throws {
-        let spec = Spec.fuzzDefault
+        let spec = WorldSpec.fuzzDefault
         var fuzzer = Fuzzer(spec: spec, mutant: nil)
         fuzzer.keepsActions = true
         for seed in 1...50 as ClosedRange<UInt64> {
             let result = fuzzer.run(seed: seed)
             let actions = try #require(result.actions)
             var replay = ReplayChooser(recorded: actions)
-            let replayed = try Simulation(spec: spec).run(driver: &replay, maxSteps: actions.count)
+            let replayed = try WorldRules(spec: spec).run(chooser: &replay, maxSteps: actions.count)
             #expect(replayed.actions.count == actions.count)
             #expect(replayed.violation == nil)
         }
@@ -34,7 +34,7 @@ struct FuzzerTests {
         "The incremental check fails exactly where Invariants.check first fails, under every mutant",
         arguments: [nil] + Mutant.allCases.map(Optional.some))
     func incrementalAgreesWithFullCheck(_ mutant: Mutant?) throws {
-        let spec = Spec.fuzzTestDefault
+        let spec = WorldSpec.fuzzTestDefault
         var fuzzer = Fuzzer(spec: spec, mutant: mutant)
         fuzzer.keepsActions = true
         for seed in 1...20 as ClosedRange<UInt64> {
@@ -43,7 +43,7 @@ struct FuzzerTests {
             // The full check after every step, from the start: the first violation must be the
             // fuzzer's (the run stops there), and a run the fuzzer passed must have none.
             var replay = ReplayChooser(recorded: actions)
-            let full = try Simulation(spec: spec, mutant: mutant).run(driver: &replay, maxSteps: actions.count)
+            let full = try WorldRules(spec: spec, mutant: mutant).run(chooser: &replay, maxSteps: actions.count)
             switch result.outcome {
             case .safety(let violation):
                 #expect(full.violation == violation, "seed \(seed)")
@@ -81,7 +81,7 @@ struct FuzzerTests {
 
     @Test("Liveness that the spec's bounds prevent is not judged: maxTerm spent, no requests left")
     func livenessNotJudgedWhenBoundsStop() {
-        var tight = Spec.fuzzDefault
+        var tight = WorldSpec.fuzzDefault
         tight.maxTerm = 2
         tight.maxClientRequests = 0
         var fuzzer = Fuzzer(spec: tight, mutant: nil)
@@ -99,7 +99,7 @@ struct FuzzerTests {
         // One server that may not campaign (maxTerm 0) cannot be excused by client bounds... but
         // it is by maxTerm; so take a 3-server world where messages never leave: maxInFlight 0
         // blocks every timer, and nothing is blocked by maxTerm or by client requests.
-        var stuck = Spec.fuzzDefault
+        var stuck = WorldSpec.fuzzDefault
         stuck.maxInFlight = 0
         var fuzzer = Fuzzer(spec: stuck, mutant: nil)
         let result = fuzzer.run(seed: 1)
@@ -112,11 +112,11 @@ struct FuzzerTests {
     }
 }
 
-extension Spec {
+extension WorldSpec {
     /// The fuzz world with runs cut at 3,000 steps: some mutants start message storms that a
     /// debug build would spend minutes on; a correct run needs far fewer steps.
-    static var fuzzTestDefault: Spec {
-        var spec = Spec.fuzzDefault
+    static var fuzzTestDefault: WorldSpec {
+        var spec = WorldSpec.fuzzDefault
         spec.maxDepth = 3_000
         return spec
     }

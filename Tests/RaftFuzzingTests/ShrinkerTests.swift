@@ -32,8 +32,8 @@ struct ShrinkerTests {
 
         // The shrunk trace is a valid path: it replays exactly, to the same verdict and digest.
         var replay = ReplayChooser(recorded: shrunk.actions)
-        let replayed = try Simulation(spec: shrunk.spec, mutant: .voteWithoutLogCheck).run(
-            driver: &replay, maxSteps: shrunk.actions.count)
+        let replayed = try WorldRules(spec: shrunk.spec, mutant: .voteWithoutLogCheck).run(
+            chooser: &replay, maxSteps: shrunk.actions.count)
         #expect(replayed.violation == shrunk.violation)
         #expect(replayed.digest == shrunk.digest)
     }

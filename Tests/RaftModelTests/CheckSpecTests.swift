@@ -24,7 +24,7 @@ struct CheckSpecTests {
         }
         for file in files {
             let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
-            #expect(spec.spec.name == file.deletingPathExtension().lastPathComponent)
+            #expect(spec.world.name == file.deletingPathExtension().lastPathComponent)
         }
     }
 
@@ -51,8 +51,8 @@ struct CheckSpecTests {
     @Test("The valid base spec decodes")
     func validDecodes() throws {
         let spec = try CheckSpec.decode(Self.text(Self.valid))
-        #expect(spec.spec.maxDrops == 1)
-        #expect(spec.spec.maxDuplicates == 0)
+        #expect(spec.world.maxDrops == 1)
+        #expect(spec.world.maxDuplicates == 0)
         #expect(spec.expected == .pass)
         #expect(spec.properties == InvariantID.allCases)
     }
@@ -115,15 +115,15 @@ struct MutantSpecTests {
             let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
             #expect(spec.mutant == mutant)
             #expect(CheckSpec.describe(spec.expected) == "violation:\(mutant.expectedViolation)")
-            let twin = general.first { $0.spec.servers == spec.spec.servers && sameBounds($0, spec) }
+            let twin = general.first { $0.world.servers == spec.world.servers && sameBounds($0, spec) }
             #expect(twin != nil, "\(mutant.name): no general spec in specs/ has the same bounds")
             #expect(twin?.expected == .pass)
         }
     }
 
     func sameBounds(_ a: CheckSpec, _ b: CheckSpec) -> Bool {
-        var left = a.spec
-        var right = b.spec
+        var left = a.world
+        var right = b.world
         left.name = ""
         right.name = ""
         return left == right && a.depthFirst == b.depthFirst && a.maxStates == b.maxStates

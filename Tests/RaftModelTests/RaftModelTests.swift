@@ -27,9 +27,9 @@ func check(
     _ spec: CheckSpec, mutant: Mutant? = nil, _ configure: (inout CheckerOptions) -> Void = { _ in }
 ) -> CheckReport<RaftModel> {
     var options = CheckerOptions()
-    options.maxDepth = spec.spec.maxDepth
+    options.maxDepth = spec.world.maxDepth
     configure(&options)
-    let model = RaftModel(simulation: Simulation(spec: spec.spec, mutant: mutant), properties: spec.properties)
+    let model = RaftModel(rules: WorldRules(spec: spec.world, mutant: mutant), properties: spec.properties)
     return Checker(model, options: options).run()
 }
 
@@ -75,7 +75,7 @@ struct RaftModelTests {
         #expect(shorter.verdictName == "pass")
         // The path is concrete: the simulator replays it to the same violation.
         var replay = ReplayChooser(recorded: counterexample.actions)
-        let result = try Simulation(spec: spec.spec, mutant: .voteTwice).run(driver: &replay, maxSteps: length)
+        let result = try WorldRules(spec: spec.world, mutant: .voteTwice).run(chooser: &replay, maxSteps: length)
         #expect(result.violation?.invariant == .electionSafety)
         #expect(result.violation?.step == length)
     }
@@ -97,16 +97,16 @@ struct RaftModelTests {
         }
         #expect(counterexample.actions.count == unreduced.actions.count)
         var replay = ReplayChooser(recorded: counterexample.actions)
-        let result = try Simulation(spec: spec.spec, mutant: .voteTwice).run(
-            driver: &replay, maxSteps: counterexample.actions.count)
+        let result = try WorldRules(spec: spec.world, mutant: .voteTwice).run(
+            chooser: &replay, maxSteps: counterexample.actions.count)
         #expect(result.violation?.invariant == .electionSafety)
     }
 
     @Test("Renaming servers twice by a permutation and its inverse gives the world back")
     func renamingRoundTrip() {
         var driver = SeededChooser(seed: 11)
-        let simulation = Simulation(spec: .simulationDefault)
-        let result = try! simulation.run(driver: &driver, maxSteps: 60)
+        let rules = WorldRules(spec: .simulationDefault)
+        let result = try! rules.run(chooser: &driver, maxSteps: 60)
         let world = result.finalWorld
         let renaming = [NodeID(2), NodeID(0), NodeID(1)]
         var inverse = [NodeID](repeating: NodeID(0), count: 3)

@@ -12,15 +12,15 @@ struct IncrementalInvariantTests {
     func agreesWithFullCheck() throws {
         var violationsSeen = 0
         for mutant in [nil] + Mutant.allCases.map(Optional.some) {
-            let simulation = Simulation(spec: .simulationDefault, mutant: mutant)
+            let rules = WorldRules(spec: .simulationDefault, mutant: mutant)
             for seed in 1...60 as ClosedRange<UInt64> {
                 var driver = SeededChooser(seed: seed)
-                var world = simulation.initialWorld
+                var world = rules.initialWorld
                 for step in 1...150 {
-                    let actions = simulation.enabledActions(in: world)
+                    let actions = rules.enabledActions(in: world)
                     guard let choice = try driver.choose(among: actions, in: world, step: step) else { break }
                     let previous = world
-                    simulation.apply(actions[choice], to: &world)
+                    rules.apply(actions[choice], to: &world)
                     let action = actions[choice]
                     let full = Invariants.check(after: world, previous: previous, action: action, step: step)
                     let incremental = Invariants.stepViolates(

@@ -12,22 +12,22 @@ import Testing
 struct SearchFingerprintTests {
     /// Every world within `depth` steps of the initial one, reached along every path (so the
     /// same world arrives many times), plus the worlds along long seeded random runs.
-    func sampleWorlds(_ simulation: Simulation, depth: Int, seeds: ClosedRange<UInt64>) -> [World] {
-        var worlds = [simulation.initialWorld]
+    func sampleWorlds(_ rules: WorldRules, depth: Int, seeds: ClosedRange<UInt64>) -> [World] {
+        var worlds = [rules.initialWorld]
         var level = worlds
         for _ in 0..<depth {
             level = level.flatMap { world in
-                simulation.enabledActions(in: world).map { simulation.successor(of: world, taking: $0) }
+                rules.enabledActions(in: world).map { rules.successor(of: world, taking: $0) }
             }
             worlds += level
         }
         for seed in seeds {
             var driver = SeededChooser(seed: seed)
-            var world = simulation.initialWorld
+            var world = rules.initialWorld
             for step in 1...300 {
-                let actions = simulation.enabledActions(in: world)
+                let actions = rules.enabledActions(in: world)
                 guard let choice = driver.choose(among: actions, in: world, step: step) else { break }
-                simulation.apply(actions[choice], to: &world)
+                rules.apply(actions[choice], to: &world)
                 worlds.append(world)
             }
         }
@@ -57,17 +57,17 @@ struct SearchFingerprintTests {
 
     @Test("Same classes as the stable fingerprint on the correct Raft, faults and partitions on")
     func samePartitionCorrect() {
-        let spec = Spec(
+        let spec = WorldSpec(
             name: "fingerprints", servers: 3, maxTerm: 3, maxClientRequests: 2, maxCrashes: 1, maxInFlight: 3,
             maxDrops: 1, maxDuplicates: 1, maxPartitions: 1, maxDepth: 50)
-        expectSamePartition(sampleWorlds(Simulation(spec: spec), depth: 4, seeds: 1...40))
-        expectSamePartition(sampleWorlds(Simulation(spec: .simulationDefault), depth: 3, seeds: 41...80))
+        expectSamePartition(sampleWorlds(WorldRules(spec: spec), depth: 4, seeds: 1...40))
+        expectSamePartition(sampleWorlds(WorldRules(spec: .simulationDefault), depth: 3, seeds: 41...80))
     }
 
     @Test("Same classes when a mutant lets a disk differ from its running server (RB-16)")
     func samePartitionWhenDiskDiffers() {
-        let simulation = Simulation(spec: .simulationDefault, mutant: .forgetVoteOnRestart)
-        let worlds = sampleWorlds(simulation, depth: 3, seeds: 1...40)
+        let rules = WorldRules(spec: .simulationDefault, mutant: .forgetVoteOnRestart)
+        let worlds = sampleWorlds(rules, depth: 3, seeds: 1...40)
         // Only a forgotten vote makes the disk differ, so some sampled world must show it.
         let diskDiffers = worlds.contains { world in
             world.servers.contains { server in
@@ -102,7 +102,7 @@ struct SearchFingerprintTests {
         var worlds: [World] = []
         for message in messages {
             for (from, to) in routes {
-                var world = Simulation(spec: .simulationDefault).initialWorld
+                var world = WorldRules(spec: .simulationDefault).initialWorld
                 world.enqueue(Envelope(from: from, to: to, message: message))
                 worlds.append(world)
             }
@@ -113,7 +113,7 @@ struct SearchFingerprintTests {
 
     @Test("Worlds that differ only in one server's disk get different search fingerprints")
     func diskCounts() {
-        var world = Simulation(spec: .simulationDefault).initialWorld
+        var world = WorldRules(spec: .simulationDefault).initialWorld
         let before = world.searchFingerprint
         world.servers[1].disk = DurableState(currentTerm: 0, votedFor: NodeID(2), log: Log())
         #expect(world.searchFingerprint != before)

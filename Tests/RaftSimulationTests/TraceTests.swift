@@ -7,9 +7,9 @@ import Testing
 @Suite("Trace format version 1")
 struct TraceTests {
     func recordedTrace(seed: UInt64 = 7, mutant: Mutant? = nil) throws -> Trace {
-        let simulation = Simulation(spec: .simulationDefault, mutant: mutant)
+        let rules = WorldRules(spec: .simulationDefault, mutant: mutant)
         var driver = SeededChooser(seed: seed)
-        let result = try simulation.run(driver: &driver, maxSteps: 120)
+        let result = try rules.run(chooser: &driver, maxSteps: 120)
         return Trace(
             producer: "test", spec: .simulationDefault, mutant: mutant, seed: seed, actions: result.actions,
             violation: result.violation, digest: result.digest)

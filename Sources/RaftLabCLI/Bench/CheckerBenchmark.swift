@@ -24,11 +24,11 @@ enum CheckerBenchmark {
     static func run(_ console: Console, json: Bool) -> ExitCode {
         let checkSpec = CheckSpec.builtInDefault
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let model = RaftModel(simulation: Simulation(spec: checkSpec.spec), properties: checkSpec.properties)
+        let model = RaftModel(rules: WorldRules(spec: checkSpec.world), properties: checkSpec.properties)
         var rows: [Row] = []
         for workers in Array(Set([1, cores])).sorted() {
             var options = CheckerOptions()
-            options.maxDepth = checkSpec.spec.maxDepth
+            options.maxDepth = checkSpec.world.maxDepth
             options.workers = workers
             if !json { console.printError("bench checker: default spec, \(workers) worker(s)...") }
             rows.append(Row(workers: workers, report: Checker(model, options: options).run()))
@@ -45,12 +45,12 @@ enum CheckerBenchmark {
             }
             console.print(
                 JSONValue.object([
-                    ("benchmark", .string("checker")), ("spec", .string(checkSpec.spec.name)), ("runs", .array(items)),
+                    ("benchmark", .string("checker")), ("spec", .string(checkSpec.world.name)), ("runs", .array(items)),
                 ])
                 .encoded(pretty: false))
             return .ok
         }
-        console.print("bench checker: spec \(checkSpec.spec.name): \(checkSpec.spec.summary)")
+        console.print("bench checker: spec \(checkSpec.world.name): \(checkSpec.world.summary)")
         console.print("workers  distinct states  total states  time      distinct/s  bytes/state")
         for row in rows {
             console.print(

@@ -48,13 +48,13 @@ enum FuzzerBenchmark {
             }
             console.print(
                 JSONValue.object([
-                    ("benchmark", .string("fuzzer")), ("spec", .string(Spec.fuzzDefault.name)),
+                    ("benchmark", .string("fuzzer")), ("spec", .string(WorldSpec.fuzzDefault.name)),
                     ("seed", .string(String(seed))), ("runs", .array(items)), ("sameDigest", .bool(sameDigest)),
                 ]).encoded(pretty: false))
             return sameDigest ? .ok : .safetyViolation
         }
         console.print(
-            "bench fuzzer: \(runs) runs from seed \(seed), spec \(Spec.fuzzDefault.name), every invariant checked "
+            "bench fuzzer: \(runs) runs from seed \(seed), spec \(WorldSpec.fuzzDefault.name), every invariant checked "
                 + "after every step (incrementally)")
         console.print("workers   runs     steps   time      runs/s   steps/s  digest")
         for row in rows {

@@ -69,10 +69,10 @@ enum MutantsBenchmark {
         else { return nil }
         var options = CheckerOptions()
         options.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
-        options.maxDepth = spec.spec.maxDepth
+        options.maxDepth = spec.world.maxDepth
         options.maxStates = spec.maxStates ?? Int.max
         options.workers = ProcessInfo.processInfo.activeProcessorCount
-        let model = RaftModel(simulation: Simulation(spec: spec.spec, mutant: mutant), properties: spec.properties)
+        let model = RaftModel(rules: WorldRules(spec: spec.world, mutant: mutant), properties: spec.properties)
         let report = Checker(model, options: options).run()
         guard case .violated(let counterexample) = report.verdict else { return nil }
         return (

@@ -1,6 +1,6 @@
 import RaftCore
 
-/// The outcome of one run of a world under a driver.
+/// The outcome of one run of a world under a chooser.
 public struct RunResult: Sendable {
     /// The actions taken, in order.
     public var actions: [Action]
@@ -12,14 +12,14 @@ public struct RunResult: Sendable {
     public var finalWorld: World
 }
 
-extension Simulation {
-    /// Runs from the initial world, letting `driver` choose each step, checking every invariant
-    /// after every step, until the driver stops, no action is enabled, `maxSteps` is reached, or
+extension WorldRules {
+    /// Runs from the initial world, letting `chooser` pick each step, checking every invariant
+    /// after every step, until the chooser stops, no action is enabled, `maxSteps` is reached, or
     /// an invariant fails.
     ///
     /// - Parameter observe: called after each step with its number, the action and the new world.
-    public func run<Driver: Nondeterminism>(
-        driver: inout Driver, maxSteps: Int, observe: ((Int, Action, World) -> Void)? = nil
+    public func run<SomeChooser: Chooser>(
+        chooser: inout SomeChooser, maxSteps: Int, observe: ((Int, Action, World) -> Void)? = nil
     ) throws(ReplayDivergence) -> RunResult {
         var world = initialWorld
         var digest = EventDigest()
@@ -30,7 +30,7 @@ extension Simulation {
         while violation == nil && step < maxSteps {
             enabledActions(in: world, into: &enabled)
             if enabled.isEmpty { break }
-            guard let choice = try driver.choose(among: enabled, in: world, step: step + 1) else { break }
+            guard let choice = try chooser.choose(among: enabled, in: world, step: step + 1) else { break }
             step += 1
             let action = enabled[choice]
             let previous = world

@@ -1,6 +1,6 @@
 /// Text taken from an input file, made safe to quote inside a one-line error message.
 ///
-/// Spec and trace files come from anywhere: a value may hold a newline that would split the
+/// WorldSpec and trace files come from anywhere: a value may hold a newline that would split the
 /// error in two, escape codes that would drive the reader's terminal, or megabytes that would
 /// bury the message. Every decoder quotes input through `quoted(_:)`, so that an error stays one
 /// short line whatever the file holds, and a reader can still see exactly what was written.

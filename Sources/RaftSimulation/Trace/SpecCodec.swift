@@ -1,7 +1,7 @@
-/// Reads and writes the bounds of a `Spec` as JSON (the `bounds`-level fields of spec and trace
+/// Reads and writes the bounds of a `WorldSpec` as JSON (the `bounds`-level fields of spec and trace
 /// files; `specs/README.md` documents each).
 public enum SpecCodec {
-    public static func encode(_ spec: Spec) -> JSONValue {
+    public static func encode(_ spec: WorldSpec) -> JSONValue {
         .object([
             ("name", .string(spec.name)), ("servers", .integer(spec.servers)), ("maxTerm", .integer(spec.maxTerm)),
             ("maxClientRequests", .integer(spec.maxClientRequests)), ("maxCrashes", .integer(spec.maxCrashes)),
@@ -13,11 +13,11 @@ public enum SpecCodec {
 
     /// Decodes a spec, reading its fields from `reader` (which the caller finishes, so that the
     /// caller may add fields of its own).
-    public static func decode(from reader: inout JSONObjectReader) throws(InputError) -> Spec {
+    public static func decode(from reader: inout JSONObjectReader) throws(InputError) -> WorldSpec {
         let bound = 0...1_000_000
-        return Spec(
+        return WorldSpec(
             name: try reader.string("name"),
-            servers: try reader.integer("servers", in: 1...Spec.maxServers),
+            servers: try reader.integer("servers", in: 1...WorldSpec.maxServers),
             maxTerm: try reader.integer("maxTerm", in: bound),
             maxClientRequests: try reader.integer("maxClientRequests", in: bound),
             maxCrashes: try reader.integer("maxCrashes", in: bound),
@@ -29,7 +29,7 @@ public enum SpecCodec {
             maxDepth: try reader.integer("maxDepth", in: 1...bound.upperBound))
     }
 
-    public static func decode(_ value: JSONValue, path: String) throws(InputError) -> Spec {
+    public static func decode(_ value: JSONValue, path: String) throws(InputError) -> WorldSpec {
         var reader = try JSONObjectReader(value, path: path)
         let spec = try decode(from: &reader)
         try reader.finish()

@@ -11,7 +11,7 @@ public struct Trace: Sendable {
 
     /// What produced the trace, e.g. `raftlab simulate`.
     public var producer: String
-    public var spec: Spec
+    public var spec: WorldSpec
     public var mutant: Mutant?
     /// The seed of the run, when a seeded driver produced it.
     public var seed: UInt64?
@@ -22,7 +22,7 @@ public struct Trace: Sendable {
     public var digest: UInt64
 
     public init(
-        producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, actions: [Action], violation: Violation?,
+        producer: String, spec: WorldSpec, mutant: Mutant?, seed: UInt64?, actions: [Action], violation: Violation?,
         digest: UInt64
     ) {
         self.producer = producer

@@ -40,7 +40,7 @@ public enum Action: Hashable, Sendable {
         }
     }
 
-    /// Action kinds, in the fixed order used by `Simulation.enabledActions` and reports.
+    /// Action kinds, in the fixed order used by `WorldRules.enabledActions` and reports.
     public enum Kind: String, CaseIterable, Hashable, Sendable {
         case deliver, drop, duplicate, electionTimeout, heartbeatTimeout, clientRequest, crash, restart, partition,
             heal

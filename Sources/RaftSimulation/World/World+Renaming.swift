@@ -18,7 +18,7 @@ extension World {
         }
         if let side = partition {
             let movedSide = NodeSet(side.members.map { renamed[$0.index] })
-            // Partitions are named by the side without s1 (see `Simulation.enabledActions`).
+            // Partitions are named by the side without s1 (see `WorldRules.enabledActions`).
             let all = UInt16((1 << servers.count) - 1)
             copy.partition = movedSide.contains(NodeID(0)) ? NodeSet(bits: all & ~movedSide.bits) : movedSide
         }

@@ -3,7 +3,7 @@ import RaftCore
 /// Everything the explorers must hash: the servers, their disks, the network, the fault budget
 /// spent, and the ghost history the invariants read.
 ///
-/// A pure value. `Simulation` computes which actions are enabled in a world and what each does.
+/// A pure value. `WorldRules` computes which actions are enabled in a world and what each does.
 public struct World: Hashable, Sendable {
     /// Per-server state, indexed by `NodeID.index`.
     public internal(set) var servers: [Server]

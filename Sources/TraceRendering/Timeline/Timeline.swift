@@ -10,7 +10,7 @@ import RaftSimulation
 public struct Timeline: Sendable {
     /// Who produced the run and under which bounds, as the trace header says.
     public var producer: String
-    public var spec: Spec
+    public var spec: WorldSpec
     public var mutant: Mutant?
     public var seed: UInt64?
     /// The world every run starts from (step 0).
@@ -35,7 +35,7 @@ public struct Timeline: Sendable {
     ///   - recordedViolation: what the trace file recorded, when the run came from one.
     ///   - divergence: the recorded step that could not be taken, if any.
     public init(
-        producer: String, spec: Spec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
+        producer: String, spec: WorldSpec, mutant: Mutant?, seed: UInt64?, initialWorld: World,
         steps: [(action: Action, world: World)], violation: Violation?, recordedViolation: Violation? = nil,
         divergence: ReplayDivergence? = nil
     ) {
@@ -68,13 +68,13 @@ public struct Timeline: Sendable {
     /// A trace that no longer replays still renders: the timeline holds the steps up to the one
     /// that could not be taken, and `divergence` says which.
     public init(replaying trace: Trace) {
-        let simulation = Simulation(spec: trace.spec, mutant: trace.mutant)
+        let rules = WorldRules(spec: trace.spec, mutant: trace.mutant)
         var driver = ReplayChooser(recorded: trace.actions)
         var taken: [(action: Action, world: World)] = []
         var violation: Violation? = nil
         var divergence: ReplayDivergence? = nil
         do {
-            let result = try simulation.run(driver: &driver, maxSteps: trace.actions.count) { _, action, world in
+            let result = try rules.run(chooser: &driver, maxSteps: trace.actions.count) { _, action, world in
                 taken.append((action, world))
             }
             violation = result.violation
@@ -83,7 +83,7 @@ public struct Timeline: Sendable {
         }
         self.init(
             producer: trace.producer, spec: trace.spec, mutant: trace.mutant, seed: trace.seed,
-            initialWorld: simulation.initialWorld, steps: taken, violation: violation,
+            initialWorld: rules.initialWorld, steps: taken, violation: violation,
             recordedViolation: trace.violation, divergence: divergence)
     }
 

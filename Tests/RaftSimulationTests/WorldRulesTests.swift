@@ -4,12 +4,12 @@ import Testing
 @testable import RaftSimulation
 
 @Suite("The simulated world")
-struct SimulationTests {
-    let simulation = Simulation(spec: .simulationDefault)
+struct WorldRulesTests {
+    let rules = WorldRules(spec: .simulationDefault)
 
     @Test("The initial world enables only election timeouts, client requests, crashes and partitions")
     func initialActions() {
-        let actions = simulation.enabledActions(in: simulation.initialWorld)
+        let actions = rules.enabledActions(in: rules.initialWorld)
         let kinds = actions.map(\.kind.rawValue)
         #expect(kinds == [
             "electionTimeout", "electionTimeout", "electionTimeout", "clientRequest", "clientRequest", "clientRequest",
@@ -20,12 +20,12 @@ struct SimulationTests {
     @Test("enabledActions is deterministic and every action it lists applies")
     func enabledActionsApply() {
         var driver = SeededChooser(seed: 3)
-        var world = simulation.initialWorld
+        var world = rules.initialWorld
         for step in 1...150 {
-            let actions = simulation.enabledActions(in: world)
-            #expect(actions == simulation.enabledActions(in: world))
+            let actions = rules.enabledActions(in: world)
+            #expect(actions == rules.enabledActions(in: world))
             guard let choice = driver.choose(among: actions, in: world, step: step) else { break }
-            simulation.apply(actions[choice], to: &world)
+            rules.apply(actions[choice], to: &world)
         }
     }
 
@@ -33,10 +33,10 @@ struct SimulationTests {
     func networkIsAMultiset() {
         let a = Envelope(from: s1, to: s2, message: .requestVote(RequestVote(term: 1, lastLogIndex: 0, lastLogTerm: 0)))
         let b = Envelope(from: s1, to: s3, message: .requestVote(RequestVote(term: 1, lastLogIndex: 0, lastLogTerm: 0)))
-        var first = simulation.initialWorld
+        var first = rules.initialWorld
         first.enqueue(a)
         first.enqueue(b)
-        var second = simulation.initialWorld
+        var second = rules.initialWorld
         second.enqueue(b)
         second.enqueue(a)
         #expect(first == second)
@@ -47,25 +47,25 @@ struct SimulationTests {
 
     @Test("A crash keeps only the disk; a restart comes back from it as a follower")
     func crashAndRestart() {
-        var world = simulation.initialWorld
-        simulation.apply(.electionTimeout(s1), to: &world)
-        simulation.apply(.crash(s1), to: &world)
+        var world = rules.initialWorld
+        rules.apply(.electionTimeout(s1), to: &world)
+        rules.apply(.crash(s1), to: &world)
         #expect(world.servers[0].node == nil)
         #expect(world.servers[0].disk == DurableState(currentTerm: 1, votedFor: s1))
-        #expect(simulation.enabledActions(in: world).contains(.restart(s1)))
-        simulation.apply(.restart(s1), to: &world)
+        #expect(rules.enabledActions(in: world).contains(.restart(s1)))
+        rules.apply(.restart(s1), to: &world)
         #expect(world.servers[0].node?.currentTerm == 1)
         #expect(world.servers[0].node?.role == .follower(leader: nil))
     }
 
     @Test("A partition loses messages across it, in flight and sent later, until healed")
     func partitionCutsMessages() {
-        var world = simulation.initialWorld
-        simulation.apply(.electionTimeout(s1), to: &world)
+        var world = rules.initialWorld
+        rules.apply(.electionTimeout(s1), to: &world)
         #expect(world.network.count == 2)
-        simulation.apply(.partition(NodeSet([s2])), to: &world)
+        rules.apply(.partition(NodeSet([s2])), to: &world)
         #expect(world.network.map(\.to) == [s3])
-        simulation.apply(.heal, to: &world)
+        rules.apply(.heal, to: &world)
         #expect(world.partition == nil)
     }
 

@@ -1,16 +1,18 @@
 import RaftCore
 
-/// The one interface through which every choice among enabled actions is made.
+/// Picks the next step of one run (`WorldRules.run(chooser:)`) among the actions the world enables.
 ///
-/// RaftCore never sees it: the world offers its enabled actions, a driver picks one. The seeded
-/// driver samples with the project's PRNG, the replay driver reads a recorded trace, and the
-/// model checker enumerates every choice. Because these are the only ways a run can branch, a
-/// run is reproduced exactly by its seed or by its list of chosen actions.
-public protocol Nondeterminism {
+/// Nondeterminism enters the world in one place: `WorldRules.enabledActions(in:)` lists every step
+/// that may happen next, and nothing else can. The explorers differ only in how they pick from
+/// that list: the model checker takes every action, the fuzzer's virtual clock takes the one whose
+/// time has come, and a `Chooser` takes one for `simulate` and `replay` (`SeededChooser` samples
+/// with the project's PRNG, `ReplayChooser` reads a recorded trace). RaftCore never sees any of
+/// them, so a run is reproduced exactly by its seed or by its list of chosen actions.
+public protocol Chooser {
     /// Returns the position in `actions` of the next step, or nil to end the run.
     ///
     /// - Parameters:
-    ///   - actions: `Simulation.enabledActions(in: world)`, never empty.
+    ///   - actions: `WorldRules.enabledActions(in: world)`, never empty.
     ///   - world: the current world.
     ///   - step: the 1-based number of the step being chosen.
     /// - Throws: `ReplayDivergence` when a recorded choice is no longer possible.
@@ -31,7 +33,7 @@ public struct ReplayDivergence: Error, Hashable, Sendable, CustomStringConvertib
 ///
 /// Weights are integers so that no floating point reaches behaviour. The defaults favour
 /// deliveries and make faults rare, so that a short run sees elections, commits and a few faults.
-public struct SeededChooser: Nondeterminism {
+public struct SeededChooser: Chooser {
     public private(set) var prng: PRNG
     /// The weight of one action of each kind, indexed like `Action.Kind.allCases`.
     public var weights: [UInt64]
@@ -61,7 +63,7 @@ public struct SeededChooser: Nondeterminism {
 }
 
 /// Replays a recorded list of actions, failing when one is no longer enabled.
-public struct ReplayChooser: Nondeterminism {
+public struct ReplayChooser: Chooser {
     public let recorded: [Action]
 
     public init(recorded: [Action]) { self.recorded = recorded }

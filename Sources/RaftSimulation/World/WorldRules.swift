@@ -5,12 +5,12 @@ import RaftCore
 /// Together with `World` this is the whole nondeterministic system. Every explorer (the model
 /// checker's enumeration, the simulator's and fuzzer's seeded choices, replay) picks among
 /// `enabledActions(in:)` and calls `apply(_:to:)`; nothing else changes a world.
-public struct Simulation: Sendable {
-    public let spec: Spec
+public struct WorldRules: Sendable {
+    public let spec: WorldSpec
     public let mutant: Mutant?
 
-    public init(spec: Spec, mutant: Mutant? = nil) {
-        precondition(spec.servers >= 1 && spec.servers <= Spec.maxServers)
+    public init(spec: WorldSpec, mutant: Mutant? = nil) {
+        precondition(spec.servers >= 1 && spec.servers <= WorldSpec.maxServers)
         self.spec = spec
         self.mutant = mutant
     }

@@ -5,7 +5,7 @@ import RaftCore
 /// The model checker explores every path within these bounds; the simulator and the fuzzer stay
 /// within them too, so that every trace either produces is a path the checker could take. A bound
 /// of 0 turns its fault kind off.
-public struct Spec: Hashable, Sendable {
+public struct WorldSpec: Hashable, Sendable {
     /// A short name, printed in reports and trace headers.
     public var name: String
     /// Number of servers, 1 to 7.
@@ -48,7 +48,7 @@ public struct Spec: Hashable, Sendable {
 
     /// The world `raftlab simulate` walks by default: every fault kind on, room for a few
     /// elections and commits.
-    public static let simulationDefault = Spec(
+    public static let simulationDefault = WorldSpec(
         name: "simulate-default", servers: 3, maxTerm: 8, maxClientRequests: 4, maxCrashes: 2, maxInFlight: 10,
         maxDrops: 4, maxDuplicates: 3, maxPartitions: 2, maxDepth: 200)
 

@@ -1,6 +1,6 @@
 import RaftCore
 
-extension Simulation {
+extension WorldRules {
     /// Whether `action` is among `enabledActions(in: world)`, decided without listing them all.
     ///
     /// Drivers that pick an action by their own rules (the fuzzer's virtual clock, the shrinker's
