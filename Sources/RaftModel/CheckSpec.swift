@@ -69,6 +69,7 @@ public struct CheckSpec: Sendable {
     public static func decode(_ text: String) throws(InputError) -> CheckSpec {
         var reader = try JSONObjectReader(document: text)
         let name = try reader.string("name")
+        if name.isEmpty { throw InputError(path: "name", message: "must not be empty") }
         let description = try reader.optionalString("description") ?? ""
         let servers = try reader.integer("servers", in: 1...WorldSpec.maxServers)
         var bounds = try reader.object("bounds")
@@ -93,6 +94,9 @@ public struct CheckSpec: Sendable {
                     message:
                         "unknown fault kind (expected one of \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
+            }
+            if faults.contains(kind) {
+                throw InputError(path: "faults[\(offset)]", message: "fault kind \"\(kind.rawValue)\" is listed twice")
             }
             faults.append(kind)
         }
@@ -125,6 +129,10 @@ public struct CheckSpec: Sendable {
                             "unknown property (expected one of \(InvariantID.allCases.map(\.rawValue).joined(separator: ", ")))"
                     )
                 }
+                if properties.contains(property) {
+                    throw InputError(
+                        path: "properties[\(offset)]", message: "property \"\(property.rawValue)\" is listed twice")
+                }
                 properties.append(property)
             }
             if properties.isEmpty { throw InputError(path: "properties", message: "must name at least one property") }
@@ -133,7 +141,8 @@ public struct CheckSpec: Sendable {
         var mutant: Mutant? = nil
         if let text = try reader.optionalString("mutant") {
             guard let named = Mutant(name: text) else {
-                throw InputError(path: "mutant", message: "unknown mutant '\(text)' (see `raftlab mutants`)")
+                throw InputError(
+                    path: "mutant", message: "unknown mutant \(UntrustedText.quoted(text)) (see `raftlab mutants`)")
             }
             mutant = named
         }
@@ -143,7 +152,8 @@ public struct CheckSpec: Sendable {
         var depthFirst = false
         if let strategy = try reader.optionalString("strategy") {
             guard strategy == "bfs" || strategy == "dfs" else {
-                throw InputError(path: "strategy", message: "expected \"bfs\" or \"dfs\", found \"\(strategy)\"")
+                throw InputError(
+                    path: "strategy", message: "expected \"bfs\" or \"dfs\", found \(UntrustedText.quoted(strategy))")
             }
             depthFirst = strategy == "dfs"
         }
@@ -166,7 +176,9 @@ public struct CheckSpec: Sendable {
             return .violation(invariant)
         }
         throw InputError(
-            path: "expect", message: "expected \"pass\", \"violation\" or \"violation:<property>\", found \"\(text)\"")
+            path: "expect",
+            message:
+                "expected \"pass\", \"violation\" or \"violation:<property>\", found \(UntrustedText.quoted(text))")
     }
 
     /// The expectation as written in spec files.

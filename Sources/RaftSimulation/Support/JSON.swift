@@ -334,9 +334,7 @@ private struct JSONParser {
             let keyBytes = try parseStringBytes()
             let key = String(decoding: keyBytes, as: UTF8.self)
             guard seenKeys.insert(keyBytes).inserted else {
-                var quoted: [UInt8] = []
-                writeJSONString(key, into: &quoted)
-                throw error("duplicate key \(String(decoding: quoted, as: UTF8.self))", at: keyStart)
+                throw error("duplicate key \(UntrustedText.quoted(key))", at: keyStart)
             }
             skipWhitespace()
             guard let colon = peek() else { throw error("unexpected end of input") }

@@ -92,10 +92,34 @@ public struct JSONObjectReader {
     }
 
     /// Fails on the first key that no read asked for.
+    ///
+    /// A plain key is named in the path, as every other error names its field. A key that is
+    /// empty, long or holds anything but letters, digits, `_` and `-` would make an unreadable
+    /// or multi-line path, so it is quoted in the message instead, and an empty one is called so.
     public func finish() throws(InputError) {
         for member in members where !consumed.contains(member.key) {
+            if member.key.isEmpty {
+                throw InputError(path: path, message: "unknown key \"\" (an empty key name)")
+            }
+            guard Self.isPlainKey(member.key) else {
+                throw InputError(path: path, message: "unknown key \(UntrustedText.quoted(member.key))")
+            }
             throw InputError(path: child(member.key), message: "unknown key")
         }
+    }
+
+    /// Whether `key` can stand in a path as it is: short, and only ASCII letters, digits, `_`
+    /// and `-`.
+    private static func isPlainKey(_ key: String) -> Bool {
+        key.utf8.count <= UntrustedText.shownCharacterLimit
+            && key.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default: false
+                }
+            }
     }
 
     public static func integer(_ value: JSONValue, path: String, in range: ClosedRange<Int>?) throws(InputError) -> Int

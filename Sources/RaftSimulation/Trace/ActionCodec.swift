@@ -125,7 +125,7 @@ public enum ActionCodec {
             action = .partition(side)
         case "heal": action = .heal
         default:
-            throw InputError(path: "\(path).action", message: "unknown action '\(verb)'")
+            throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }
         try reader.finish()
         return action
@@ -162,37 +162,71 @@ public enum ActionCodec {
                     term: term, success: try reader.bool("success"),
                     matchIndex: try reader.integer("matchIndex", in: 0...Int(Int32.max))))
         default:
-            throw InputError(path: "\(reader.path).type", message: "unknown message type '\(type)'")
+            throw InputError(path: "\(reader.path).type", message: "unknown message type \(UntrustedText.quoted(type))")
         }
         try reader.finish()
         return message
     }
 
+    /// Parses a server name, accepting only the spelling traces are written with (`s1`, never
+    /// `s01` or `s+1`), so that one server has one name in every file.
     static func node(_ text: String, path: String, servers: Int) throws(InputError) -> NodeID {
         guard let node = NodeID(name: text), node.index < servers else {
-            throw InputError(path: path, message: "'\(text)' is not a server of this \(servers)-server spec")
+            throw InputError(
+                path: path, message: "\(UntrustedText.quoted(text)) is not a server of this \(servers)-server spec")
+        }
+        guard node.description == text else {
+            throw InputError(path: path, message: "\(UntrustedText.quoted(text)) is not canonical (write \"\(node)\")")
         }
         return node
     }
 
-    /// Parses `x=3` (key name, then value).
+    /// Parses `x=3` (key name, then value), accepting only the spelling `Command.description`
+    /// writes: `x` and never `k0`, `3` and never `03`.
     static func command(_ text: String, path: String) throws(InputError) -> Command {
         let parts = text.split(separator: "=", omittingEmptySubsequences: false)
         let keys = ["x", "y", "z", "w"]
         guard parts.count == 2, let value = UInt16(parts[1]) else {
-            throw InputError(path: path, message: "expected a command like \"x=3\", found \"\(text)\"")
+            throw InputError(
+                path: path, message: "expected a command like \"x=3\", found \(UntrustedText.quoted(text))")
         }
         let keyName = String(parts[0])
-        if let key = keys.firstIndex(of: keyName) { return Command(key: UInt8(key), value: value) }
-        if keyName.hasPrefix("k"), let key = UInt8(keyName.dropFirst()) { return Command(key: key, value: value) }
-        throw InputError(path: path, message: "unknown key '\(keyName)' in \"\(text)\"")
+        if keyName.isEmpty {
+            throw InputError(path: path, message: "empty key name in \(UntrustedText.quoted(text))")
+        }
+        var command: Command? = nil
+        if let key = keys.firstIndex(of: keyName) {
+            command = Command(key: UInt8(key), value: value)
+        } else if keyName.hasPrefix("k"), let key = UInt8(keyName.dropFirst()) {
+            command = Command(key: key, value: value)
+        }
+        guard let command else {
+            throw InputError(
+                path: path,
+                message: "unknown key \(UntrustedText.quoted(keyName)) in \(UntrustedText.quoted(text))")
+        }
+        guard command.description == text else {
+            throw InputError(
+                path: path,
+                message: "\(UntrustedText.quoted(text)) is not canonical (write \"\(command)\")")
+        }
+        return command
     }
 
-    /// Parses `2:x=3` (term, then command).
+    /// Parses `2:x=3` (term, then command), accepting only the spelling `Entry.description`
+    /// writes and terms in the range messages accept.
     static func entry(_ text: String, path: String) throws(InputError) -> Entry {
-        guard let colon = text.firstIndex(of: ":"), let term = Int(text[..<colon]), term >= 0 else {
-            throw InputError(path: path, message: "expected an entry like \"2:x=3\", found \"\(text)\"")
+        guard let colon = text.firstIndex(of: ":"), let term = Int(text[..<colon]), (0...Int(Int32.max)).contains(term)
+        else {
+            throw InputError(
+                path: path, message: "expected an entry like \"2:x=3\", found \(UntrustedText.quoted(text))")
         }
-        return Entry(term: term, command: try command(String(text[text.index(after: colon)...]), path: path))
+        let entry = Entry(term: term, command: try command(String(text[text.index(after: colon)...]), path: path))
+        guard entry.description == text else {
+            throw InputError(
+                path: path,
+                message: "\(UntrustedText.quoted(text)) is not canonical (write \"\(entry)\")")
+        }
+        return entry
     }
 }

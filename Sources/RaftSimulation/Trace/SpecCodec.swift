@@ -25,7 +25,8 @@ public enum SpecCodec {
             maxDrops: try reader.integer("maxDrops", in: bound),
             maxDuplicates: try reader.integer("maxDuplicates", in: bound),
             maxPartitions: try reader.integer("maxPartitions", in: bound),
-            maxDepth: try reader.integer("maxDepth", in: bound))
+            // A depth of 0 allows no step at all: no writer records one, so it can only be a mistake.
+            maxDepth: try reader.integer("maxDepth", in: 1...bound.upperBound))
     }
 
     public static func decode(_ value: JSONValue, path: String) throws(InputError) -> WorldSpec {

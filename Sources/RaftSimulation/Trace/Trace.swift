@@ -63,7 +63,8 @@ public struct Trace: Sendable {
         var reader = try JSONObjectReader(document: text)
         let format = try reader.string("format")
         guard format == formatName else {
-            throw InputError(path: "format", message: "expected \"\(formatName)\", found \"\(format)\"")
+            throw InputError(
+                path: "format", message: "expected \"\(formatName)\", found \(UntrustedText.quoted(format))")
         }
         let version = try reader.integer("version")
         guard version == formatVersion else {
@@ -75,13 +76,18 @@ public struct Trace: Sendable {
         var mutant: Mutant? = nil
         if let name = try reader.optionalString("mutant") {
             guard let named = Mutant(name: name) else {
-                throw InputError(path: "mutant", message: "unknown mutant '\(name)' (see `raftlab mutants`)")
+                throw InputError(
+                    path: "mutant", message: "unknown mutant \(UntrustedText.quoted(name)) (see `raftlab mutants`)")
             }
             mutant = named
         }
         var seed: UInt64? = nil
         if let text = try reader.optionalString("seed") {
-            guard let value = UInt64(text) else { throw InputError(path: "seed", message: "expected a decimal 64-bit seed") }
+            // Only the spelling traces are written with: `7`, never `07` or `+7`.
+            guard let value = UInt64(text), String(value) == text else {
+                throw InputError(
+                    path: "seed", message: "expected a decimal 64-bit seed, found \(UntrustedText.quoted(text))")
+            }
             seed = value
         }
         var actions: [Action] = []
@@ -89,9 +95,16 @@ public struct Trace: Sendable {
             actions.append(try ActionCodec.decode(item, path: "steps[\(offset)]", servers: spec.servers))
         }
         let violation = try decodeVerdict(reader.object("verdict"), servers: spec.servers)
+        if let violation, violation.step > actions.count {
+            throw InputError(
+                path: "verdict.step", message: "is \(violation.step) but the trace has only \(actions.count) steps")
+        }
         let digestText = try reader.string("digest")
-        guard digestText.count == 16, let digest = UInt64(digestText, radix: 16) else {
-            throw InputError(path: "digest", message: "expected 16 hex digits")
+        guard digestText.utf8.count == 16, digestText.utf8.allSatisfy(isHexDigit),
+            let digest = UInt64(digestText, radix: 16)
+        else {
+            throw InputError(
+                path: "digest", message: "expected 16 hex digits, found \(UntrustedText.quoted(digestText))")
         }
         try reader.finish()
         return Trace(
@@ -109,7 +122,7 @@ public struct Trace: Sendable {
         case "violation":
             let name = try reader.string("invariant")
             guard let invariant = InvariantID(rawValue: name) else {
-                throw InputError(path: "verdict.invariant", message: "unknown invariant '\(name)'")
+                throw InputError(path: "verdict.invariant", message: "unknown invariant \(UntrustedText.quoted(name))")
             }
             var involved: [NodeID] = []
             for (offset, item) in try reader.array("servers").enumerated() {
@@ -127,7 +140,19 @@ public struct Trace: Sendable {
             try reader.finish()
             return violation
         default:
-            throw InputError(path: "verdict.result", message: "expected \"ok\" or \"violation\", found \"\(result)\"")
+            throw InputError(
+                path: "verdict.result",
+                message: "expected \"ok\" or \"violation\", found \(UntrustedText.quoted(result))")
         }
+    }
+}
+
+/// Whether `byte` is an ASCII hexadecimal digit, in either case.
+private func isHexDigit(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+        UInt8(ascii: "A")...UInt8(ascii: "F"):
+        true
+    default: false
     }
 }
