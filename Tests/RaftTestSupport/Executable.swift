@@ -27,12 +27,33 @@ public struct Executable {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes are drained at once: read one after the other, a child that fills the second
+        // pipe while the first is being read would block forever, and so would the test.
+        let errors = ErrorDrain(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.finish()
         process.waitUntilExit()
         return Executable(
             exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    private final class ErrorDrain: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ handle: FileHandle) {
+            Thread.detachNewThread { [self] in
+                data = handle.readDataToEndOfFile()
+                done.signal()
+            }
+        }
+
+        func finish() -> Data {
+            done.wait()
+            return data
+        }
     }
 
     /// Runs `arguments` and expects the house rule for bad input: exit `exitCode` and exactly
