@@ -40,7 +40,7 @@ public struct CorpusFolder: Hashable, Sendable {
         } catch {
             throw .corpusFolderUncreatable(path: path)
         }
-        let stem = trace.violation?.invariant.rawValue ?? "trace"
+        let stem = trace.violation?.invariant.rawValue ?? (trace.liveness == nil ? "trace" : "liveness")
         let text = trace.encoded()
         for number in 1...100_000 {
             let file = (path as NSString).appendingPathComponent("\(stem)-\(number).json")

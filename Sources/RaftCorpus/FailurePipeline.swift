@@ -83,7 +83,8 @@ public struct FailurePipeline: Sendable {
     }
 
     /// Reports every failure of a campaign in run order; the first of each kind (each invariant,
-    /// and liveness) is shrunk and saved, the others are reproduced by their seed alone.
+    /// and liveness) is saved, a safety violation shrunk first (`livenessTrace(_:)` says why a
+    /// liveness failure is not), the others are reproduced by their seed alone.
     public func reports(for campaign: CampaignReport) throws(FileError) -> [FailureReport] {
         var reports: [FailureReport] = []
         var seenFailures: [String] = []
@@ -95,6 +96,8 @@ public struct FailurePipeline: Sendable {
             if first, corpus != nil, let shrunk = shrink(result) {
                 failure.shrunk = shrunk
                 failure.corpusFile = try save(shrunk)
+            } else if first, corpus != nil, let trace = livenessTrace(result) {
+                failure.corpusFile = try save(trace)
             }
             reports.append(failure)
         }

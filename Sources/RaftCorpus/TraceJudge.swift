@@ -14,12 +14,15 @@ public enum ReplayVerdict: CustomStringConvertible {
     case stoppedEarly(RunResult)
     /// Every step was taken but the verdict or the digest differs from the recorded one.
     case differs(RunResult, recorded: Trace)
+    /// Every step was taken with the recorded digest, but the liveness goal, judged again on the
+    /// world reached, is met (`found` nil) or lacks something else than the trace says.
+    case livenessDiffers(RunResult, recorded: LivenessVerdict, found: String?)
 
     /// Whether the trace no longer runs the way it was recorded.
     public var isDivergence: Bool {
         switch self {
         case .reproduced, .replayedUnderAnotherMutant: false
-        case .diverged, .stoppedEarly, .differs: true
+        case .diverged, .stoppedEarly, .differs, .livenessDiffers: true
         }
     }
 
@@ -27,7 +30,7 @@ public enum ReplayVerdict: CustomStringConvertible {
     public var result: RunResult? {
         switch self {
         case .reproduced(let result), .replayedUnderAnotherMutant(let result), .stoppedEarly(let result),
-            .differs(let result, _):
+            .differs(let result, _), .livenessDiffers(let result, _, _):
             result
         case .diverged: nil
         }
@@ -44,7 +47,10 @@ public enum ReplayVerdict: CustomStringConvertible {
                 + "(\(TraceText.verdict(result.violation, steps: result.actions.count)))"
         case .differs(let result, let trace):
             "diverged: recorded digest \(hex16(trace.digest)), replay digest \(hex16(result.digest)); "
-                + "recorded \(TraceText.verdict(trace.violation, steps: trace.actions.count))"
+                + "recorded \(TraceText.verdict(of: trace))"
+        case .livenessDiffers(_, let recorded, let found):
+            "diverged: the trace records the liveness failure \"\(recorded.detail)\" at step \(recorded.step), but "
+                + (found.map { "judged again the world lacks: \($0)" } ?? "judged again the liveness goal is met")
         }
     }
 }
@@ -71,13 +77,19 @@ public enum TraceJudge {
             guard result.digest == replay.trace.digest && result.violation == replay.trace.violation else {
                 return .differs(result, recorded: replay.trace)
             }
+            if let liveness = replay.trace.liveness,
+                liveness.step != result.actions.count || replay.livenessShortfall != liveness.detail
+            {
+                return .livenessDiffers(result, recorded: liveness, found: replay.livenessShortfall)
+            }
             return .reproduced(result)
         }
     }
 
     /// Judges a corpus entry: the recorded run reproduces under its mutant, by the same verdict
     /// as `raftlab replay` (`verdict(of:)`), and the correct Raft does not fail on the same path
-    /// (it shows no violation, or stops cleanly where it takes another path).
+    /// (it shows no violation and, for a liveness failure, meets the liveness goal, or stops
+    /// cleanly where it takes another path).
     ///
     /// Sharing the replay verdict means `corpus` and `replay` never disagree about a trace: one
     /// with steps after its violation, for instance, does not run as recorded for either. A
@@ -89,13 +101,20 @@ public enum TraceJudge {
         guard case .reproduced = replayed else {
             return fail("no longer reproduces under \(trace.mutant?.name ?? "the correct Raft"): \(replayed)")
         }
-        let shown = trace.violation.map { "\($0.invariant.rawValue) at step \($0.step)" } ?? "no violation"
+        let shown =
+            trace.violation.map { "\($0.invariant.rawValue) at step \($0.step)" }
+            ?? trace.liveness.map { "liveness failure at step \($0.step)" } ?? "no violation"
         guard let mutant = trace.mutant else {
             return CorpusJudgement(holds: true, summary: "\(shown) on the correct Raft, \(trace.actions.count) steps")
         }
         let correct: String
-        switch TraceReplay(trace, mutant: nil).end {
-        case .completed(let clean) where clean.violation == nil: correct = "correct Raft: no violation"
+        let correctReplay = TraceReplay(trace, mutant: nil)
+        switch correctReplay.end {
+        case .completed(let clean) where clean.violation == nil:
+            if trace.liveness != nil, let shortfall = correctReplay.livenessShortfall {
+                return fail("the correct Raft fails the same path too: liveness: \(shortfall)")
+            }
+            correct = trace.liveness == nil ? "correct Raft: no violation" : "correct Raft: settles"
         case .completed(let clean),
             .stoppedEarly(let clean) where clean.violation != nil:
             return fail("the correct Raft fails the same path too: \(clean.violation!.description)")

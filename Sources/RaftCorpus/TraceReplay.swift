@@ -1,4 +1,5 @@
 import RaftCore
+import RaftFuzzing
 import RaftSimulation
 
 /// One re-execution of a recorded trace: every recorded action is taken again from the initial
@@ -24,6 +25,10 @@ public struct TraceReplay {
     /// The world every run of the trace's spec starts from.
     public let initialWorld: World
     public private(set) var end: End
+    /// For a trace that records a liveness failure, replayed to its last step: what the liveness
+    /// goal lacks in the world reached, judged again by `LivenessGoal` with the probe the
+    /// recorded steps sent; nil when the goal is met, or for any other trace.
+    public private(set) var livenessShortfall: String? = nil
 
     /// Replays `trace` under `mutant`; `observe` sees each action taken with the world after it
     /// (a rendering needs them, a verdict does not).
@@ -33,10 +38,22 @@ public struct TraceReplay {
         self.mutant = mutant
         self.initialWorld = rules.initialWorld
         var driver = ReplayChooser(recorded: trace.actions)
-        let observeStep: ((Int, Action, World) -> Void)? = observe.map { observe in { observe($1, $2) } }
+        var probes = trace.liveness.map { LivenessGoal.ProbeWatch(phaseStartStep: $0.phaseStartStep) }
+        var observeStep: ((Int, Action, World) -> Void)? = observe.map { observe in { observe($1, $2) } }
+        if probes != nil {
+            observeStep = { step, action, world in
+                probes!.record(action, world)
+                observe?(action, world)
+            }
+        }
         do {
             let result = try rules.run(chooser: &driver, maxSteps: trace.actions.count, observe: observeStep)
             end = result.actions.count < trace.actions.count ? .stoppedEarly(result) : .completed(result)
+            if let liveness = trace.liveness, let probes, case .completed = end, result.violation == nil {
+                livenessShortfall = LivenessGoal.shortfall(
+                    in: result.finalWorld, spec: trace.spec, probe: probes.probe,
+                    stepLimitReached: liveness.stepLimitReached)
+            }
         } catch {
             end = .diverged(error)
         }

@@ -32,7 +32,12 @@ public struct LivenessFailure: Hashable, Sendable, CustomStringConvertible {
     public var step: Int
     /// Ticks since the liveness phase began.
     public var ticks: Int
-    /// What was missing, in words.
+    /// The step count when the liveness phase began: the phase's steps are the ones after it.
+    public var phaseStartStep: Int
+    /// Whether the run ended at its step limit (a message storm) rather than at the end of its
+    /// budget.
+    public var stepLimitReached: Bool
+    /// What was missing, in words (`LivenessGoal`'s).
     public var detail: String
 
     public var description: String { "liveness failed after \(ticks) ticks (step \(step)): \(detail)" }

@@ -11,11 +11,17 @@ extension Console {
 
     /// The verdict, the rule a violation broke, the leaders of each term, what was committed and
     /// the digest that a replay must reproduce.
-    func printRunSummary(_ result: RunResult) {
+    ///
+    /// - Parameter liveness: the liveness failure the run ends with, said instead of "ok".
+    func printRunSummary(_ result: RunResult, liveness: LivenessVerdict? = nil) {
         let ghost = result.finalWorld.ghost
         let leaders = ghost.leadersByTerm.enumerated().filter { !$0.element.isEmpty }
             .map { "term \($0.offset): \($0.element.members.map(\.description).joined(separator: ","))" }
-        print(TraceText.verdict(result.violation, steps: result.actions.count))
+        if let liveness, result.violation == nil {
+            print(TraceText.verdict(liveness))
+        } else {
+            print(TraceText.verdict(result.violation, steps: result.actions.count))
+        }
         if let violation = result.violation { print("rule: " + ViolationWords.rule(violation.invariant)) }
         print("leaders: \(leaders.isEmpty ? "none" : leaders.joined(separator: "; "))")
         print(

@@ -21,9 +21,10 @@ enum CorpusCommand {
         discussion: """
             DIR defaults to corpus/. Every *.json file below it, in name order, is one entry. An entry
             holds when 'raftlab replay' would say it matches the trace (under its own mutant, every
-            recorded step is taken and the verdict and digest are the recorded ones) and the same
-            actions show no violation on the correct Raft, or stop where the correct Raft takes
-            another path.
+            recorded step is taken and the verdict and digest are the recorded ones; for a liveness
+            failure, the liveness goal judged again on the world reached lacks what the trace says) and
+            the same actions show no violation (and no liveness failure) on the correct Raft, or stop
+            where the correct Raft takes another path.
 
             Exit 0 when every entry holds, 1 when one does not, 65 when a file is not a valid trace
             (the others are still checked).

@@ -19,7 +19,14 @@ extension FailureReport {
         }
         console.print("  profile: \(profile)")
         console.print("  reproduce the run: \(reproduce)")
-        guard let shrunk else { return }
+        guard let shrunk else {
+            if let corpusFile {
+                console.print(
+                    "  saved to \(corpusFile) (\(steps) steps, not shrunk); "
+                        + "replay it with: raftlab replay \(corpusFile)")
+            }
+            return
+        }
         console.print(
             "  shrunk from \(steps) to \(shrunk.actions.count) steps on \(shrunk.spec.servers) servers:")
         console.print(TextRendering.render(Timeline(replaying: shrunk)))
@@ -66,7 +73,9 @@ extension FailureReport {
                 message: "\(violation.invariant.rawValue) violated at step \(violation.step): \(violation.detail)",
                 details: "reproduce: \(reproduce)\n", type: violation.invariant.rawValue)
         case .liveness(let failure):
-            return JUnitFailure(message: failure.description, details: "reproduce: \(reproduce)\n", type: "liveness")
+            let replay = corpusFile.map { "replay: raftlab replay \($0)\n" } ?? ""
+            return JUnitFailure(
+                message: failure.description, details: "reproduce: \(reproduce)\n" + replay, type: "liveness")
         case .passed:
             return JUnitFailure(message: "passed")
         }

@@ -46,8 +46,8 @@ enum FuzzCommand {
             20,000 steps.
 
             A safety violation is shrunk, saved to the corpus as a new file named after the
-            invariant (never overwriting one), and printed with the command that replays it. A
-            liveness failure is reproduced from its run seed: raftlab fuzz --seed <run seed> --runs 1.
+            invariant (never overwriting one), and printed with the command that replays it. The first
+            liveness failure is saved the same way, not shrunk (liveness-N.json, every step of the run).
 
             Exit 0 when every run passed, 1 on a safety violation, 2 on a liveness failure (and no
             safety violation), 64 bad command line, 65 malformed spec, 73 corpus not writable.

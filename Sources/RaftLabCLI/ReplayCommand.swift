@@ -16,7 +16,9 @@ enum ReplayCommand {
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Also write a JUnit XML report: the trace as one test case."),
         ],
         discussion: """
-            Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 3 when a
+            Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 2 when it
+            reproduces a liveness failure (a fuzz run's trace: every step is taken, then the liveness
+            goal is judged again on the world reached, with the words the fuzzer used), 3 when a
             recorded step is no longer possible, the run stops before its last recorded step, or the
             verdict or digest differs ("diverged at step N: ..."), 65 when the file is not a valid
             raftlab trace. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict. A trace
@@ -59,9 +61,23 @@ enum ReplayCommand {
             return (.replayDiverged, diverged)
         }
         if !quiet { console.printSteps(timeline) }
-        console.printRunSummary(result)
+        // A liveness failure judged again on this path: the recorded one under the trace's own
+        // mutant (the verdict checks it is the same), whatever the goal lacks under another.
+        let liveness = replay.livenessShortfall.flatMap { shortfall in
+            trace.liveness.map { recorded in
+                var judged = recorded
+                judged.detail = shortfall
+                return judged
+            }
+        }
+        console.printRunSummary(result, liveness: verdict.isDivergence ? nil : liveness)
         console.print(verdict.description)
         if verdict.isDivergence { return (.replayDiverged, diverged) }
+        if let liveness {
+            let failure = JUnitFailure(
+                message: TraceText.verdict(liveness), details: "reproduce: raftlab replay \(path)\n", type: "liveness")
+            return (.livenessViolation, failure)
+        }
         guard let violation = result.violation else { return (.ok, nil) }
         let failure = JUnitFailure(violation: violation, in: timeline, reproduce: "raftlab replay \(path)")
         return (.safetyViolation, failure)

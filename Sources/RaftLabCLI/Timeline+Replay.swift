@@ -19,8 +19,14 @@ extension TraceReplay {
         let replay = TraceReplay(trace, mutant: mutant) { builder.record($0, $1) }
         var divergence: ReplayDivergence? = nil
         if case .diverged(let error) = replay.end { divergence = error }
-        let timeline = builder.finish(
+        var timeline = builder.finish(
             violation: replay.result?.violation, recordedViolation: trace.violation, divergence: divergence)
+        // The liveness failure as the replay judged it again, so that a trace whose recorded words
+        // no longer hold is drawn with what its last world lacks now.
+        if let shortfall = replay.livenessShortfall, var liveness = trace.liveness {
+            liveness.detail = shortfall
+            timeline.liveness = liveness
+        }
         return (replay, timeline)
     }
 }

@@ -77,7 +77,7 @@ struct CLITests {
         try "{\"format\": \"raftlab-trace\", \"version\": 9}".write(toFile: path, atomically: true, encoding: .utf8)
         let run = try Executable.run(["replay", path])
         #expect(run.exitCode == 65)
-        #expect(run.stderr == "raftlab replay: \(path): version: trace format version 9 is not supported (this raftlab reads 1)\n")
+        #expect(run.stderr == "raftlab replay: \(path): version: trace format version 9 is not supported (this raftlab reads 1 to 2)\n")
     }
 
     @Test("--help teaches: every command is listed with the exit codes")

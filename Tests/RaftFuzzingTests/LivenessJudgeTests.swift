@@ -8,7 +8,7 @@ import Testing
 struct LivenessJudgeTests {
     @Test("Without a leader the judge waits, and the failure names every server's role and term")
     func noLeader() {
-        var judge = LivenessJudge(startTick: 100)
+        var judge = LivenessJudge(startTick: 100, startStep: 0)
         let world = RunFixtures.rules.initialWorld
         #expect(judge.look(at: world, spec: .fuzzDefault) == .waiting)
         let failure = judge.failure(in: world, step: 7, now: 5_100, stepLimitReached: false)
@@ -22,8 +22,8 @@ struct LivenessJudgeTests {
     func probe() throws {
         let rules = RunFixtures.rules
         var world = RunFixtures.worldWithLeader()
-        let leader = try #require(LivenessJudge.stableLeader(in: world))
-        var judge = LivenessJudge(startTick: 0)
+        let leader = try #require(LivenessGoal.stableLeader(in: world))
+        var judge = LivenessJudge(startTick: 0, startStep: 0)
         #expect(judge.look(at: world, spec: .fuzzDefault) == .sendProbe(to: leader.id, term: leader.currentTerm))
 
         let command = rules.nextCommand(in: world)
@@ -46,7 +46,7 @@ struct LivenessJudgeTests {
     func requestsSpent() {
         var spec = WorldSpec.fuzzDefault
         spec.maxClientRequests = 0
-        var judge = LivenessJudge(startTick: 0)
+        var judge = LivenessJudge(startTick: 0, startStep: 0)
         let world = RunFixtures.worldWithLeader(WorldRules(spec: spec))
         #expect(judge.look(at: world, spec: spec) == .settled)
         #expect(judge.blockedBy == "maxClientRequests")
@@ -57,7 +57,7 @@ struct LivenessJudgeTests {
     @Test("Elections stopped by maxTerm excuse a cluster without a leader; nothing else does")
     func maxTerm() {
         let world = RunFixtures.rules.initialWorld
-        var judge = LivenessJudge(startTick: 0)
+        var judge = LivenessJudge(startTick: 0, startStep: 0)
         let failedWithElectionsLeft = judge.budgetEndedInFailure(in: world, spec: .fuzzDefault)
         #expect(failedWithElectionsLeft)
         var spec = WorldSpec.fuzzDefault

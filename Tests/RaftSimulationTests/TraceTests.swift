@@ -49,7 +49,7 @@ struct TraceTests {
         arguments: [
             ("{", "not valid JSON"),
             ("{\"format\": \"other\"}", "format: expected \"raftlab-trace\""),
-            ("{\"format\": \"raftlab-trace\", \"version\": 2}", "version: trace format version 2 is not supported"),
+            ("{\"format\": \"raftlab-trace\", \"version\": 3}", "version: trace format version 3 is not supported"),
         ])
     func malformed(_ text: String, _ expected: String) {
         #expect {

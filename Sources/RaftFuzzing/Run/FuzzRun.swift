@@ -195,7 +195,7 @@ struct FuzzRun {
     /// Ends the safety phase: stops every fault, heals the network and restarts every crashed
     /// server (messages still in flight arrive, late or not); from here `LivenessJudge` watches.
     private mutating func beginLivenessPhase() {
-        liveness = LivenessJudge(startTick: clock.now)
+        liveness = LivenessJudge(startTick: clock.now, startStep: steps)
         packets.heal()
         faults.stop()
         workload.stop()

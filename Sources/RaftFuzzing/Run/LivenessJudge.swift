@@ -26,51 +26,45 @@ struct LivenessJudge {
 
     /// The tick the liveness phase began.
     let startTick: Int
+    /// The steps taken when the liveness phase began.
+    let startStep: Int
     /// The tick the liveness phase's budget ends.
     var deadlineTick: Int { startTick + FaultProfile.livenessBudgetTicks }
     /// The spec bound that kept liveness from being judged (`maxTerm`, `maxClientRequests`), once
     /// one has.
     private(set) var blockedBy: String? = nil
 
-    private var probe: (command: Command, term: Term)? = nil
-    private var probeAcknowledged = false
+    /// The probe and the acknowledgements read so far.
+    private var evidence = LivenessGoal.Evidence()
     /// How many of the world's acknowledgements the judge has read.
     private var acknowledgementsSeen = 0
-    /// The highest log index of an acknowledged command: every server must apply up to it.
-    private var highestAcknowledgedIndex = 0
 
-    init(startTick: Int) {
+    init(startTick: Int, startStep: Int) {
         self.startTick = startTick
+        self.startStep = startStep
     }
 
     /// Looks at `world`: whether the goal is met, or a probe command is due.
     mutating func look(at world: World, spec: WorldSpec) -> Finding {
         let acknowledged = world.ghost.acknowledged
         while acknowledgementsSeen < acknowledged.count {
-            let acknowledgement = acknowledged[acknowledgementsSeen]
-            highestAcknowledgedIndex = max(highestAcknowledgedIndex, acknowledgement.index)
-            if acknowledgement.command == probe?.command { probeAcknowledged = true }
+            evidence.read(acknowledged[acknowledgementsSeen])
             acknowledgementsSeen += 1
         }
-        guard let leader = Self.stableLeader(in: world) else { return .waiting }
-        let probeOfThisLeader = probe?.term == leader.currentTerm
+        guard let leader = LivenessGoal.stableLeader(in: world) else { return .waiting }
+        let probeOfThisLeader = evidence.probe?.term == leader.currentTerm
         if !probeOfThisLeader && world.spent.clientRequests >= spec.maxClientRequests {
             blockedBy = "maxClientRequests"
         }
-        if !probeOfThisLeader && world.spent.clientRequests < spec.maxClientRequests
-            && world.network.count < spec.maxInFlight
-        {
+        if !probeOfThisLeader && LivenessGoal.probeCanBeSent(in: world, spec: spec) {
             return .sendProbe(to: leader.id, term: leader.currentTerm)
         }
-        if probeOfThisLeader && !probeAcknowledged { return .waiting }
-        let allApplied = world.servers.allSatisfy { ($0.node?.lastApplied ?? 0) >= highestAcknowledgedIndex }
-        return allApplied ? .settled : .waiting
+        return LivenessGoal.isMet(in: world, spec: spec, leader: leader, evidence: evidence) ? .settled : .waiting
     }
 
     /// The leader of `term` accepted `command` as the probe asked for by `sendProbe`.
     mutating func probeAccepted(_ command: Command, term: Term) {
-        probe = (command, term)
-        probeAcknowledged = false
+        evidence.probeSent(LivenessGoal.Probe(command: command, term: term))
     }
 
     /// The budget has run out without the goal met: whether that is a failure.
@@ -78,48 +72,18 @@ struct LivenessJudge {
     /// It is not when the spec's `maxTerm` stopped the elections a leader needed, or its client
     /// requests ran out (both then recorded in `blockedBy`).
     mutating func budgetEndedInFailure(in world: World, spec: WorldSpec) -> Bool {
-        let electionsSpent = world.servers.contains {
-            guard let node = $0.node else { return false }
-            return !node.isLeader && node.currentTerm >= spec.maxTerm
-        }
-        if electionsSpent { blockedBy = "maxTerm" }
+        if LivenessGoal.electionsSpent(in: world, spec: spec) { blockedBy = "maxTerm" }
         return blockedBy == nil
     }
 
     /// What was missing when the run ended at `step`, tick `now`, without the goal met.
+    ///
+    /// The words are `LivenessGoal`'s, read afresh from the world (not from what `look` has read
+    /// so far), exactly as the replay of the saved trace reads them.
     func failure(in world: World, step: Int, now: Int, stepLimitReached: Bool) -> LivenessFailure {
-        let detail: String
-        if let leader = Self.stableLeader(in: world) {
-            let lagging = world.servers.compactMap { $0.node }.filter { $0.lastApplied < highestAcknowledgedIndex }
-            if !probeAcknowledged, let probe {
-                detail =
-                    "leader \(leader.id) of term \(leader.currentTerm) is stable but the probe command "
-                    + "\(probe.command) was not acknowledged"
-            } else if let server = lagging.first {
-                detail =
-                    "\(server.id) applied up to index \(server.lastApplied), but commands were acknowledged "
-                    + "up to index \(highestAcknowledgedIndex)"
-            } else {
-                detail =
-                    "leader \(leader.id) of term \(leader.currentTerm) is stable but no probe command could be sent"
-            }
-        } else {
-            let roles = world.servers.compactMap { $0.node }.map {
-                "\($0.id) \($0.role.kind.rawValue) term \($0.currentTerm)"
-            }
-            detail = "no leader followed by every server (\(roles.joined(separator: ", ")))"
-        }
-        let budgetNote = stepLimitReached ? " [run step limit reached]" : ""
-        return LivenessFailure(step: step, ticks: now - startTick, detail: detail + budgetNote)
-    }
-
-    /// The leader every running server follows in its term, if there is one.
-    static func stableLeader(in world: World) -> RaftNode? {
-        guard let leader = world.currentLeaders.max(by: { $0.currentTerm < $1.currentTerm }) else { return nil }
-        for server in world.servers {
-            guard let node = server.node, node.currentTerm == leader.currentTerm else { return nil }
-            if node.id != leader.id && node.role != .follower(leader: leader.id) { return nil }
-        }
-        return leader
+        let evidence = LivenessGoal.Evidence(reading: world, probe: evidence.probe)
+        return LivenessFailure(
+            step: step, ticks: now - startTick, phaseStartStep: startStep, stepLimitReached: stepLimitReached,
+            detail: LivenessGoal.missing(in: world, evidence: evidence, stepLimitReached: stepLimitReached))
     }
 }

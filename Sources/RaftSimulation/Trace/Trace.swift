@@ -2,12 +2,15 @@ import RaftCore
 
 /// A recorded run: enough to re-execute it exactly and to check that it still ends the same way.
 ///
-/// Format `raftlab-trace` version 1 is JSON with a fixed key order (see `specs/trace-format.md`):
-/// a header (format, version, producer, spec, mutant, seed), the steps written by meaning, the
-/// verdict and the digest of the event stream.
+/// Format `raftlab-trace` is JSON with a fixed key order (see `specs/trace-format.md`): a header
+/// (format, version, producer, spec, mutant, seed), the steps written by meaning, the verdict and
+/// the digest of the event stream. Version 2 adds one verdict, a liveness failure; a trace is
+/// written as version 1 whenever version 1 can say it, so that what every older tool wrote and
+/// reads stays byte for byte the same.
 public struct Trace: Sendable {
     public static let formatName = "raftlab-trace"
-    public static let formatVersion = 1
+    /// The versions this raftlab reads.
+    public static let formatVersions = 1...2
 
     /// What produced the trace, e.g. `raftlab simulate`.
     public var producer: String
@@ -18,21 +21,30 @@ public struct Trace: Sendable {
     public var actions: [Action]
     /// The violation the run ended with, or nil when every invariant held.
     public var violation: Violation?
+    /// The liveness failure the run ended with (a fuzz run that held every invariant but did not
+    /// settle), or nil; never set together with `violation`.
+    public var liveness: LivenessVerdict?
     /// `EventDigest` of the run.
     public var digest: UInt64
 
     public init(
         producer: String, spec: WorldSpec, mutant: Mutant?, seed: UInt64?, actions: [Action], violation: Violation?,
-        digest: UInt64
+        liveness: LivenessVerdict? = nil, digest: UInt64
     ) {
+        precondition(violation == nil || liveness == nil, "a run ends in a violation or a liveness failure, not both")
         self.producer = producer
         self.spec = spec
         self.mutant = mutant
         self.seed = seed
         self.actions = actions
         self.violation = violation
+        self.liveness = liveness
         self.digest = digest
     }
+
+    /// The format version the trace is written in: 2 only for a liveness verdict, which version 1
+    /// cannot say.
+    public var formatVersion: Int { liveness == nil ? 1 : 2 }
 
     /// The trace as JSON text, ending with a newline.
     public func encoded() -> String {
@@ -44,11 +56,13 @@ public struct Trace: Sendable {
                 ("index", violation.index.map(JSONValue.integer) ?? .null),
                 ("terms", .array(violation.terms.map(JSONValue.integer))), ("detail", .string(violation.detail)),
             ])
+        } else if let liveness {
+            verdict = liveness.encoded()
         } else {
             verdict = .object([("result", .string("ok"))])
         }
         let document: JSONValue = .object([
-            ("format", .string(Self.formatName)), ("version", .integer(Self.formatVersion)),
+            ("format", .string(Self.formatName)), ("version", .integer(formatVersion)),
             ("producer", .string(producer)), ("spec", SpecCodec.encode(spec)),
             ("mutant", mutant.map { .string($0.name) } ?? .null),
             ("seed", seed.map { .string(String($0)) } ?? .null),
@@ -67,9 +81,12 @@ public struct Trace: Sendable {
                 path: "format", message: "expected \"\(formatName)\", found \(UntrustedText.quoted(format))")
         }
         let version = try reader.integer("version")
-        guard version == formatVersion else {
+        guard formatVersions.contains(version) else {
             throw InputError(
-                path: "version", message: "trace format version \(version) is not supported (this raftlab reads \(formatVersion))")
+                path: "version",
+                message:
+                    "trace format version \(version) is not supported (this raftlab reads \(formatVersions.lowerBound) to "
+                    + "\(formatVersions.upperBound))")
         }
         let producer = try reader.string("producer")
         let spec = try SpecCodec.decode(reader.required("spec"), path: "spec")
@@ -94,7 +111,7 @@ public struct Trace: Sendable {
         for (offset, item) in try reader.array("steps").enumerated() {
             actions.append(try ActionCodec.decode(item, path: "steps[\(offset)]", servers: spec.servers))
         }
-        let violation = try decodeVerdict(reader.object("verdict"), servers: spec.servers)
+        let (violation, liveness) = try decodeVerdict(reader.object("verdict"), servers: spec.servers, version: version)
         if let violation, violation.step > actions.count {
             throw InputError(
                 path: "verdict.step", message: "is \(violation.step) but the trace has only \(actions.count) steps")
@@ -109,16 +126,20 @@ public struct Trace: Sendable {
         try reader.finish()
         return Trace(
             producer: producer, spec: spec, mutant: mutant, seed: seed, actions: actions, violation: violation,
-            digest: digest)
+            liveness: liveness, digest: digest)
     }
 
-    private static func decodeVerdict(_ reader: JSONObjectReader, servers: Int) throws(InputError) -> Violation? {
+    private static func decodeVerdict(
+        _ reader: JSONObjectReader, servers: Int, version: Int
+    ) throws(InputError) -> (Violation?, LivenessVerdict?) {
         var reader = reader
         let result = try reader.string("result")
         switch result {
         case "ok":
             try reader.finish()
-            return nil
+            return (nil, nil)
+        case "liveness" where version >= 2:
+            return (nil, try LivenessVerdict.decode(reader))
         case "violation":
             let name = try reader.string("invariant")
             guard let invariant = InvariantID(rawValue: name) else {
@@ -138,11 +159,11 @@ public struct Trace: Sendable {
                 invariant: invariant, servers: involved, index: try reader.optionalInteger("index", in: 0...Int.max),
                 terms: terms, step: try reader.integer("step", in: 0...Int.max), detail: try reader.string("detail"))
             try reader.finish()
-            return violation
+            return (violation, nil)
         default:
+            let known = version >= 2 ? "\"ok\", \"violation\" or \"liveness\"" : "\"ok\" or \"violation\""
             throw InputError(
-                path: "verdict.result",
-                message: "expected \"ok\" or \"violation\", found \(UntrustedText.quoted(result))")
+                path: "verdict.result", message: "expected \(known), found \(UntrustedText.quoted(result))")
         }
     }
 }

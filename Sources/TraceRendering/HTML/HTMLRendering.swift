@@ -65,6 +65,12 @@ public enum HTMLRendering {
                     + "\(violation.invariant.rawValue) (\(escape(violation.invariant.title))) at step "
                     + "\(violation.step):</strong> \(escape(sentence))<br/><span class=\"rule\">"
                     + "\(escape(ViolationWords.rule(violation.invariant)))</span></p>")
+        } else if let liveness = timeline.liveness {
+            parts.append(
+                "<p class=\"verdict violation liveness\" id=\"verdict\" data-step=\"\(liveness.step)\"><strong>"
+                    + "\(escape(LivenessWords.heading(liveness))):</strong> \(escape(liveness.detail))<br/>"
+                    + "<span class=\"rule\">\(escape(LivenessWords.budget(liveness))). "
+                    + "\(escape(LivenessWords.rule))</span></p>")
         } else if timeline.divergence == nil {
             parts.append(
                 "<p class=\"verdict ok\" id=\"verdict\">ok: no invariant violated in \(timeline.stepCount) steps</p>")

@@ -50,6 +50,11 @@ public enum MermaidRendering {
         if let divergence = timeline.divergence {
             lines.append("    Note over \(everyone): \(escape(divergence.description))")
         }
+        if let liveness = timeline.liveness {
+            lines.append(
+                "    Note over \(everyone): \(escape(LivenessWords.heading(liveness))): \(escape(liveness.detail)) "
+                    + "(\(escape(LivenessWords.budget(liveness))))")
+        }
         lines.append("```")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -74,6 +74,11 @@ public enum TextRendering {
             )
             lines.append("  " + ViolationWords.sentence(violation, in: timeline))
             lines.append("  rule: " + ViolationWords.rule(violation.invariant))
+        } else if let liveness = timeline.liveness {
+            lines.append(LivenessWords.heading(liveness) + ":")
+            lines.append("  " + liveness.detail)
+            lines.append("  " + LivenessWords.budget(liveness))
+            lines.append("  rule: " + LivenessWords.rule)
         } else if timeline.divergence == nil {
             lines.append("verdict: ok, no invariant violated in \(timeline.stepCount) steps")
         }

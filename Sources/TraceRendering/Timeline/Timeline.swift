@@ -39,6 +39,9 @@ public struct Timeline: Sendable {
     public var recordedViolation: Violation?
     /// Set when a recorded step could no longer be taken: the timeline ends before it.
     public var divergence: ReplayDivergence?
+    /// The liveness failure of the run, shown as its verdict: one the trace file recorded, when
+    /// the run took every recorded step to the recorded worlds without a violation.
+    public var liveness: LivenessVerdict? = nil
 
     /// Lays out a run from the worlds after each of its steps, as an explorer saw them.
     ///
@@ -79,15 +82,20 @@ public struct Timeline: Sendable {
             progress: progress)
         var violation: Violation? = nil
         var divergence: ReplayDivergence? = nil
+        var tookTheRecordedPath = false
         do {
             let result = try rules.run(chooser: &driver, maxSteps: trace.actions.count) { _, action, world in
                 builder.record(action, world)
             }
             violation = result.violation
+            tookTheRecordedPath = result.digest == trace.digest && result.actions.count == trace.actions.count
         } catch {
             divergence = error
         }
         self = builder.finish(violation: violation, recordedViolation: trace.violation, divergence: divergence)
+        // The recorded liveness failure, when the run went through the recorded worlds; judging
+        // the goal again is the replay's business (`raftlab replay`), which renderers do not import.
+        if tookTheRecordedPath && violation == nil { liveness = trace.liveness }
     }
 
     /// The number of servers, and so of lanes.

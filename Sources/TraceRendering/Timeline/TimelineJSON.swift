@@ -43,6 +43,18 @@ public enum TimelineJSON {
             ("violation", timeline.violation.map { describe($0, in: timeline) } ?? .null),
             ("divergence", timeline.divergence.map { .string($0.description) } ?? .null),
         ]
+        if let liveness = timeline.liveness {
+            members.append(
+                (
+                    "liveness",
+                    .object([
+                        ("step", .integer(liveness.step)), ("phaseStartStep", .integer(liveness.phaseStartStep)),
+                        ("budgetTicks", .integer(liveness.budgetTicks)), ("ticks", .integer(liveness.ticks)),
+                        ("stepLimitReached", .bool(liveness.stepLimitReached)), ("detail", .string(liveness.detail)),
+                        ("rule", .string(LivenessWords.rule)),
+                    ])
+                ))
+        }
         return .object(members)
     }
 
