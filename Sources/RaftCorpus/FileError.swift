@@ -4,8 +4,8 @@
 /// an unreadable input, 65 for a malformed one, 73 for an output it cannot create), so that a
 /// library user is not tied to the CLI's conventions.
 public enum FileError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The file does not exist or cannot be opened.
-    case unreadable(path: String)
+    /// The file does not exist or cannot be opened or read; `reason` says which, in words.
+    case unreadable(path: String, reason: String)
     /// The file is not UTF-8 text.
     case notText(path: String)
     /// The file is text but not a valid trace (or spec): `detail` names the field.
@@ -22,7 +22,7 @@ public enum FileError: Error, Hashable, Sendable, CustomStringConvertible {
     /// One line naming the file and the problem.
     public var description: String {
         switch self {
-        case .unreadable(let path): "\(path): cannot read file"
+        case .unreadable(let path, let reason): "\(path): cannot read file: \(reason)"
         case .notText(let path): "\(path): not UTF-8 text"
         case .malformed(let path, let detail): "\(path): \(detail)"
         case .unwritable(let path): "\(path): cannot write file"

@@ -1,15 +1,50 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reading and writing whole text files, the only file access the corpus needs.
 ///
 /// Kept behind one small type so that every reader reports a missing or undecodable file the
 /// same way, and every writer is atomic.
 public enum TextFiles {
-    /// The file's contents as UTF-8 text.
+    /// The path that names standard input.
+    public static let standardInputPath = "-"
+
+    /// The file's contents as UTF-8 text; `-` reads standard input.
+    ///
+    /// Read with open(2) and read(2) rather than FileManager, so that pipes and FIFOs work as
+    /// inputs and a failure says why (missing, permission denied, a directory).
     public static func read(_ path: String) throws(FileError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
+        let descriptor = path == standardInputPath ? STDIN_FILENO : open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw .unreadable(path: path, reason: reason(errno)) }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, reason: reason(errno))
+            }
+            data.append(contentsOf: buffer[..<count])
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw .notText(path: path) }
         return text
+    }
+
+    /// The words for a failed open or read: the common cases by name, the rest as the system
+    /// says them.
+    private static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: "no such file"
+        case EACCES, EPERM: "permission denied"
+        case EISDIR: "it is a directory"
+        case ENOTDIR: "a folder on its path is not a directory"
+        default: String(cString: strerror(code))
+        }
     }
 
     /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so

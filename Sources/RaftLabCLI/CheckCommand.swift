@@ -69,7 +69,7 @@ enum CheckCommand {
             EXAMPLES:
               raftlab check
               raftlab check specs/replication.json --workers 2
-              raftlab check --mutant commit-previous-term --trace-out cex.json && raftlab replay cex.json
+              raftlab check specs/mutants/vote-twice.json --trace-out cex.json && raftlab replay cex.json
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {

@@ -92,3 +92,25 @@ struct ShowCommandTests {
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("id=\"timeline-data\""))
     }
 }
+
+@Suite("Inputs from standard input and the reasons a file cannot be read")
+struct InputSourceTests {
+    @Test("'-' reads the trace from standard input: replay and show work on a pipe")
+    func standardInput() throws {
+        let trace = try Data(contentsOf: URL(fileURLWithPath: ShowCommandTests.example))
+        let replay = try Executable.run(["replay", "-", "--quiet"], input: trace)
+        #expect(replay.exitCode == 1)
+        #expect(replay.stdout.contains("replay matches the trace"))
+        let show = try Executable.run(["show", "-", "--format", "mermaid"], input: trace)
+        #expect(show.exitCode == 0)
+        #expect(show.stdout.hasPrefix("```mermaid"))
+    }
+
+    @Test("A spec or trace that cannot be read says why, on one line, exit 66")
+    func reasons() throws {
+        try Executable.expectOneLineError(
+            ["replay", "/nonexistent/trace.json"], exitCode: 66, containing: "cannot read file: no such file")
+        try Executable.expectOneLineError(
+            ["check", Repository.path("specs")], exitCode: 66, containing: "cannot read file: it is a directory")
+    }
+}

@@ -54,7 +54,7 @@ struct CorpusFolderTests {
     @Test("Reading reports what is wrong with the file, naming it")
     func readErrors() throws {
         let folder = temporaryFolder("read")
-        #expect(throws: FileError.unreadable(path: folder + "/missing.json")) {
+        #expect(throws: FileError.unreadable(path: folder + "/missing.json", reason: "no such file")) {
             try TraceFile.read(folder + "/missing.json")
         }
         let binary = folder + "/binary.json"

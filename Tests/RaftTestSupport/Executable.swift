@@ -18,10 +18,20 @@ public struct Executable {
         return Bundle.main.bundleURL.appendingPathComponent("raftlab")
     }
 
-    public static func run(_ arguments: [String]) throws -> Executable {
+    /// Runs `raftlab` with `arguments`; `input`, when given, is its standard input.
+    public static func run(_ arguments: [String], input: Data? = nil) throws -> Executable {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if let input {
+            let inputPipe = Pipe()
+            process.standardInput = inputPipe
+            let writer = inputPipe.fileHandleForWriting
+            Thread.detachNewThread {
+                writer.write(input)
+                try? writer.close()
+            }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -62,9 +62,21 @@ enum MutantsBenchmark {
         return .ok
     }
 
+    /// The folder of the mutants' specs: `specs/mutants` below the working directory when there is
+    /// one, otherwise the one in the source tree this binary was built from, so that the benchmark
+    /// runs from any directory.
+    static var mutantSpecFolder: String {
+        let local = "specs/mutants"
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: local, isDirectory: &isFolder), isFolder.boolValue { return local }
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { root.deleteLastPathComponent() }
+        return root.appendingPathComponent(local).path
+    }
+
     /// Checks the mutant's own spec, if it has one.
     static func checker(_ mutant: Mutant) -> (seconds: Double, states: Int, steps: Int, property: String)? {
-        guard let text = try? String(contentsOfFile: "specs/mutants/\(mutant.name).json", encoding: .utf8),
+        guard let text = try? String(contentsOfFile: mutantSpecFolder + "/\(mutant.name).json", encoding: .utf8),
             let spec = try? CheckSpec.decode(text)
         else { return nil }
         var options = CheckerOptions()
