@@ -68,9 +68,9 @@ public struct CheckSpec: Sendable {
     /// Decodes a spec file's text; errors name the field.
     public static func decode(_ text: String) throws(InputError) -> CheckSpec {
         var reader = try JSONObjectReader(document: text)
-        let name = try reader.string("name")
+        let name = try reader.printableString("name", maxLength: 100)
         if name.isEmpty { throw InputError(path: "name", message: "must not be empty") }
-        let description = try reader.optionalString("description") ?? ""
+        let description = try reader.optionalPrintableString("description", maxLength: 1_000) ?? ""
         let servers = try reader.integer("servers", in: 1...WorldSpec.maxServers)
         var bounds = try reader.object("bounds")
         let count = 0...1_000_000

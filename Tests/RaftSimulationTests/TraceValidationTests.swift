@@ -100,6 +100,30 @@ struct TraceValidationTests {
         #expect(error.message.contains(message), "\(error)")
     }
 
+    @Test(
+        "Text the tools print as it is (producer, spec name, violation detail) is one printable line of bounded length",
+        arguments: [
+            (#""producer": "test""#, #""producer": "line one\nline two""#, "producer", "control or formatting"),
+            (#""producer": "test""#, #""producer": "\u001b[31mred""#, "producer", "control or formatting"),
+            (#""name": "t""#, "\"name\": \"\(String(repeating: "n", count: 101))\"", "spec.name", "at most 100"),
+            (#""detail": "two leaders""#, #""detail": "two\rleaders""#, "verdict.detail", "control or formatting"),
+        ])
+    func printableText(_ original: String, _ replacement: String, _ path: String, _ message: String) throws {
+        #expect(Self.trace.contains(original))
+        let error = try #require(Self.decodeError(Self.trace.replacingFirst(original, with: replacement)))
+        #expect(error.path == path, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+        #expect(!error.description.unicodeScalars.contains(where: UntrustedText.mustEscape))
+    }
+
+    @Test("A path the tool writes into a producer reads back: its control characters are escaped")
+    func escapedProducer() throws {
+        let producer = "raftlab shrink (\(UntrustedText.escaped("odd\nname.json")), shrunk from 9 steps)"
+        #expect(producer == #"raftlab shrink (odd\nname.json, shrunk from 9 steps)"#)
+        let text = Self.trace.replacingFirst(#""producer": "test""#, with: "\"producer\": \(JSONValue.string(producer).encoded(pretty: false))")
+        #expect(try Trace.decode(text).producer == producer)
+    }
+
     @Test("A violation at the last step, or at step 0 of an empty trace, is still accepted")
     func violationStepBounds() throws {
         #expect(Self.decodeError(Self.trace) == nil)

@@ -67,6 +67,32 @@ public struct JSONObjectReader {
         return text
     }
 
+    /// A string that commands print as it is (a name, a producer, a violation's detail): one line
+    /// of at most `maxLength` characters, with nothing `UntrustedText` would escape, so that
+    /// whatever a file holds cannot split a report's line or drive the reader's terminal.
+    public mutating func printableString(_ key: String, maxLength: Int) throws(InputError) -> String {
+        let text = try string(key)
+        try Self.requirePrintable(text, path: child(key), maxLength: maxLength)
+        return text
+    }
+
+    /// `printableString` for an optional member.
+    public mutating func optionalPrintableString(_ key: String, maxLength: Int) throws(InputError) -> String? {
+        guard let text = try optionalString(key) else { return nil }
+        try Self.requirePrintable(text, path: child(key), maxLength: maxLength)
+        return text
+    }
+
+    private static func requirePrintable(_ text: String, path: String, maxLength: Int) throws(InputError) {
+        if text.unicodeScalars.contains(where: UntrustedText.mustEscape) {
+            throw InputError(path: path, message: "\(UntrustedText.quoted(text)) holds a control or formatting character")
+        }
+        let length = text.unicodeScalars.count
+        if length > maxLength {
+            throw InputError(path: path, message: "is \(length) characters long; at most \(maxLength) are allowed")
+        }
+    }
+
     public mutating func optionalString(_ key: String) throws(InputError) -> String? {
         guard let value = optional(key) else { return nil }
         guard let text = value.stringValue else { throw InputError(path: child(key), message: "expected a string") }

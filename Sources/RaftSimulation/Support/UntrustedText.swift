@@ -37,6 +37,17 @@ public enum UntrustedText {
         return isCut ? shown + "\"... (\(count) characters)" : shown + "\""
     }
 
+    /// `text` with every character `mustEscape` names escaped as in `quoted(_:)`, without quotes
+    /// and without cutting: for text the tool itself writes into a file that must read back as one
+    /// printable line (a command-line path in a trace's producer).
+    public static func escaped(_ text: String) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            shown += mustEscape(scalar) ? escaped(scalar) : String(scalar)
+        }
+        return shown
+    }
+
     /// Whether showing `scalar` as itself could break the line, drive a terminal or hide what
     /// the text says: the C0 and C1 controls and DEL, the Unicode line and paragraph
     /// separators, the byte order mark and the bidirectional formatting characters (which can

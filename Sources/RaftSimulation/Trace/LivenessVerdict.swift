@@ -52,7 +52,7 @@ public struct LivenessVerdict: Hashable, Sendable {
         let verdict = LivenessVerdict(
             phaseStartStep: phaseStartStep, step: step, budgetTicks: try reader.integer("budgetTicks", in: 0...Int.max),
             ticks: try reader.integer("ticks", in: 0...Int.max), stepLimitReached: try reader.bool("stepLimitReached"),
-            detail: try reader.string("detail"))
+            detail: try reader.printableString("detail", maxLength: 1_000))
         try reader.finish()
         return verdict
     }

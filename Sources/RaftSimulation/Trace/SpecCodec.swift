@@ -16,7 +16,7 @@ public enum SpecCodec {
     public static func decode(from reader: inout JSONObjectReader) throws(InputError) -> WorldSpec {
         let bound = 0...1_000_000
         return WorldSpec(
-            name: try reader.string("name"),
+            name: try reader.printableString("name", maxLength: 100),
             servers: try reader.integer("servers", in: 1...WorldSpec.maxServers),
             maxTerm: try reader.integer("maxTerm", in: bound),
             maxClientRequests: try reader.integer("maxClientRequests", in: bound),

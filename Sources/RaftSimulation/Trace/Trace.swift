@@ -88,7 +88,7 @@ public struct Trace: Sendable {
                     "trace format version \(version) is not supported (this raftlab reads \(formatVersions.lowerBound) to "
                     + "\(formatVersions.upperBound))")
         }
-        let producer = try reader.string("producer")
+        let producer = try reader.printableString("producer", maxLength: 5_000)
         let spec = try SpecCodec.decode(reader.required("spec"), path: "spec")
         var mutant: Mutant? = nil
         if let name = try reader.optionalString("mutant") {
@@ -157,7 +157,8 @@ public struct Trace: Sendable {
             }
             let violation = Violation(
                 invariant: invariant, servers: involved, index: try reader.optionalInteger("index", in: 0...Int.max),
-                terms: terms, step: try reader.integer("step", in: 0...Int.max), detail: try reader.string("detail"))
+                terms: terms, step: try reader.integer("step", in: 0...Int.max),
+                detail: try reader.printableString("detail", maxLength: 1_000))
             try reader.finish()
             return (violation, nil)
         default:
