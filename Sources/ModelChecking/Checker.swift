@@ -24,6 +24,10 @@ public struct CheckerOptions: Sendable {
     public var symmetry: Bool = false
     /// Called about once a second with the running figures.
     public var progress: (@Sendable (CheckProgress) -> Void)? = nil
+    /// Polled wherever `maxStates` is (between batches, or after each state depth-first): true
+    /// ends the search cleanly with the verdict `bounded(reason: "interrupted")`, so that a
+    /// caller can stop a long check on a signal and still report how far it got.
+    public var shouldStop: (@Sendable () -> Bool)? = nil
     /// States expanded between merges of the workers' results; also how often progress and the
     /// bounds are looked at. Fixed, so the exploration order does not depend on the worker count.
     public var batchSize: Int = 4096
@@ -117,6 +121,7 @@ public struct Checker<M: Model>: Sendable {
     /// Why the search must stop now, or nil: `--max-states`, or the memory ceiling over the
     /// visited set and `queueBytes` of pending states.
     func limitReached(_ visited: FingerprintSet, queueBytes: Int = 0) -> String? {
+        if let shouldStop = options.shouldStop, shouldStop() { return "interrupted" }
         if visited.count >= options.maxStates { return "reached --max-states \(options.maxStates)" }
         if visited.bytes + queueBytes > options.maxMemoryBytes {
             return "reached the memory ceiling of \(options.maxMemoryBytes >> 20) MiB"
