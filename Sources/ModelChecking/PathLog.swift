@@ -59,8 +59,10 @@ final class PathLog {
         if spilling, buffer.count >= Self.blockSize { spill() }
     }
 
-    /// Writes the buffered records at the end of the file. A failed write keeps them in memory
-    /// and stops spilling: a half-written block lies past `flushedRecords` and is never read.
+    /// Writes the buffered records at the end of the file.
+    ///
+    /// A failed write keeps them in memory and stops spilling: a half-written block lies past
+    /// `flushedRecords` and is never read.
     private func spill() {
         let offset = flushedRecords * Self.recordSize
         let written = buffer.withUnsafeBytes { bytes in

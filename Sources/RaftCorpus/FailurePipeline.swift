@@ -88,9 +88,10 @@ public struct FailurePipeline: Sendable {
         corpus.map { CorpusFolder(path: ($0.path as NSString).appendingPathComponent("unshrunk")) }
     }
 
-    /// Runs `campaign` and reports its failures: the one call behind `raftlab fuzz`. `found`
-    /// sees each failure's report, in run order, once its traces are saved, while the campaign
-    /// goes on.
+    /// Runs `campaign` and reports its failures: the one call behind `raftlab fuzz`.
+    ///
+    /// `found` sees each failure's report, in run order, once its traces are saved, while the
+    /// campaign goes on.
     public func run(
         _ campaign: Campaign, progress: (@Sendable (Campaign.Progress) -> Void)? = nil,
         found: (@Sendable (FailureReport) -> Void)? = nil
@@ -187,6 +188,7 @@ private final class Collected: @unchecked Sendable {
     private var added: [FailureReport] = []
 
     /// Adds the report `make` builds; `make` sees (and extends) the failure names seen so far.
+    ///
     /// The campaign hands failures over one at a time, so `make` runs outside the lock.
     func add(_ make: (inout [String]) -> FailureReport) -> FailureReport {
         lock.lock()

@@ -30,8 +30,10 @@ public struct Campaign: Sendable {
     public var stopAtKind: FuzzOutcome.Kind?
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
-    /// Polled before each run is claimed: true stops claiming runs (a signal asked the campaign to
-    /// stop). Runs under way finish, and the report covers every run done, from run 0 on.
+    /// Polled before each run is claimed: true stops claiming runs.
+    ///
+    /// How a signal stops a campaign: runs under way finish, and the report covers every run
+    /// done, from run 0 on.
     public var shouldStop: (@Sendable () -> Bool)? = nil
 
     public init(
@@ -74,9 +76,10 @@ public struct Campaign: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             fuzzer.runStepLimit = campaign.runStepLimit
-            while let run = board.claim(timeUp: {
+            let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
-            }) {
+            }
+            while let run = board.claim(timeUp: stopClaiming) {
                 let result = fuzzer.run(seed: RunSeeds.seed(base: campaign.baseSeed, run: run))
                 let stops = !campaign.keepGoing || result.outcome.kind == campaign.stopAtKind
                 board.record(run, result, stopAfterFailure: stops)
@@ -156,9 +159,10 @@ private final class Board: @unchecked Sendable {
         }
     }
 
-    /// Hands over, in run order, the failing runs of the finished prefix not yet handed over,
-    /// up to and including the run that stops the campaign: exactly the failures the report
-    /// will list. A worker does not wait while another hands over (that one picks up what is
+    /// Hands over, in run order, the failing runs of the finished prefix not yet handed over.
+    ///
+    /// Only up to and including the run that stops the campaign: exactly the failures the
+    /// report will list. A worker does not wait while another hands over (that one picks up what is
     /// new before it lets go); the last call, after the workers, waits and hands over the rest.
     func handOverFailures(to failure: (Int, FuzzRunResult) -> Void, waiting: Bool) {
         if waiting { handOverLock.lock() } else if !handOverLock.try() { return }

@@ -50,7 +50,14 @@ enum CheckCommand {
 
             Exit 0 when the verdict is what the spec expects (a spec without mutant expects "pass"; under
             --mutant a violation is expected), 1 when an invariant fails unexpectedly, 4 when an expected
-            violation was not found, 64/65/66 for bad usage or input.
+            violation was not found, 64/65/66 for bad usage or input, 73 when a --trace-out or --junit
+            file cannot be written (checked before the search starts), 74 when standard output cannot be
+            written.
+
+            SIGINT (Ctrl-C) or SIGTERM stops the search between batches of states: the states and depth
+            reached are printed (and the --json and --junit reports written) marked as interrupted, with
+            no verdict, and the exit code is 130 (SIGINT) or 143 (SIGTERM). A second signal ends the
+            process at once. The temporary file of path records never outlives the process.
 
             EXAMPLES:
               raftlab check
@@ -87,6 +94,8 @@ enum CheckCommand {
         options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? checkSpec.maxStates ?? Int.max
         options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
         let json = arguments.has("--json")
+        Interrupts.install()
+        options.shouldStop = Interrupts.requested
         if !arguments.has("--quiet") {
             options.progress = { progress in
                 let rate =
@@ -115,6 +124,11 @@ enum CheckCommand {
             } else {
                 checkSpec.mutant == nil ? checkSpec.expected : .pass
             }
+        if case .bounded = report.verdict, let signal = Interrupts.received {
+            return try finishInterrupted(
+                report, by: signal, depthBound: options.maxDepth, spec: checkSpec, mutant: mutant, expected: expected,
+                arguments, console)
+        }
         var trace: Trace? = nil
         var violation: Violation? = nil
         if case .violated(let counterexample) = report.verdict {
@@ -146,8 +160,12 @@ enum CheckCommand {
             code = .ok
             verdictWord = report.verdictName
         }
-        if let path = arguments.value("--trace-out"), let trace {
-            try Files.writeAtomically(trace.encoded(), to: path)
+        if let path = arguments.value("--trace-out") {
+            if let trace {
+                try Files.writeAtomically(trace.encoded(), to: path)
+            } else {
+                console.printError("raftlab check: no counterexample, so nothing was written to \(path)")
+            }
         }
         if let path = arguments.value("--junit") {
             var failure: JUnitFailure? = nil
