@@ -34,6 +34,10 @@ public struct CheckerOptions: Sendable {
     public var symmetry: Bool = false
     /// Called about once a second with the running figures.
     public var progress: (@Sendable (CheckProgress) -> Void)? = nil
+    /// Polled wherever `maxStates` is (between batches, or after each state depth-first): true
+    /// ends the search cleanly with the verdict `bounded(reason: "interrupted")`, so that a
+    /// caller can stop a long check on a signal and still report how far it got.
+    public var shouldStop: (@Sendable () -> Bool)? = nil
     /// States expanded between merges of the workers' results; also how often progress and the
     /// bounds are looked at. Fixed, so the exploration order does not depend on the worker count.
     public var batchSize: Int = 4096
@@ -164,12 +168,14 @@ public struct Checker<M: Model>: Sendable {
         return model.fingerprint(of: state)
     }
 
-    /// Why the search must stop now, or nil: `--max-states`, or the memory ceiling.
+    /// Why the search must stop now, or nil: an interrupt (`shouldStop`), `--max-states`, or the
+    /// memory ceiling.
     ///
     /// `distinctStates` and `tableBytes` describe the visited set, `queueBytes` the pending
     /// states. With `checkMemory` and a `memoryInUse` reader, the ceiling applies to what it
     /// reads; otherwise to the visited set and the queue.
     func limitReached(distinctStates: Int, tableBytes: Int, queueBytes: Int = 0, checkMemory: Bool = true) -> String? {
+        if let shouldStop = options.shouldStop, shouldStop() { return "interrupted" }
         if distinctStates >= options.maxStates { return "reached --max-states \(options.maxStates)" }
         guard checkMemory else { return nil }
         let ceiling = "\(options.maxMemoryBytes >> 20) MiB"

@@ -8,8 +8,12 @@ import Foundation
 /// more each time depth-first search queues a state again because a shorter path reached it.
 /// Records are 6 bytes and are spilled to a temporary file in 1 MiB blocks, as TLC spills its
 /// trace, so the memory a visited state costs is the fingerprint set's alone. When no temporary
-/// file can be made, the records stay in memory (`spilledToDisk` says which, and the report
-/// counts them).
+/// file can be made, or a write to it fails (a full disk), the records from then on stay in memory
+/// (`spilledToDisk` says whether a file is still written, and the report counts the bytes held in
+/// memory).
+///
+/// The file is unlinked as soon as it is created and used only through its descriptor, so it
+/// disappears with the process however the process ends, even by SIGKILL.
 final class PathLog {
     /// The parent of an initial state.
     static let noParent = UInt32.max
@@ -17,31 +21,32 @@ final class PathLog {
     private static let blockSize = 1 << 20
 
     private var buffer: [UInt8] = []
-    private var file: FileHandle?
-    private var fileURL: URL?
+    /// The spill file's descriptor, or -1 when none could be made.
+    private var descriptor: Int32 = -1
+    /// Whether full blocks are still written to the file (false after a failed write).
+    private var spilling = false
+    /// Records `0..<flushedRecords` are in the file; the rest are in `buffer`.
     private var flushedRecords = 0
     private(set) var count = 0
 
-    init() {
+    /// A log spilling to a new file in `folder` (by default `$TMPDIR`).
+    init(folder: String = FileManager.default.temporaryDirectory.path) {
         buffer.reserveCapacity(Self.blockSize)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "raftlab-paths-\(ProcessInfo.processInfo.processIdentifier)-\(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())).bin"
-        )
-        if FileManager.default.createFile(atPath: url.path, contents: nil),
-            let handle = try? FileHandle(forUpdating: url)
-        {
-            file = handle
-            fileURL = url
+        var template = Array((folder + "/raftlab-paths-XXXXXX").utf8CString)
+        let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if opened >= 0 {
+            descriptor = opened
+            spilling = true
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         }
     }
 
     deinit {
-        try? file?.close()
-        if let fileURL { try? FileManager.default.removeItem(at: fileURL) }
+        if descriptor >= 0 { close(descriptor) }
     }
 
     /// Whether records are written to a temporary file rather than kept in memory.
-    var spilledToDisk: Bool { file != nil }
+    var spilledToDisk: Bool { spilling }
 
     /// Bytes of records held in memory.
     var memoryBytes: Int { buffer.count }
@@ -53,28 +58,62 @@ final class PathLog {
         withUnsafeBytes(of: parent.littleEndian) { buffer.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt16(action).littleEndian) { buffer.append(contentsOf: $0) }
         count += 1
-        if let file, buffer.count >= Self.blockSize {
-            file.write(Data(buffer))
-            flushedRecords = count
-            buffer.removeAll(keepingCapacity: true)
+        if spilling, buffer.count >= Self.blockSize { spill() }
+    }
+
+    /// Writes the buffered records at the end of the file.
+    ///
+    /// A failed write keeps them in memory and stops spilling: a half-written block lies past
+    /// `flushedRecords` and is never read.
+    private func spill() {
+        let offset = flushedRecords * Self.recordSize
+        let written = buffer.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if result < 0 && errno == EINTR { continue }
+                if result <= 0 { return false }
+                done += result
+            }
+            return true
         }
+        guard written else {
+            // The records already in the file stay readable through the open descriptor.
+            spilling = false
+            return
+        }
+        flushedRecords = count
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// The record of state `ordinal`.
     func record(_ ordinal: Int) -> (parent: UInt32, action: Int) {
-        let bytes: [UInt8]
+        var bytes = [UInt8](repeating: 0, count: Self.recordSize)
         if ordinal >= flushedRecords {
             let start = (ordinal - flushedRecords) * Self.recordSize
             bytes = Array(buffer[start..<start + Self.recordSize])
         } else {
-            guard let file else { preconditionFailure("path record \(ordinal) lost") }
-            try? file.seek(toOffset: UInt64(ordinal * Self.recordSize))
-            bytes = [UInt8](file.readData(ofLength: Self.recordSize))
-            _ = try? file.seekToEnd()
+            readBack(ordinal, into: &bytes)
         }
         let parent = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
         let action = Int(bytes[4]) | Int(bytes[5]) << 8
         return (parent, action)
+    }
+
+    /// Reads a spilled record back.
+    ///
+    /// The file was written by this process and is open; a read that fails is a failing device.
+    /// There is no counterexample to give then, so the process ends with one line and exit 74
+    /// (EX_IOERR), as the command line ends on any other I/O error, rather than with a trap.
+    private func readBack(_ ordinal: Int, into bytes: inout [UInt8]) {
+        let offset = off_t(ordinal * Self.recordSize)
+        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, Self.recordSize, offset) }
+        guard read == Self.recordSize else {
+            let reason = read < 0 ? String(cString: strerror(errno)) : "short read"
+            var line = "raftlab: cannot read the checker's temporary path records back: \(reason)\n"
+            _ = line.withUTF8 { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            exit(74)
+        }
     }
 
     /// The action positions from an initial state down to state `ordinal`: the initial state's

@@ -1,3 +1,4 @@
+import Foundation
 import RaftCore
 import RaftFuzzing
 import RaftSimulation
@@ -27,7 +28,7 @@ public struct FailureContext: Sendable {
 }
 
 /// One failing run of a campaign: what failed, how to reproduce it, and for a safety violation
-/// the shrunk trace and where it was saved.
+/// where its trace was saved and, for the first of each invariant, the shrunk trace.
 public struct FailureReport: Sendable {
     /// The run's number in its campaign.
     public var run: Int
@@ -38,10 +39,14 @@ public struct FailureReport: Sendable {
     public var steps: Int
     /// The command that reruns the failing run.
     public var reproduce: String
+    /// The corpus file that holds the failing run's whole trace, saved as soon as it was found.
+    public var runFile: String?
     /// The shrunk trace, for a safety violation that was shrunk.
     public var shrunk: Trace?
     /// The corpus file the shrunk trace was saved in.
     public var corpusFile: String?
+    /// Why a trace of this run could not be saved; the run is still reproduced by its seed.
+    public var saveErrors: [FileError] = []
 }
 
 /// Everything a campaign found, with its failures reported in run order.
@@ -58,50 +63,90 @@ public struct FuzzFindings: Sendable {
     public var livenessFailures: Int { failures.count - safetyViolations }
 }
 
-/// What happens to a campaign's failures: each becomes a report; the first safety violation of
-/// each invariant is shrunk and saved in the corpus.
+/// What happens to a campaign's failures, each as soon as the campaign hands it over: it
+/// becomes a report; a safety violation's whole trace is saved in the corpus's `unshrunk/`
+/// folder at once; the first violation of each invariant is then shrunk and saved in the corpus,
+/// and the first liveness failure is saved there whole (`livenessTrace(_:)` says why it is not
+/// shrunk).
 ///
-/// The stages (`report(run:result:)`, `shrink(_:)`, `save(_:)`) are separate so that a caller can
-/// run them at different times: for example save a failing run's trace as soon as the run is
-/// found and shrink it afterwards, so that nothing found is lost when a campaign is cut short.
+/// Saving first and shrinking after means a campaign cut short (a signal, a crash, a CI timeout)
+/// loses nothing it found. A failed save does not stop the campaign: the report keeps the error
+/// and the run's seed, which reproduces it.
 public struct FailurePipeline: Sendable {
     public var context: FailureContext
-    /// Where shrunk traces are saved; nil to shrink without saving.
+    /// Where traces are saved; nil to shrink without saving.
     public var corpus: CorpusFolder?
+    /// Polled before each shrink: true skips shrinking (the run's trace is still saved), so that
+    /// an interrupted campaign ends promptly.
+    public var shouldStop: (@Sendable () -> Bool)? = nil
 
     public init(context: FailureContext, corpus: CorpusFolder?) {
         self.context = context
         self.corpus = corpus
     }
 
-    /// Runs `campaign` and reports its failures: the one call behind `raftlab fuzz`.
-    public func run(
-        _ campaign: Campaign, progress: (@Sendable (Campaign.Progress) -> Void)? = nil
-    ) throws(FileError) -> FuzzFindings {
-        let report = campaign.run(progress: progress)
-        return FuzzFindings(campaign: report, failures: try reports(for: report))
+    /// The folder below the corpus that keeps failing runs' traces as they were found.
+    public var unshrunkFolder: CorpusFolder? {
+        corpus.map { CorpusFolder(path: ($0.path as NSString).appendingPathComponent("unshrunk")) }
     }
 
-    /// Reports every failure of a campaign in run order; the first of each kind (each invariant,
-    /// and liveness) is saved, a safety violation shrunk first (`livenessTrace(_:)` says why a
-    /// liveness failure is not), the others are reproduced by their seed alone.
-    public func reports(for campaign: CampaignReport) throws(FileError) -> [FailureReport] {
-        var reports: [FailureReport] = []
-        var seenFailures: [String] = []
-        for (run, result) in campaign.failures {
-            let name = result.outcome.failureName
-            let first = !seenFailures.contains(name)
-            seenFailures.append(name)
-            var failure = report(run: run, result: result)
-            if first, corpus != nil, let shrunk = shrink(result) {
-                failure.shrunk = shrunk
-                failure.corpusFile = try save(shrunk)
-            } else if first, corpus != nil, let trace = livenessTrace(result) {
-                failure.corpusFile = try save(trace)
+    /// Runs `campaign` and reports its failures: the one call behind `raftlab fuzz`.
+    ///
+    /// `found` sees each failure's report, in run order, once its traces are saved, while the
+    /// campaign goes on.
+    public func run(
+        _ campaign: Campaign, progress: (@Sendable (Campaign.Progress) -> Void)? = nil,
+        found: (@Sendable (FailureReport) -> Void)? = nil
+    ) -> FuzzFindings {
+        let collected = Collected()
+        let report = campaign.run(progress: progress) { run, result in
+            let failure = collected.add { seenFailures in
+                let first = !seenFailures.contains(result.outcome.failureName)
+                seenFailures.append(result.outcome.failureName)
+                return handle(run: run, result: result, shrinking: first)
             }
-            reports.append(failure)
+            found?(failure)
         }
-        return reports
+        return FuzzFindings(campaign: report, failures: collected.reports)
+    }
+
+    /// Reports every failure of a finished campaign in run order, as `run(_:progress:found:)` does
+    /// while the campaign runs.
+    public func reports(for campaign: CampaignReport) -> [FailureReport] {
+        var seenFailures: [String] = []
+        return campaign.failures.map { run, result in
+            let first = !seenFailures.contains(result.outcome.failureName)
+            seenFailures.append(result.outcome.failureName)
+            return handle(run: run, result: result, shrinking: first)
+        }
+    }
+
+    /// One failure: reported, its trace saved, and shrunk and saved again when `shrinking`.
+    func handle(run: Int, result: FuzzRunResult, shrinking: Bool) -> FailureReport {
+        var failure = report(run: run, result: result)
+        guard corpus != nil else { return failure }
+        if let trace = trace(of: result) {
+            do {
+                failure.runFile = try unshrunkFolder?.save(trace)
+            } catch {
+                failure.saveErrors.append(error)
+            }
+        }
+        if shrinking, shouldStop?() != true, let shrunk = shrink(result) {
+            failure.shrunk = shrunk
+            do {
+                failure.corpusFile = try save(shrunk)
+            } catch {
+                failure.saveErrors.append(error)
+            }
+        } else if shrinking, let trace = livenessTrace(result) {
+            do {
+                failure.corpusFile = try save(trace)
+            } catch {
+                failure.saveErrors.append(error)
+            }
+        }
+        return failure
     }
 
     /// The report of one failing run, not yet shrunk.
@@ -110,6 +155,19 @@ public struct FailurePipeline: Sendable {
             run: run, runSeed: result.profile.seed, profile: result.profile, outcome: result.outcome,
             steps: result.steps, reproduce: context.reproduceCommand(runSeed: result.profile.seed), shrunk: nil,
             corpusFile: nil)
+    }
+
+    /// A safety-violating run's whole trace, as taken; nil for any other outcome, or when its
+    /// actions do not replay (then only the seed reproduces it).
+    public func trace(of result: FuzzRunResult) -> Trace? {
+        guard case .safety = result.outcome, let actions = result.actions else { return nil }
+        let rules = WorldRules(spec: context.spec, mutant: context.mutant)
+        var replay = ReplayChooser(recorded: actions)
+        guard let replayed = try? rules.run(chooser: &replay, maxSteps: actions.count) else { return nil }
+        let runSeed = result.profile.seed
+        return Trace(
+            producer: "raftlab fuzz (run seed \(runSeed), as found)", spec: context.spec, mutant: context.mutant,
+            seed: runSeed, actions: replayed.actions, violation: replayed.violation, digest: replayed.digest)
     }
 
     /// A safety-violating run shrunk while the same invariant still fails, as a trace; nil for
@@ -125,9 +183,37 @@ public struct FailurePipeline: Sendable {
             violation: small.violation, digest: small.digest)
     }
 
-    /// Saves `trace` in the corpus; the path of the new file, or nil without a corpus.
+    /// Saves `trace` in the corpus; the path of its file, or nil without a corpus.
     public func save(_ trace: Trace) throws(FileError) -> String? {
         try corpus?.save(trace)
+    }
+}
+
+/// The reports of a running campaign, added by whichever worker hands a failure over.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seenFailures: [String] = []
+    private var added: [FailureReport] = []
+
+    /// Adds the report `make` builds; `make` sees (and extends) the failure names seen so far.
+    ///
+    /// The campaign hands failures over one at a time, so `make` runs outside the lock.
+    func add(_ make: (inout [String]) -> FailureReport) -> FailureReport {
+        lock.lock()
+        var seen = seenFailures
+        lock.unlock()
+        let report = make(&seen)
+        lock.lock()
+        seenFailures = seen
+        added.append(report)
+        lock.unlock()
+        return report
+    }
+
+    var reports: [FailureReport] {
+        lock.lock()
+        defer { lock.unlock() }
+        return added
     }
 }
 

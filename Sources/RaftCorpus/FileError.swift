@@ -12,12 +12,11 @@ public enum FileError: Error, Hashable, Sendable, CustomStringConvertible {
     case malformed(path: String, detail: String)
     /// The file (or its temporary sibling) cannot be written.
     case unwritable(path: String)
-    /// The file exists and the write was asked never to replace it.
+    /// The file exists (for a corpus file: with other content) and the write was asked never to
+    /// replace it.
     case exists(path: String)
     /// A corpus folder cannot be created.
     case corpusFolderUncreatable(path: String)
-    /// Every candidate name in a corpus folder is taken.
-    case noFreeName(folder: String, pattern: String)
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -28,7 +27,6 @@ public enum FileError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unwritable(let path): "\(path): cannot write file"
         case .exists(let path): "\(path): already exists, not overwritten"
         case .corpusFolderUncreatable(let path): "\(path): cannot create the corpus folder"
-        case .noFreeName(let folder, let pattern): "\(folder): no free name for \(pattern)"
         }
     }
 }

@@ -70,7 +70,9 @@ public enum TextFiles {
             }
         } else {
             defer { unlink(temporary.path) }
-            guard link(temporary.path, url.path) == 0 else { throw .exists(path: path) }
+            guard link(temporary.path, url.path) == 0 else {
+                throw errno == EEXIST ? .exists(path: path) : .unwritable(path: path)
+            }
         }
     }
 }

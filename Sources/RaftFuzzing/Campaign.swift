@@ -30,6 +30,11 @@ public struct Campaign: Sendable {
     public var stopAtKind: FuzzOutcome.Kind?
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
+    /// Polled before each run is claimed: true stops claiming runs.
+    ///
+    /// How a signal stops a campaign: runs under way finish, and the report covers every run
+    /// done, from run 0 on.
+    public var shouldStop: (@Sendable () -> Bool)? = nil
 
     public init(
         spec: WorldSpec, mutant: Mutant?, baseSeed: UInt64, runs: Int?, timeLimit: Duration? = nil, workers: Int,
@@ -55,8 +60,14 @@ public struct Campaign: Sendable {
     }
 
     /// Runs the campaign; `progress` is called about once per `progressInterval` from a worker.
+    ///
+    /// `failure` is handed each failing run of the report, in run order, as soon as every run
+    /// before it is done: from a worker, one call at a time, and each one before `run` returns.
+    /// So a caller can save a finding while the campaign goes on, and the findings it is handed
+    /// are exactly the report's, whatever the worker count (only when each arrives depends on it).
     public func run(
-        progressInterval: Duration = .seconds(1), progress: (@Sendable (Progress) -> Void)? = nil
+        progressInterval: Duration = .seconds(1), progress: (@Sendable (Progress) -> Void)? = nil,
+        failure: (@Sendable (_ run: Int, _ result: FuzzRunResult) -> Void)? = nil
     ) -> CampaignReport {
         let board = Board(limit: runs ?? .max)
         let clock = ContinuousClock()
@@ -65,15 +76,20 @@ public struct Campaign: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             fuzzer.runStepLimit = campaign.runStepLimit
-            while let run = board.claim(timeUp: { campaign.timeLimit.map { clock.now - started >= $0 } ?? false }) {
+            let stopClaiming = {
+                campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
+            }
+            while let run = board.claim(timeUp: stopClaiming) {
                 let result = fuzzer.run(seed: RunSeeds.seed(base: campaign.baseSeed, run: run))
                 let stops = !campaign.keepGoing || result.outcome.kind == campaign.stopAtKind
                 board.record(run, result, stopAfterFailure: stops)
+                if let failure { board.handOverFailures(to: failure, waiting: false) }
                 if let progress, let snapshot = board.progressIfDue(clock: clock, started: started, every: progressInterval) {
                     progress(snapshot)
                 }
             }
         }
+        if let failure { board.handOverFailures(to: failure, waiting: true) }
         return board.report(campaign: self, elapsed: clock.now - started)
     }
 }
@@ -113,6 +129,10 @@ private final class Board: @unchecked Sendable {
     private var steps = 0
     private var failures = 0
     private var lastReport: ContinuousClock.Instant? = nil
+    /// Runs below this were looked at for failures to hand over.
+    private var handedOver = 0
+    /// Held while failures are handed over, so that they go one at a time and in run order.
+    private let handOverLock = NSLock()
 
     init(limit: Int) { self.limit = limit }
 
@@ -136,6 +156,28 @@ private final class Board: @unchecked Sendable {
         if result.outcome.isFailure {
             failures += 1
             if stopAfterFailure { stopAfter = min(stopAfter, run) }
+        }
+    }
+
+    /// Hands over, in run order, the failing runs of the finished prefix not yet handed over.
+    ///
+    /// Only up to and including the run that stops the campaign: exactly the failures the
+    /// report will list. A worker does not wait while another hands over (that one picks up what is
+    /// new before it lets go); the last call, after the workers, waits and hands over the rest.
+    func handOverFailures(to failure: (Int, FuzzRunResult) -> Void, waiting: Bool) {
+        if waiting { handOverLock.lock() } else if !handOverLock.try() { return }
+        defer { handOverLock.unlock() }
+        while true {
+            lock.lock()
+            var end = handedOver
+            while end < results.count, results[end] != nil, end <= stopAfter { end += 1 }
+            let due = (handedOver..<end).compactMap { run in
+                results[run].flatMap { $0.outcome.isFailure ? (run, $0) : nil }
+            }
+            handedOver = end
+            lock.unlock()
+            if due.isEmpty { return }
+            for (run, result) in due { failure(run, result) }
         }
     }
 

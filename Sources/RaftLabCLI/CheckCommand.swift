@@ -64,7 +64,13 @@ enum CheckCommand {
             was not found in the whole bounded space, 5 when the run is INCOMPLETE (stopped by
             --max-states or --max-memory-mb before its bounds were exhausted; a spec with
             "acceptIncomplete": true is judged on the part explored instead), 64/65/66 for bad usage or
-            input.
+            input, 73 when a --trace-out or --junit file cannot be written (checked before the search
+            starts), 74 when standard output cannot be written.
+
+            SIGINT (Ctrl-C) or SIGTERM stops the search between batches of states: the states and depth
+            reached are printed (and the --json and --junit reports written) marked as interrupted, with
+            no verdict, and the exit code is 130 (SIGINT) or 143 (SIGTERM). A second signal ends the
+            process at once. The temporary file of path records never outlives the process.
 
             EXAMPLES:
               raftlab check
@@ -102,6 +108,8 @@ enum CheckCommand {
         options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
         options.memoryInUse = { ResidentMemory.bytes() }
         let json = arguments.has("--json")
+        Interrupts.install()
+        options.shouldStop = Interrupts.requested
         if !arguments.has("--quiet") {
             options.progress = { progress in
                 let rate =
@@ -122,6 +130,11 @@ enum CheckCommand {
         }
         let report = Checker(model, options: options).run()
 
+        if case .incomplete = report.verdict, let signal = Interrupts.received {
+            return try finishInterrupted(
+                report, by: signal, depthBound: options.maxDepth, spec: checkSpec, mutant: mutant,
+                expected: checkSpec.expectation(under: mutant), arguments, console)
+        }
         let judgement = checkSpec.judge(
             report, mutant: mutant, failOnAnyViolation: arguments.has("--fail-on-violation"))
         var trace: Trace? = nil
@@ -145,8 +158,12 @@ enum CheckCommand {
             case .violationNotFound: .expectationNotMet
             case .incomplete: .incomplete
             }
-        if let path = arguments.value("--trace-out"), let trace {
-            try Files.writeAtomically(trace.encoded(), to: path)
+        if let path = arguments.value("--trace-out") {
+            if let trace {
+                try Files.writeAtomically(trace.encoded(), to: path)
+            } else {
+                console.printError("raftlab check: no counterexample, so nothing was written to \(path)")
+            }
         }
         if let path = arguments.value("--junit") {
             var failure: JUnitFailure? = nil

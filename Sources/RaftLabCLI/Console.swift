@@ -11,10 +11,13 @@ public final class Console: @unchecked Sendable {
     }
 
     /// The process's standard output and standard error.
+    ///
+    /// A write that fails ends the process (see `StandardStreams`): exit 74, or death by SIGPIPE
+    /// when the reader has gone.
     public static func standard() -> Console {
         Console(
-            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            error: { FileHandle.standardError.write(Data($0.utf8)) })
+            out: { StandardStreams.write($0, to: STDOUT_FILENO) },
+            error: { StandardStreams.write($0, to: STDERR_FILENO) })
     }
 
     /// Writes a line to standard output.
@@ -49,6 +52,12 @@ public enum ExitCode: Int32, Sendable {
     case noInput = 66
     /// An output file cannot be written (EX_CANTCREAT).
     case cannotCreate = 73
+    /// Writing standard output or standard error failed, other than by a broken pipe (EX_IOERR).
+    case ioError = 74
+    /// Stopped by SIGINT (Ctrl-C) after printing what was done so far: 128 + 2, as a shell reports it.
+    case interrupted = 130
+    /// Stopped by SIGTERM (a CI timeout) after printing what was done so far: 128 + 15.
+    case terminated = 143
 }
 
 /// A failure that ends a command with a one-line message and an exit code.

@@ -27,7 +27,8 @@ enum CorpusCommand {
             where the correct Raft takes another path.
 
             Exit 0 when every entry holds, 1 when one does not, 65 when a file is not a valid trace
-            (the others are still checked).
+            (the others are still checked), 73 when the --junit file cannot be written (checked
+            first), 74 when standard output cannot be written.
             """)
 
     /// The outcome of one corpus entry.

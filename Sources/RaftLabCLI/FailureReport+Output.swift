@@ -5,7 +5,8 @@ import TraceRendering
 
 /// How `raftlab fuzz` shows a failing run: text, a JSON member and a JUnit failure.
 extension FailureReport {
-    /// Prints the failure, and its shrunk trace when it was shrunk (the first failure of each kind).
+    /// Prints the failure, where its trace was saved, and its shrunk trace when it was shrunk (the
+    /// first failure of each kind).
     func print(to console: Console) {
         switch outcome {
         case .safety(let violation):
@@ -19,6 +20,7 @@ extension FailureReport {
         }
         console.print("  profile: \(profile)")
         console.print("  reproduce the run: \(reproduce)")
+        if let runFile { console.print("  trace as found: \(runFile); replay it with: raftlab replay \(runFile)") }
         guard let shrunk else {
             if let corpusFile {
                 console.print(
@@ -52,6 +54,7 @@ extension FailureReport {
         }
         members += [
             ("steps", .integer(steps)), ("profile", .string(profile.description)), ("reproduce", .string(reproduce)),
+            ("runFile", runFile.map(JSONValue.string) ?? .null),
             ("shrunkSteps", shrunk.map { .integer($0.actions.count) } ?? .null),
             ("shrunkServers", shrunk.map { .integer($0.spec.servers) } ?? .null),
             ("corpusFile", corpusFile.map(JSONValue.string) ?? .null),

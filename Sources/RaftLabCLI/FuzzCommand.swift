@@ -20,7 +20,7 @@ enum FuzzCommand {
             OptionSpec(flag: "--time", valueName: "SECONDS", help: "Run until this much wall-clock time has passed."),
             OptionSpec(flag: "--workers", valueName: "N", help: "Threads (default: all cores). Same results for any N."),
             OptionSpec(flag: "--mutant", valueName: "NAME", help: "Fuzz a documented Raft bug (see 'raftlab mutants')."),
-            OptionSpec(flag: "--corpus", valueName: "DIR", help: "Where shrunk traces are saved. Default corpus/found."),
+            OptionSpec(flag: "--corpus", valueName: "DIR", help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
             OptionSpec(flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
@@ -45,12 +45,22 @@ enum FuzzCommand {
             checked; its maxDepth, a model-checking depth, does not apply: each run takes at most
             20,000 steps.
 
-            A safety violation is shrunk, saved to the corpus as a new file named after the
-            invariant (never overwriting one), and printed with the command that replays it. The first
-            liveness failure is saved the same way, not shrunk (liveness-N.json, every step of the run).
+            A safety violation's whole trace is saved the moment the run is found, in DIR/unshrunk/;
+            the first violation of each invariant is then shrunk and saved in DIR, and the first
+            liveness failure is saved in DIR whole (not shrunk). Files are named
+            <invariant or liveness>-<hash of the content>.json, so a campaign run again finds its
+            files already there and writes nothing new. Each failure is printed as it is found, with
+            the command that replays its trace and the one that reruns it from its seed; a trace that
+            cannot be saved is reported on stderr and the seed still reproduces it.
+
+            SIGINT (Ctrl-C) or SIGTERM stops the campaign after the runs under way: the summary, the
+            --json and the --junit report cover the runs done, marked as interrupted, and every
+            failure found is already saved. A second signal ends the process at once.
 
             Exit 0 when every run passed, 1 on a safety violation, 2 on a liveness failure (and no
-            safety violation), 64 bad command line, 65 malformed spec, 73 corpus not writable.
+            safety violation), 64 bad command line, 65 malformed spec, 73 corpus or --junit file not
+            writable (checked before the first run), 74 standard output not writable, 130 interrupted
+            by SIGINT, 143 by SIGTERM.
 
             EXAMPLES:
               raftlab fuzz --runs 10000
@@ -78,10 +88,15 @@ enum FuzzCommand {
         if runs != nil && seconds != nil { throw UsageError(message: "give either --runs or --time, not both") }
         let workers = try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         let corpus = arguments.value("--corpus") ?? "corpus/found"
+        let junitPath = arguments.value("--junit")
+        // The default corpus too: a campaign must not find out at its first failure.
+        try Files.checkWritable(folder: corpus)
         let json = arguments.has("--json")
-        let campaign = Campaign(
+        var campaign = Campaign(
             spec: worldSpec, mutant: mutant, baseSeed: seed, runs: seconds == nil ? (runs ?? 1000) : nil,
             timeLimit: seconds.map { .seconds($0) }, workers: workers, keepGoing: arguments.has("--keep-going"))
+        Interrupts.install()
+        campaign.shouldStop = Interrupts.requested
 
         let context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
         if !json {
@@ -103,31 +118,42 @@ enum FuzzCommand {
                 console.printError(line)
             }
         }
-        let pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: corpus))
-        let findings: FuzzFindings
-        do {
-            findings = try pipeline.run(campaign, progress: progress)
-        } catch {
-            throw CommandFailure(error)
+        var pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: corpus))
+        pipeline.shouldStop = Interrupts.requested
+        // Each failure is printed the moment it is saved, so that its seed and files are on the
+        // screen even if the campaign never ends normally.
+        let findings = pipeline.run(campaign, progress: progress) { failure in
+            for error in failure.saveErrors {
+                console.printError(
+                    "raftlab fuzz: \(error.description); run \(failure.run) is reproduced by: \(failure.reproduce)")
+            }
+            if !json { failure.print(to: console) }
         }
-        if !json {
-            for failure in findings.failures { failure.print(to: console) }
-        }
-        if let path = arguments.value("--junit") {
-            try junit(findings).write(to: path)
+        let interruption = Interrupts.received
+        if let junitPath {
+            try junit(findings, interruption: interruption?.name).write(to: junitPath)
         }
         if json {
-            console.print(summaryJSON(findings, context, workers: workers).encoded(pretty: false))
+            console.print(
+                summaryJSON(findings, context, workers: workers, interruption: interruption?.name).encoded(pretty: false))
         } else {
-            printSummary(findings, console)
+            printSummary(findings, console, interruption: interruption?.name)
         }
+        if let interruption { return interruption.exitCode }
         if findings.safetyViolations > 0 { return .safetyViolation }
         return findings.livenessFailures > 0 ? .livenessViolation : .ok
     }
 
-    static func printSummary(_ findings: FuzzFindings, _ console: Console) {
+    /// The closing summary; `interruption` names the signal that cut the campaign short.
+    static func printSummary(_ findings: FuzzFindings, _ console: Console, interruption: String? = nil) {
         let report = findings.campaign
         let seconds = report.elapsed.seconds
+        if let interruption {
+            let seeds = findings.failures.map { String($0.runSeed) }
+            console.print(
+                "interrupted by \(interruption) after \(report.runs) runs; the figures below cover those runs"
+                    + (seeds.isEmpty ? "" : "; failing run seeds: \(seeds.joined(separator: ", "))"))
+        }
         console.print(
             "summary: \(report.runs) runs, \(report.steps) steps, \(findings.safetyViolations) safety violations, "
                 + "\(findings.livenessFailures) liveness failures; \(rate(report.runs, seconds)) runs/s, "
@@ -143,7 +169,9 @@ enum FuzzCommand {
         console.print("digest: \(hex16(report.digest))")
     }
 
-    static func summaryJSON(_ findings: FuzzFindings, _ context: FailureContext, workers: Int) -> JSONValue {
+    static func summaryJSON(
+        _ findings: FuzzFindings, _ context: FailureContext, workers: Int, interruption: String? = nil
+    ) -> JSONValue {
         let report = findings.campaign
         let seconds = report.elapsed.seconds
         return .object([
@@ -156,10 +184,11 @@ enum FuzzCommand {
             ("livenessBudgetTicks", .integer(FaultProfile.livenessBudgetTicks)),
             ("livenessNotJudged", .integer(report.runsLivenessUnjudged)),
             ("failures", .array(findings.failures.map(\.json))), ("digest", .string(hex16(report.digest))),
+            ("interrupted", interruption.map(JSONValue.string) ?? .null),
         ])
     }
 
-    static func junit(_ findings: FuzzFindings) -> JUnitReport {
+    static func junit(_ findings: FuzzFindings, interruption: String? = nil) -> JUnitReport {
         let report = findings.campaign
         var cases = findings.failures.map { failure in
             JUnitCase(name: "run \(failure.run) seed \(failure.runSeed)", className: "raftlab.fuzz", failure: failure.junit)
@@ -168,6 +197,14 @@ enum FuzzCommand {
             JUnitCase(
                 name: "\(report.runs - findings.failures.count) runs from seed \(report.baseSeed) without failure",
                 className: "raftlab.fuzz", timeSeconds: report.elapsed.seconds))
+        if let interruption {
+            cases.append(
+                JUnitCase(
+                    name: "campaign from seed \(report.baseSeed)", className: "raftlab.fuzz",
+                    failure: JUnitFailure(
+                        message: "interrupted by \(interruption) after \(report.runs) runs", type: "interrupted",
+                        kind: .error)))
+        }
         return JUnitReport(suiteName: "raftlab fuzz", cases: cases)
     }
 

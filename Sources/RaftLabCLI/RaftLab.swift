@@ -9,6 +9,7 @@ public enum RaftLab {
 
     /// Runs the tool as a process: real arguments, real console, real exit.
     public static func main() -> Never {
+        StandardStreams.reserveClosedDescriptors()
         let code = run(Array(CommandLine.arguments.dropFirst()), console: .standard())
         exit(code.rawValue)
     }
@@ -39,6 +40,7 @@ public enum RaftLab {
         }
         do {
             let parsed = try ParsedArguments(rest, spec: command.spec)
+            try Files.checkOutputs(parsed)
             return try command.run(parsed, console)
         } catch let error as UsageError {
             console.printError("raftlab \(name): \(error.message)")
@@ -89,6 +91,7 @@ public enum RaftLab {
             "  0 nothing violated (or the spec's expected verdict)   1 safety violation   2 liveness violation",
             "  3 replay diverged   4 an expected violation was not found   5 check incomplete (stopped by a limit)",
             "  64 bad command line  65 malformed input file  66 input file unreadable  73 output not writable",
+            "  74 standard output or error not writable  130/143 check or fuzz stopped by SIGINT/SIGTERM (summary so far)",
         ]
         return lines.joined(separator: "\n")
     }

@@ -21,7 +21,8 @@ enum ReplayCommand {
             goal is judged again on the world reached, with the words the fuzzer used), 3 when a
             recorded step is no longer possible, the run stops before its last recorded step, or the
             verdict or digest differs ("diverged at step N: ..."), 65 when the file is not a valid
-            raftlab trace. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict. A trace
+            raftlab trace, 73 when the --junit file cannot be written (checked first), 74 when standard
+            output cannot be written. 'raftlab corpus' and 'raftlab show' judge a trace by the same verdict. A trace
             longer than 2,000 steps prints its first and last 1,000 steps and one line counting the steps
             between them (see 'raftlab show').
             """)

@@ -21,11 +21,13 @@ enum ShrinkCommand {
             The trace is replayed (leniently: a step that is no longer possible is skipped) and its first
             violated invariant is the target. The shrinker removes spans of steps, faults together with
             their repairs (crash and restart, partition and heal), client requests and servers, keeping
-            each candidate that still violates the target. The result is saved as a new file named after
-            the invariant (never overwriting one) and replays exactly with 'raftlab replay'.
+            each candidate that still violates the target. The result is saved as
+            <invariant>-<hash of the content>.json (the same result again writes nothing; another file is
+            never overwritten) and replays exactly with 'raftlab replay'.
 
             Exit 1 when the shrunk trace is saved (it shows a safety violation), 65 when the file is not
-            a valid trace or does not fail, 66 unreadable, 73 corpus not writable.
+            a valid trace or does not fail, 66 unreadable, 73 corpus not writable (checked first when
+            --corpus is given), 74 standard output not writable.
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {

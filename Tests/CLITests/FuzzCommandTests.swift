@@ -41,7 +41,8 @@ struct FuzzCommandTests {
         let failure = try firstFailure(found)
         #expect(failure["invariant"] as? String == "leader-completeness")
         let saved = try #require(failure["corpusFile"] as? String)
-        #expect(saved.hasSuffix("leader-completeness-1.json"))
+        #expect(saved.hasPrefix(corpus + "/leader-completeness-"))
+        #expect((failure["runFile"] as? String)?.hasPrefix(corpus + "/unshrunk/leader-completeness-") == true)
         #expect((failure["shrunkSteps"] as? Int ?? 99) <= 24)
 
         let replayed = try Executable.run(["replay", saved, "--quiet"])
@@ -56,15 +57,19 @@ struct FuzzCommandTests {
         #expect(repeated["runSeed"] as? String == failure["runSeed"] as? String)
         #expect(repeated["step"] as? Int == failure["step"] as? Int)
         #expect(repeated["detail"] as? String == failure["detail"] as? String)
-        // Never overwritten: the second save took the next name.
-        #expect((repeated["corpusFile"] as? String)?.hasSuffix("leader-completeness-2.json") == true)
+        // Named by content: the same run again finds its files already saved, and adds none.
+        #expect(repeated["corpusFile"] as? String == saved)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".json") } == [
+            String(saved.dropFirst(corpus.count + 1))
+        ])
 
         // The text report prints the violation, the shrunk trace and the replay command.
         let text = try Executable.run(arguments)
         #expect(text.stdout.contains("FAILURE run"))
         #expect(text.stdout.contains("reproduce the run: raftlab fuzz --seed"))
         #expect(text.stdout.contains("shrunk from"))
-        #expect(text.stdout.contains("replay it with: raftlab replay \(corpus)/leader-completeness-3.json"))
+        #expect(text.stdout.contains("replay it with: raftlab replay \(saved)"))
+        #expect(text.stdout.contains("trace as found: \(corpus)/unshrunk/leader-completeness-"))
     }
 
     @Test("raftlab shrink minimizes any failing trace and saves it; a passing trace is exit 65")

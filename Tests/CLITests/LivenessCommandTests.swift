@@ -14,9 +14,11 @@ struct LivenessCommandTests {
             folder, "--quiet",
         ])
         #expect(fuzz.exitCode == 2, "\(fuzz.stdout)\(fuzz.stderr)")
-        let saved = folder + "/liveness-1.json"
-        #expect(
-            fuzz.stdout.contains("saved to \(saved) (533 steps, not shrunk); replay it with: raftlab replay \(saved)"))
+        // Saved under a name made from its content: read the name back from the report.
+        let savedLine = try #require(fuzz.stdout.split(separator: "\n").first { $0.contains("(533 steps, not shrunk)") })
+        let saved = try #require(savedLine.split(separator: " ").first { $0.hasPrefix(folder + "/liveness-") })
+            .description
+        #expect(savedLine.hasSuffix("replay it with: raftlab replay \(saved)"))
 
         let replay = try Executable.run(["replay", saved, "--quiet"])
         #expect(replay.exitCode == 2, "\(replay.stdout)\(replay.stderr)")

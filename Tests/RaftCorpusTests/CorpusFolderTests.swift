@@ -9,8 +9,8 @@ import Testing
 struct CorpusFolderTests {
     static let example = repositoryCorpus + "/examples/vote-twice-seed-6.json"
 
-    @Test("Saving never replaces an entry: the same trace twice takes the next free name")
-    func saveNeverOverwrites() throws {
+    @Test("A corpus file is named by its content: saving the same trace again writes nothing new")
+    func saveNamesByContent() throws {
         let folder = temporaryFolder("save") + "/nested/found"
         let corpus = CorpusFolder(path: folder)
         #expect(!corpus.exists)
@@ -18,16 +18,28 @@ struct CorpusFolderTests {
         let first = try corpus.save(trace)
         let second = try corpus.save(trace)
         #expect(corpus.exists)
-        #expect(first == folder + "/election-safety-1.json")
-        #expect(second == folder + "/election-safety-2.json")
+        #expect(first == second)
+        let name = try #require(first.split(separator: "/").last)
+        #expect(name.hasPrefix("election-safety-") && name.hasSuffix(".json"))
+        #expect(name.count == "election-safety-".count + 16 + ".json".count)
         #expect(try TextFiles.read(first) == trace.encoded())
-        #expect(try TextFiles.read(second) == trace.encoded())
-        #expect(corpus.traceFiles() == [first, second])
-        // No temporary file is left behind by the atomic writes.
-        #expect(
-            try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
-                "election-safety-1.json", "election-safety-2.json",
-            ])
+        // Another trace takes another name; no temporary file is left behind by the atomic writes.
+        var other = trace
+        other.producer = "another producer"
+        let third = try corpus.save(other)
+        #expect(third != first)
+        #expect(corpus.traceFiles() == [first, third].sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 2)
+    }
+
+    @Test("A different content under a trace's name is never replaced, and is reported")
+    func saveNeverOverwrites() throws {
+        let folder = temporaryFolder("collision")
+        let trace = try TraceFile.read(Self.example)
+        let path = folder + "/" + CorpusFolder.fileName(of: trace, encoded: trace.encoded())
+        try TextFiles.writeAtomically("something else", to: path)
+        #expect(throws: FileError.exists(path: path)) { try CorpusFolder(path: folder).save(trace) }
+        #expect(try TextFiles.read(path) == "something else")
     }
 
     @Test("A corpus folder under a file cannot be created, and says so")

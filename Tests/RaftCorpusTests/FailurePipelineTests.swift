@@ -26,7 +26,7 @@ struct FailurePipelineTests {
         let context = FailureContext(spec: .fuzzDefault, specFile: nil, mutant: .voteWithoutLogCheck)
         let pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: folder))
         let campaign = Campaign(spec: .fuzzDefault, mutant: .voteWithoutLogCheck, baseSeed: 1, runs: 50, workers: 1)
-        let findings = try pipeline.run(campaign)
+        let findings = pipeline.run(campaign)
 
         #expect(findings.safetyViolations == 1)
         let failure = try #require(findings.failures.first)
@@ -34,8 +34,11 @@ struct FailurePipelineTests {
         let shrunk = try #require(failure.shrunk)
         #expect(shrunk.actions.count < failure.steps)
         let saved = try #require(failure.corpusFile)
-        #expect(saved == folder + "/leader-completeness-1.json")
-        #expect(CorpusFolder(path: folder).traceFiles() == [saved])
+        #expect(saved == folder + "/" + CorpusFolder.fileName(of: shrunk, encoded: shrunk.encoded()))
+        #expect(saved.hasPrefix(folder + "/leader-completeness-"))
+        let whole = try #require(failure.runFile)
+        #expect(whole.hasPrefix(folder + "/unshrunk/leader-completeness-"))
+        #expect(CorpusFolder(path: folder).traceFiles() == [saved, whole])
 
         let read = try TraceFile.read(saved)
         #expect(read.encoded() == shrunk.encoded())
@@ -59,7 +62,7 @@ struct FailurePipelineTests {
         let pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: folder))
         let campaign = Campaign(
             spec: .fuzzDefault, mutant: .voteTwice, baseSeed: 1, runs: 50, workers: 1, keepGoing: true)
-        let findings = try pipeline.run(campaign)
+        let findings = pipeline.run(campaign)
         #expect(findings.failures.count > 1)
         #expect(findings.failures.map(\.run) == findings.campaign.failures.map(\.run))
         var savedNames: [String] = []
@@ -69,15 +72,95 @@ struct FailurePipelineTests {
             if failure.corpusFile != nil { savedNames.append(name) }
             #expect(failure.reproduce.hasPrefix("raftlab fuzz x.json --seed \(failure.runSeed) --runs 1"))
         }
-        #expect(CorpusFolder(path: folder).traceFiles().count == savedNames.count)
+        let safety = findings.failures.filter { $0.outcome.kind == .safety }
+        #expect(CorpusFolder(path: folder).traceFiles().count == savedNames.count + safety.count)
+        #expect(safety.allSatisfy { $0.runFile != nil && $0.saveErrors.isEmpty })
     }
 
     @Test("Without a corpus nothing is shrunk or saved")
     func noCorpus() throws {
         let context = FailureContext(spec: .fuzzDefault, specFile: nil, mutant: .voteWithoutLogCheck)
         let campaign = Campaign(spec: .fuzzDefault, mutant: .voteWithoutLogCheck, baseSeed: 1, runs: 50, workers: 1)
-        let findings = try FailurePipeline(context: context, corpus: nil).run(campaign)
+        let findings = FailurePipeline(context: context, corpus: nil).run(campaign)
         #expect(findings.failures.count == 1)
         #expect(findings.failures.allSatisfy { $0.shrunk == nil && $0.corpusFile == nil })
+    }
+}
+
+/// Issue 13 item 3: a finding is never lost.
+@Suite("Failures saved as they are found")
+struct FailuresAsFoundTests {
+    /// The runs a campaign hands over while it runs, in the order it hands them over.
+    private final class HandedOver: @unchecked Sendable {
+        let lock = NSLock()
+        var runs: [Int] = []
+        func add(_ run: Int) {
+            lock.lock()
+            runs.append(run)
+            lock.unlock()
+        }
+    }
+
+    /// Under this mutant runs 0, 1 and 2 of seed 1 all fail: when the campaign stops at run 0,
+    /// the second worker's run 1 fails too, and must not be handed over.
+    @Test(
+        "A campaign hands over exactly its report's failures, in run order, with 1 or 2 workers",
+        arguments: [false, true])
+    func handOverMatchesTheReport(keepGoing: Bool) {
+        var handed: [[Int]] = []
+        for workers in [1, 2] {
+            let campaign = Campaign(
+                spec: .fuzzDefault, mutant: .appendAfterStepdown, baseSeed: 1, runs: 60, workers: workers,
+                keepGoing: keepGoing)
+            let seen = HandedOver()
+            let report = campaign.run(failure: { run, _ in seen.add(run) })
+            #expect(seen.runs == report.failures.map(\.run))
+            handed.append(seen.runs)
+        }
+        #expect(handed[0] == handed[1])
+        #expect(keepGoing ? handed[0].count > 1 : handed[0].count == 1)
+    }
+
+    @Test("Each safety violation's whole trace is saved and holds as a corpus entry")
+    func wholeTraceIsSaved() throws {
+        let folder = temporaryFolder("as-found")
+        let context = FailureContext(spec: .fuzzDefault, specFile: nil, mutant: .voteTwice)
+        let pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: folder))
+        let campaign = Campaign(
+            spec: .fuzzDefault, mutant: .voteTwice, baseSeed: 3, runs: 120, workers: 2, keepGoing: true)
+        let findings = pipeline.run(campaign)
+        let safety = findings.failures.filter { $0.outcome.kind == .safety }
+        #expect(safety.count > 1)
+        for failure in safety {
+            let path = try #require(failure.runFile)
+            let trace = try TraceFile.read(path)
+            #expect(trace.seed == failure.runSeed)
+            #expect(trace.actions.count == failure.steps)
+            let judgement = TraceJudge.judgeCorpusEntry(trace)
+            #expect(judgement.holds, "\(path): \(judgement.summary)")
+        }
+        // Run again: the same files, nothing added.
+        let before = CorpusFolder(path: folder).traceFiles()
+        _ = pipeline.run(campaign)
+        #expect(CorpusFolder(path: folder).traceFiles() == before)
+    }
+
+    @Test("An unwritable corpus loses nothing: every failure is reported with its seed and why it was not saved")
+    func unwritableCorpus() throws {
+        let file = temporaryFolder("unwritable") + "/plain"
+        try TextFiles.writeAtomically("x", to: file)
+        let context = FailureContext(spec: .fuzzDefault, specFile: nil, mutant: .voteWithoutLogCheck)
+        let pipeline = FailurePipeline(context: context, corpus: CorpusFolder(path: file + "/found"))
+        let campaign = Campaign(spec: .fuzzDefault, mutant: .voteWithoutLogCheck, baseSeed: 1, runs: 50, workers: 1)
+        let findings = pipeline.run(campaign)
+        let failure = try #require(findings.failures.first)
+        #expect(failure.reproduce.hasPrefix("raftlab fuzz --seed \(failure.runSeed)"))
+        #expect(failure.runFile == nil && failure.corpusFile == nil)
+        #expect(failure.shrunk != nil)
+        #expect(
+            failure.saveErrors == [
+                .corpusFolderUncreatable(path: file + "/found/unshrunk"),
+                .corpusFolderUncreatable(path: file + "/found"),
+            ])
     }
 }
