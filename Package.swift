@@ -29,13 +29,16 @@ let package = Package(
 
         // MARK: - The explorers.
         .target(name: "ModelChecking", swiftSettings: optimizeAcrossModules),
-        .target(name: "RaftModel", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking"], swiftSettings: optimizeAcrossModules),
+        .target(
+            name: "RaftModel", dependencies: ["RaftCore", "RaftSimulation", "ModelChecking"],
+            swiftSettings: optimizeAcrossModules),
 
         // MARK: - Counterexamples people can read: text, Mermaid, HTML; JUnit reports for CI.
         .target(name: "TraceRendering", dependencies: ["RaftCore", "RaftSimulation"]),
 
         // MARK: - The randomized fault fuzzer: swarm profiles, virtual time, liveness, shrinking.
-        .target(name: "RaftFuzzing", dependencies: ["RaftCore", "RaftSimulation"], swiftSettings: optimizeAcrossModules),
+        .target(
+            name: "RaftFuzzing", dependencies: ["RaftCore", "RaftSimulation"], swiftSettings: optimizeAcrossModules),
 
         // MARK: - Saved counterexamples: shrink and save what the fuzzer finds, read traces back, judge them.
         .target(name: "RaftCorpus", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
@@ -44,7 +47,8 @@ let package = Package(
         .target(
             name: "RaftLabCLI",
             dependencies: [
-                "RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering", "RaftFuzzing", "RaftCorpus",
+                "RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering", "RaftFuzzing",
+                "RaftCorpus",
             ],
             swiftSettings: optimizeAcrossModules),
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),

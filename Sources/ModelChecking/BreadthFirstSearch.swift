@@ -6,7 +6,7 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
 }
 
-/// Hands out share numbers 0, 1, 2, ... to whichever worker asks next.
+/// Hands out share numbers in order, from 0, to whichever worker asks next.
 final class ShareCounter: Sendable {
     private let next = Atomic<Int>(0)
 
@@ -183,9 +183,10 @@ struct BreadthFirstSearch<M: Model> {
         return results.map { $0! }
     }
 
-    /// Expands one share sequentially, stopping at its first violation. Takes every state of the
-    /// share out of the frontier (the ones after a violation unexpanded) and drops it here, on
-    /// the worker's thread.
+    /// Expands one share sequentially, stopping at its first violation.
+    ///
+    /// Takes every state of the share out of the frontier (the ones after a violation unexpanded)
+    /// and drops it here, on the worker's thread.
     ///
     /// `found` holds what this worker already offered in this batch: a successor it reached
     /// before is dropped here, in parallel and while still in the cache, instead of by the

@@ -39,7 +39,9 @@ public struct CheckerOptions: Sendable {
     /// caller can stop a long check on a signal and still report how far it got.
     public var shouldStop: (@Sendable () -> Bool)? = nil
     /// States expanded between merges of the workers' results; also how often progress and the
-    /// bounds are looked at. Fixed, so the exploration order does not depend on the worker count.
+    /// bounds are looked at.
+    ///
+    /// Fixed, so the exploration order does not depend on the worker count.
     public var batchSize: Int = 4096
 
     public init() {}

@@ -59,7 +59,9 @@ final class FingerprintSet: @unchecked Sendable {
         Int(truncatingIfNeeded: key.multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
-    /// Whether `fingerprint` is in the set. Safe while the writer inserts (see the type).
+    /// Whether `fingerprint` is in the set.
+    ///
+    /// Safe while the writer inserts (see the type).
     func contains(_ fingerprint: UInt64) -> Bool {
         let key = Self.stored(fingerprint)
         var slot = Self.home(of: key, capacity: capacity)
@@ -72,7 +74,9 @@ final class FingerprintSet: @unchecked Sendable {
         }
     }
 
-    /// Adds `fingerprint`; returns whether it was new. The writer only.
+    /// Adds `fingerprint`; returns whether it was new.
+    ///
+    /// The writer only.
     @discardableResult
     func insert(_ fingerprint: UInt64) -> Bool {
         if count >= growthThreshold { grow() }

@@ -1,5 +1,7 @@
 /// A nondeterministic system the checker can explore: states, the actions each enables, and what
-/// each action does. The checker knows nothing else about it.
+/// each action does.
+///
+/// The checker knows nothing else about it.
 ///
 /// After stateright's `Model`. Two contracts matter:
 /// - `actions(in:into:)` must list actions in the same order for the same state, every time:

@@ -34,7 +34,9 @@ final class MoveOnceBuffer<Element>: @unchecked Sendable {
         count += 1
     }
 
-    /// Moves element `index` out. See the type's contract.
+    /// Moves element `index` out.
+    ///
+    /// See the type's contract.
     func take(_ index: Int) -> Element {
         precondition(index >= takenPrefix && index < count, "element \(index) already taken or never added")
         return (base + index).move()

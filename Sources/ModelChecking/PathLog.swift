@@ -1,8 +1,10 @@
 import Foundation
 
-/// How each queued state was reached: its parent's ordinal and the position of the action taken
-/// in the parent's enabled list. Enough to rebuild, by replaying the model's own actions, the
-/// exact concrete path to any queued state.
+/// How each queued state was reached: its parent's ordinal and the position of the action taken in
+/// the parent's enabled list.
+///
+/// Enough to rebuild, by replaying the model's own actions, the exact concrete path to any queued
+/// state.
 ///
 /// Records are numbered in the order states are queued: once per state breadth-first, and once
 /// more each time depth-first search queues a state again because a shorter path reached it.

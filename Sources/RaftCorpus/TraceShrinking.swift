@@ -40,7 +40,8 @@ extension Trace {
         var shrinker = Shrinker(mutant: mutant, target: target.invariant, maxCandidates: maxCandidates)
         guard let small = shrinker.shrink(actions, in: spec) else { throw .doesNotFail(path: path) }
         let trace = Trace(
-            producer: "raftlab shrink (\(UntrustedText.escaped(path)), shrunk from \(actions.count) steps)", spec: small.spec,
+            producer: "raftlab shrink (\(UntrustedText.escaped(path)), shrunk from \(actions.count) steps)",
+            spec: small.spec,
             mutant: mutant, seed: seed, actions: small.actions, violation: small.violation, digest: small.digest)
         return ShrunkTrace(
             target: target, trace: trace, violation: small.violation, candidatesTried: small.candidatesTried)

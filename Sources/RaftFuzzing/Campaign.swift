@@ -24,9 +24,11 @@ public struct Campaign: Sendable {
     public var workers: Int
     /// Run every run instead of stopping at the first failure.
     public var keepGoing: Bool
-    /// With `keepGoing`: still stop at the first failure of this kind (`FuzzOutcome.kind`), in
-    /// run order, passing over failures of other kinds. How the mutants benchmark finds the first
-    /// failure a mutant should cause without running, and keeping, its whole budget.
+    /// With `keepGoing`: still stop at the first failure of this kind (`FuzzOutcome.kind`), in run
+    /// order, passing over failures of other kinds.
+    ///
+    /// How the mutants benchmark finds the first failure a mutant should cause without running, and
+    /// keeping, its whole budget.
     public var stopAtKind: FuzzOutcome.Kind?
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
@@ -84,7 +86,9 @@ public struct Campaign: Sendable {
                 let stops = !campaign.keepGoing || result.outcome.kind == campaign.stopAtKind
                 board.record(run, result, stopAfterFailure: stops)
                 if let failure { board.handOverFailures(to: failure, waiting: false) }
-                if let progress, let snapshot = board.progressIfDue(clock: clock, started: started, every: progressInterval) {
+                if let progress,
+                    let snapshot = board.progressIfDue(clock: clock, started: started, every: progressInterval)
+                {
                     progress(snapshot)
                 }
             }

@@ -17,7 +17,7 @@ struct OptionSpec: Sendable {
 struct CommandSpec: Sendable {
     var name: String
     var summary: String
-    /// The usage line after `raftlab`, e.g. `replay FILE [--quiet]`.
+    /// The usage line after `raftlab`, such as `replay FILE [--quiet]`.
     var usage: String
     var positionals: ClosedRange<Int>
     var options: [OptionSpec]
@@ -50,8 +50,9 @@ struct ParsedArguments {
     var values: [(flag: String, value: String)] = []
     var flags: [String] = []
 
-    /// Parses `arguments` (after the subcommand) against `spec`. Accepts `--flag value` and
-    /// `--flag=value`; `--` ends the options.
+    /// Parses `arguments` (after the subcommand) against `spec`.
+    ///
+    /// Accepts `--flag value` and `--flag=value`; `--` ends the options.
     init(_ arguments: [String], spec: CommandSpec) throws(UsageError) {
         var index = 0
         var optionsEnded = false
@@ -73,7 +74,8 @@ struct ParsedArguments {
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
             guard let option = spec.options.first(where: { $0.flag == flag }) else {
-                throw UsageError(message: "unknown option '\(flag)' for 'raftlab \(spec.name)' (see 'raftlab \(spec.name) --help')")
+                throw UsageError(
+                    message: "unknown option '\(flag)' for 'raftlab \(spec.name)' (see 'raftlab \(spec.name) --help')")
             }
             if option.valueName == nil {
                 if inlineValue != nil { throw UsageError(message: "option '\(flag)' takes no value") }
@@ -90,7 +92,9 @@ struct ParsedArguments {
         }
         guard spec.positionals.contains(positionals.count) else {
             if positionals.count > spec.positionals.upperBound {
-                throw UsageError(message: "unexpected argument '\(positionals[spec.positionals.upperBound])' for 'raftlab \(spec.name)'")
+                throw UsageError(
+                    message:
+                        "unexpected argument '\(positionals[spec.positionals.upperBound])' for 'raftlab \(spec.name)'")
             }
             throw UsageError(message: "'raftlab \(spec.name)' needs more arguments: raftlab \(spec.usage)")
         }
@@ -103,7 +107,9 @@ struct ParsedArguments {
     func integer(_ flag: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = value(flag) else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
+            let bound =
+                range.upperBound == Int.max
+                ? "at least \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
             throw UsageError(message: "option '\(flag)' expects an integer \(bound), got '\(text)'")
         }
         return number

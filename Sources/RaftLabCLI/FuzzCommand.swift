@@ -18,10 +18,15 @@ enum FuzzCommand {
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
             OptionSpec(flag: "--runs", valueName: "N", help: "Number of runs. Default 1000."),
             OptionSpec(flag: "--time", valueName: "SECONDS", help: "Run until this much wall-clock time has passed."),
-            OptionSpec(flag: "--workers", valueName: "N", help: "Threads (default: all cores). Same results for any N."),
-            OptionSpec(flag: "--mutant", valueName: "NAME", help: "Fuzz a documented Raft bug (see 'raftlab mutants')."),
-            OptionSpec(flag: "--corpus", valueName: "DIR", help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
-            OptionSpec(flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
+            OptionSpec(
+                flag: "--workers", valueName: "N", help: "Threads (default: all cores). Same results for any N."),
+            OptionSpec(
+                flag: "--mutant", valueName: "NAME", help: "Fuzz a documented Raft bug (see 'raftlab mutants')."),
+            OptionSpec(
+                flag: "--corpus", valueName: "DIR",
+                help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
+            OptionSpec(
+                flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
@@ -135,7 +140,8 @@ enum FuzzCommand {
         }
         if json {
             console.print(
-                summaryJSON(findings, context, workers: workers, interruption: interruption?.name).encoded(pretty: false))
+                summaryJSON(findings, context, workers: workers, interruption: interruption?.name).encoded(
+                    pretty: false))
         } else {
             printSummary(findings, console, interruption: interruption?.name)
         }
@@ -165,7 +171,8 @@ enum FuzzCommand {
                 + "\(report.runsThatCommitted) runs committed entries")
         console.print(
             "  liveness: longest settling \(report.longestLivenessTicks) ticks (budget "
-                + "\(FaultProfile.livenessBudgetTicks)); not judged in \(report.runsLivenessUnjudged) runs (spec bounds)")
+                + "\(FaultProfile.livenessBudgetTicks)); not judged in \(report.runsLivenessUnjudged) runs (spec bounds)"
+        )
         console.print("digest: \(hex16(report.digest))")
     }
 
@@ -191,7 +198,8 @@ enum FuzzCommand {
     static func junit(_ findings: FuzzFindings, interruption: String? = nil) -> JUnitReport {
         let report = findings.campaign
         var cases = findings.failures.map { failure in
-            JUnitCase(name: "run \(failure.run) seed \(failure.runSeed)", className: "raftlab.fuzz", failure: failure.junit)
+            JUnitCase(
+                name: "run \(failure.run) seed \(failure.runSeed)", className: "raftlab.fuzz", failure: failure.junit)
         }
         cases.append(
             JUnitCase(

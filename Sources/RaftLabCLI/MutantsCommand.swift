@@ -12,7 +12,8 @@ enum MutantsCommand {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
         for mutant in Mutant.allCases {
-            console.print("\(mutant.name.padding(toLength: 26)) \(mutant.catalogueID)  expects \(mutant.expectedViolation)")
+            console.print(
+                "\(mutant.name.padding(toLength: 26)) \(mutant.catalogueID)  expects \(mutant.expectedViolation)")
             console.print("    rule:   \(mutant.ruleBroken)")
             console.print("    source: \(mutant.source)")
         }

@@ -14,8 +14,9 @@ public enum RaftLab {
         exit(code.rawValue)
     }
 
-    /// Runs one command line and returns its exit code. Never traps on bad input: every error is
-    /// one line on standard error.
+    /// Runs one command line and returns its exit code.
+    ///
+    /// Never traps on bad input: every error is one line on standard error.
     public static func run(_ arguments: [String], console: Console) -> ExitCode {
         guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
             if arguments.count >= 2, let command = commands.first(where: { $0.spec.name == arguments[1] }) {
@@ -61,15 +62,15 @@ public enum RaftLab {
 
     static var commands: [Command] {
         [
-        Command(spec: CheckCommand.spec, run: CheckCommand.run),
+            Command(spec: CheckCommand.spec, run: CheckCommand.run),
             Command(spec: SimulateCommand.spec, run: SimulateCommand.run),
-        Command(spec: ReplayCommand.spec, run: ReplayCommand.run),
-        Command(spec: ShowCommand.spec, run: ShowCommand.run),
-        Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
-        Command(spec: CorpusCommand.spec, run: CorpusCommand.run),
-        Command(spec: FuzzCommand.spec, run: FuzzCommand.run),
-        Command(spec: ShrinkCommand.spec, run: ShrinkCommand.run),
-        Command(spec: BenchCommand.spec, run: BenchCommand.run),
+            Command(spec: ReplayCommand.spec, run: ReplayCommand.run),
+            Command(spec: ShowCommand.spec, run: ShowCommand.run),
+            Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
+            Command(spec: CorpusCommand.spec, run: CorpusCommand.run),
+            Command(spec: FuzzCommand.spec, run: FuzzCommand.run),
+            Command(spec: ShrinkCommand.spec, run: ShrinkCommand.run),
+            Command(spec: BenchCommand.spec, run: BenchCommand.run),
         ]
     }
 
@@ -100,7 +101,8 @@ public enum RaftLab {
     static func mutant(_ arguments: ParsedArguments) throws(UsageError) -> Mutant? {
         guard let name = arguments.value("--mutant") else { return nil }
         guard let mutant = Mutant(name: name) else {
-            throw UsageError(message: "unknown mutant '\(name)'; known: \(Mutant.allCases.map(\.name).joined(separator: ", "))")
+            throw UsageError(
+                message: "unknown mutant '\(name)'; known: \(Mutant.allCases.map(\.name).joined(separator: ", "))")
         }
         return mutant
     }

@@ -11,9 +11,11 @@ enum ReplayCommand {
         usage: "replay FILE [--mutant NAME] [--quiet] [--junit FILE]",
         positionals: 1...1,
         options: [
-            OptionSpec(flag: "--mutant", valueName: "NAME", help: "Replay under this mutant instead of the trace's own."),
+            OptionSpec(
+                flag: "--mutant", valueName: "NAME", help: "Replay under this mutant instead of the trace's own."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "Print only the summary, not every step."),
-            OptionSpec(flag: "--junit", valueName: "FILE", help: "Also write a JUnit XML report: the trace as one test case."),
+            OptionSpec(
+                flag: "--junit", valueName: "FILE", help: "Also write a JUnit XML report: the trace as one test case."),
         ],
         discussion: """
             Exit 0 when the replay reproduces a clean trace, 1 when it reproduces a violation, 2 when it

@@ -12,9 +12,12 @@ enum ShrinkCommand {
         usage: "shrink FILE [--mutant NAME] [--corpus DIR] [--max-candidates N] [--json]",
         positionals: 1...1,
         options: [
-            OptionSpec(flag: "--mutant", valueName: "NAME", help: "Shrink under this mutant instead of the trace's own."),
-            OptionSpec(flag: "--corpus", valueName: "DIR", help: "Where the shrunk trace is saved. Default corpus/found."),
-            OptionSpec(flag: "--max-candidates", valueName: "N", help: "Try at most N candidate traces. Default 20000."),
+            OptionSpec(
+                flag: "--mutant", valueName: "NAME", help: "Shrink under this mutant instead of the trace's own."),
+            OptionSpec(
+                flag: "--corpus", valueName: "DIR", help: "Where the shrunk trace is saved. Default corpus/found."),
+            OptionSpec(
+                flag: "--max-candidates", valueName: "N", help: "Try at most N candidate traces. Default 20000."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the result as one JSON object."),
         ],
         discussion: """

@@ -14,7 +14,9 @@ enum SimulateCommand {
             OptionSpec(flag: "--steps", valueName: "N", help: "Stop after N steps. Default 200."),
             OptionSpec(flag: "--servers", valueName: "N", help: "Cluster size, 1 to 7. Default 3."),
             OptionSpec(flag: "--mutant", valueName: "NAME", help: "Run a documented Raft bug (see 'raftlab mutants')."),
-            OptionSpec(flag: "--trace-out", valueName: "FILE", help: "Write the run as a trace that 'raftlab replay' re-executes."),
+            OptionSpec(
+                flag: "--trace-out", valueName: "FILE",
+                help: "Write the run as a trace that 'raftlab replay' re-executes."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "Print only the summary, not every step."),
         ],
         discussion: """
@@ -35,7 +37,8 @@ enum SimulateCommand {
         let quiet = arguments.has("--quiet")
 
         let rules = WorldRules(spec: worldSpec, mutant: mutant)
-        console.print("raftlab simulate: seed=\(seed) mutant=\(mutant?.name ?? "none") steps=\(steps) \(worldSpec.summary)")
+        console.print(
+            "raftlab simulate: seed=\(seed) mutant=\(mutant?.name ?? "none") steps=\(steps) \(worldSpec.summary)")
         var driver = SeededChooser(seed: seed)
         var taken = TimelineBuilder(
             producer: "raftlab simulate", spec: worldSpec, mutant: mutant, seed: seed,

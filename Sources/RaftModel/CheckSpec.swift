@@ -2,7 +2,9 @@ import RaftCore
 import RaftSimulation
 
 /// A check specification: the world's bounds, the fault kinds enabled, the properties checked and
-/// the verdict expected. The JSON shape is documented field by field in `specs/README.md`.
+/// the verdict expected.
+///
+/// The JSON shape is documented field by field in `specs/README.md`.
 public struct CheckSpec: Sendable {
     /// The world the check explores: its servers and the bounds on every fault and request.
     public var world: WorldSpec

@@ -1,2 +1,3 @@
 import RaftLabCLI
+
 RaftLab.main()

@@ -35,7 +35,9 @@ struct CLITests {
         var found: (Int, String)? = nil
         for seed in 1...400 where found == nil {
             let path = temporaryPath("mutant-\(seed).json")
-            let run = try Executable.run(["simulate", "--seed", "\(seed)", "--quiet", "--mutant", "vote-without-log-check", "--trace-out", path])
+            let run = try Executable.run([
+                "simulate", "--seed", "\(seed)", "--quiet", "--mutant", "vote-without-log-check", "--trace-out", path,
+            ])
             if run.exitCode == 1 { found = (seed, path) }
         }
         let (_, path) = try #require(found)
@@ -77,7 +79,10 @@ struct CLITests {
         try "{\"format\": \"raftlab-trace\", \"version\": 9}".write(toFile: path, atomically: true, encoding: .utf8)
         let run = try Executable.run(["replay", path])
         #expect(run.exitCode == 65)
-        #expect(run.stderr == "raftlab replay: \(path): version: trace format version 9 is not supported (this raftlab reads 1 to 2)\n")
+        #expect(
+            run.stderr
+                == "raftlab replay: \(path): version: trace format version 9 is not supported (this raftlab reads 1 to 2)\n"
+        )
     }
 
     @Test("--help teaches: every command is listed with the exit codes")
@@ -95,7 +100,9 @@ struct CLITests {
 struct ArgumentTests {
     let spec = CommandSpec(
         name: "t", summary: "", usage: "t [FILE]", positionals: 0...1,
-        options: [OptionSpec(flag: "--n", valueName: "N", help: ""), OptionSpec(flag: "--q", valueName: nil, help: "")],
+        options: [
+            OptionSpec(flag: "--n", valueName: "N", help: ""), OptionSpec(flag: "--q", valueName: nil, help: ""),
+        ],
         discussion: "")
 
     @Test("Values with a space or '=', flags, positionals and '--'")
@@ -111,8 +118,12 @@ struct ArgumentTests {
     @Test("Errors: unknown option, missing value, value on a flag, extra positional, out of range")
     func errors() throws {
         #expect(throws: UsageError.self) { try ParsedArguments(["--x"], spec: spec) }
-        #expect(throws: UsageError(message: "option '--n' needs a value (N)")) { try ParsedArguments(["--n"], spec: spec) }
-        #expect(throws: UsageError(message: "option '--q' takes no value")) { try ParsedArguments(["--q=1"], spec: spec) }
+        #expect(throws: UsageError(message: "option '--n' needs a value (N)")) {
+            try ParsedArguments(["--n"], spec: spec)
+        }
+        #expect(throws: UsageError(message: "option '--q' takes no value")) {
+            try ParsedArguments(["--q=1"], spec: spec)
+        }
         #expect(throws: UsageError.self) { try ParsedArguments(["a", "b"], spec: spec) }
         let parsed = try ParsedArguments(["--n", "12"], spec: spec)
         #expect(throws: UsageError.self) { try parsed.integer("--n", in: 0...9) }

@@ -59,9 +59,10 @@ struct FuzzCommandTests {
         #expect(repeated["detail"] as? String == failure["detail"] as? String)
         // Named by content: the same run again finds its files already saved, and adds none.
         #expect(repeated["corpusFile"] as? String == saved)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".json") } == [
-            String(saved.dropFirst(corpus.count + 1))
-        ])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".json") } == [
+                String(saved.dropFirst(corpus.count + 1))
+            ])
 
         // The text report prints the violation, the shrunk trace and the replay command.
         let text = try Executable.run(arguments)

@@ -15,7 +15,8 @@ struct LivenessCommandTests {
         ])
         #expect(fuzz.exitCode == 2, "\(fuzz.stdout)\(fuzz.stderr)")
         // Saved under a name made from its content: read the name back from the report.
-        let savedLine = try #require(fuzz.stdout.split(separator: "\n").first { $0.contains("(533 steps, not shrunk)") })
+        let savedLine = try #require(
+            fuzz.stdout.split(separator: "\n").first { $0.contains("(533 steps, not shrunk)") })
         let saved = try #require(savedLine.split(separator: " ").first { $0.hasPrefix(folder + "/liveness-") })
             .description
         #expect(savedLine.hasSuffix("replay it with: raftlab replay \(saved)"))

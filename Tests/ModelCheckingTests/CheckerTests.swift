@@ -60,7 +60,9 @@ struct CheckerTests {
     }
 
     /// Each batch is merged while the workers expand the next one, so the workers read a visited
-    /// set that is still being written. That may change what they offer, never the outcome.
+    /// set that is still being written.
+    ///
+    /// That may change what they offer, never the outcome.
     @Test("The counterexample and a bounded run's figures do not depend on the worker count")
     func mergeWhileExpandingIsDeterministic() {
         let goal: [UInt8] = [8, 7, 6, 5, 4, 3, 2, 1, 0]

@@ -110,8 +110,10 @@ struct TwoPhaseCommit: Model {
     }
 }
 
-/// The sliding puzzle on a `rows` x `columns` board: tiles 1..n-1 and a blank (0) that swaps
-/// with a neighbour. Exactly half of all arrangements are reachable from any one: (rows·columns)!/2.
+/// The sliding puzzle on a `rows` x `columns` board: tiles 1..n-1 and a blank (0) that swaps with a
+/// neighbour.
+///
+/// Exactly half of all arrangements are reachable from any one: (rows·columns)!/2.
 struct SlidingPuzzle: Model {
     typealias State = [UInt8]
     enum Action: Hashable, Sendable { case up, down, left, right }
@@ -162,8 +164,9 @@ struct SlidingPuzzle: Model {
     }
 }
 
-/// States 0, 1, ..., `length` in a line: one action, to the next state. The deepest model there
-/// is, for depth limits.
+/// States 0, 1, ..., `length` in a line: one action, to the next state.
+///
+/// The deepest model there is, for depth limits.
 struct Line: Model {
     typealias State = Int
     typealias Action = Int

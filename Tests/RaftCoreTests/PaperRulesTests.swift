@@ -5,7 +5,8 @@ import Testing
 
 @Suite("§5.1 Terms")
 struct TermTests {
-    @Test("A server seeing a higher term adopts it, clears its vote and becomes follower", arguments: Role.Kind.allCases)
+    @Test(
+        "A server seeing a higher term adopts it, clears its vote and becomes follower", arguments: Role.Kind.allCases)
     func adoptsHigherTerm(_ start: Role.Kind) {
         var node: RaftNode
         switch start {
@@ -35,7 +36,8 @@ struct TermTests {
     @Test("AppendEntries and RequestVote from an older term are refused with the current term")
     func refusesStaleTerm() {
         var node = server(s1, term: 4)
-        let append = onlyMessage(deliver(appendEntries(term: 3, prev: (0, 0), entries: [entry(3)], commit: 0), from: s2, to: &node))
+        let append = onlyMessage(
+            deliver(appendEntries(term: 3, prev: (0, 0), entries: [entry(3)], commit: 0), from: s2, to: &node))
         #expect(append.message == .appendEntriesResponse(AppendEntriesResponse(term: 4, success: false, matchIndex: 0)))
         let vote = onlyMessage(deliver(requestVote(term: 3, last: (9, 9)), from: s2, to: &node))
         #expect(vote.message == .requestVoteResponse(RequestVoteResponse(term: 4, voteGranted: false)))
@@ -65,7 +67,8 @@ struct ElectionTests {
         let ready = deliver(.requestVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)), from: s2, to: &node)
         #expect(node.isLeader)
         #expect(ready.messages.count == 2)
-        #expect(ready.messages.allSatisfy { $0.message == appendEntries(term: 1, prev: (0, 0), entries: [], commit: 0) })
+        #expect(
+            ready.messages.allSatisfy { $0.message == appendEntries(term: 1, prev: (0, 0), entries: [], commit: 0) })
         #expect(ready.timers.contains(.resetHeartbeatTimer))
     }
 
@@ -128,20 +131,27 @@ struct ReplicationTests {
     @Test("A follower refuses AppendEntries whose previous entry it lacks or holds with another term")
     func consistencyCheck() {
         var node = server(s1, term: 2, log: [entry(1)])
-        let missing = onlyMessage(deliver(appendEntries(term: 2, prev: (2, 1), entries: [entry(2)], commit: 0), from: s2, to: &node))
-        #expect(missing.message == .appendEntriesResponse(AppendEntriesResponse(term: 2, success: false, matchIndex: 0)))
-        let otherTerm = onlyMessage(deliver(appendEntries(term: 2, prev: (1, 2), entries: [entry(2)], commit: 0), from: s2, to: &node))
-        #expect(otherTerm.message == .appendEntriesResponse(AppendEntriesResponse(term: 2, success: false, matchIndex: 0)))
+        let missing = onlyMessage(
+            deliver(appendEntries(term: 2, prev: (2, 1), entries: [entry(2)], commit: 0), from: s2, to: &node))
+        #expect(
+            missing.message == .appendEntriesResponse(AppendEntriesResponse(term: 2, success: false, matchIndex: 0)))
+        let otherTerm = onlyMessage(
+            deliver(appendEntries(term: 2, prev: (1, 2), entries: [entry(2)], commit: 0), from: s2, to: &node))
+        #expect(
+            otherTerm.message == .appendEntriesResponse(AppendEntriesResponse(term: 2, success: false, matchIndex: 0)))
         #expect(node.log == Log([entry(1)]))
     }
 
     @Test("A stale or duplicate AppendEntries never truncates entries that do not conflict")
     func noTruncationWithoutConflict() {
         var node = server(s1, term: 1, log: [entry(1, 1), entry(1, 2)])
-        let ready = deliver(appendEntries(term: 1, prev: (0, 0), entries: [entry(1, 1)], commit: 0), from: s2, to: &node)
+        let ready = deliver(
+            appendEntries(term: 1, prev: (0, 0), entries: [entry(1, 1)], commit: 0), from: s2, to: &node)
         #expect(node.log == Log([entry(1, 1), entry(1, 2)]))
         #expect(ready.persist == nil)
-        #expect(onlyMessage(ready).message == .appendEntriesResponse(AppendEntriesResponse(term: 1, success: true, matchIndex: 1)))
+        #expect(
+            onlyMessage(ready).message
+                == .appendEntriesResponse(AppendEntriesResponse(term: 1, success: true, matchIndex: 1)))
     }
 
     @Test("A conflicting entry (same index, other term) is deleted with all that follow it")
@@ -156,7 +166,8 @@ struct ReplicationTests {
         var node = server(s1, term: 2, log: [entry(1, 1), entry(1, 2), entry(1, 3)])
         _ = deliver(appendEntries(term: 2, prev: (0, 0), entries: [entry(1, 1)], commit: 3), from: s2, to: &node)
         #expect(node.commitIndex == 1)
-        let ready = deliver(appendEntries(term: 2, prev: (1, 1), entries: [entry(1, 2)], commit: 3), from: s2, to: &node)
+        let ready = deliver(
+            appendEntries(term: 2, prev: (1, 1), entries: [entry(1, 2)], commit: 3), from: s2, to: &node)
         #expect(node.commitIndex == 2)
         #expect(ready.committed.map(\.index) == [2])
     }

@@ -1,7 +1,7 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
-import RaftTestSupport
 
 /// Renaming servers: a permutation for symmetry reduction, a removal for the shrinker.
 @Suite("Renaming servers")
@@ -21,7 +21,8 @@ struct ServerRenamingTests {
     func permutation() {
         #expect(rotation.reindexed(["a", "b", "c"]) == ["c", "a", "b"])
         #expect(NodeSet([s1, s2]).renamed(by: rotation) == NodeSet([s2, s3]))
-        let envelope = Envelope(from: s1, to: s3, message: .requestVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)))
+        let envelope = Envelope(
+            from: s1, to: s3, message: .requestVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)))
         #expect(envelope.renamed(by: rotation) == Envelope(from: s2, to: s1, message: envelope.message))
         #expect(envelope.renamed(by: ServerRenaming.removing(s3, serverCount: 3)) == nil)
     }

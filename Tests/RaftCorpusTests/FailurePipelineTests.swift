@@ -1,11 +1,11 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
 @testable import RaftCorpus
 @testable import RaftFuzzing
 @testable import RaftSimulation
-import RaftTestSupport
 
 /// A fresh empty folder for one test, in this test process's own temporary folder.
 func temporaryFolder(_ name: String) -> String {

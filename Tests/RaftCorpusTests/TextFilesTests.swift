@@ -17,7 +17,10 @@ struct TextFilesTests {
         }
         let notAFolder = folder + "/plain.json"
         try TextFiles.writeAtomically("{}", to: notAFolder)
-        #expect(throws: FileError.unreadable(path: notAFolder + "/x.json", reason: "a folder on its path is not a directory")) {
+        #expect(
+            throws: FileError.unreadable(
+                path: notAFolder + "/x.json", reason: "a folder on its path is not a directory")
+        ) {
             try TextFiles.read(notAFolder + "/x.json")
         }
         let description = FileError.unreadable(path: "a.json", reason: "no such file").description

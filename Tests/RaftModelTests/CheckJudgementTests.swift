@@ -115,8 +115,9 @@ struct SearchCompletenessTests {
 
 @Suite("Resident memory")
 struct ResidentMemoryTests {
-    /// What `--max-memory-mb` caps: touching fresh memory must show in the reading. A large
-    /// block, so that other tests freeing memory meanwhile cannot hide it.
+    /// What `--max-memory-mb` caps: touching fresh memory must show in the reading.
+    ///
+    /// A large block, so that other tests freeing memory meanwhile cannot hide it.
     @Test("The resident set grows by what the process touches")
     func tracksTouchedMemory() throws {
         let before = try #require(ResidentMemory.bytes())

@@ -102,8 +102,10 @@ struct CheckSpecTests {
 
 @Suite("Mutant specs")
 struct MutantSpecTests {
-    /// The correct Raft must pass each mutant's spec. CI checks the correct Raft on every general
-    /// spec, so a mutant spec that shares a general spec's bounds is covered without a second run.
+    /// The correct Raft must pass each mutant's spec.
+    ///
+    /// CI checks the correct Raft on every general spec, so a mutant spec that shares a general
+    /// spec's bounds is covered without a second run.
     @Test("Every safety mutant has a spec that expects its property and shares a general spec's bounds")
     func everyMutantHasASpec() throws {
         let general = try CheckSpecTests.specFiles().map {

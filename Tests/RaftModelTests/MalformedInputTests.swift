@@ -1,9 +1,9 @@
 import Foundation
+import RaftTestSupport
 import Testing
 
 @testable import RaftModel
 @testable import RaftSimulation
-import RaftTestSupport
 
 /// Makes malformed spec and trace files from real ones, the way a careless editor, a truncated
 /// download or a hostile tester would: bytes deleted, inserted and replaced, lines swapped and

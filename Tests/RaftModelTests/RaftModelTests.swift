@@ -104,4 +104,3 @@ struct RaftModelTests {
         #expect(result.violation?.invariant == .electionSafety)
     }
 }
-

@@ -1,9 +1,9 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
 @testable import RaftModel
 @testable import RaftSimulation
-import RaftTestSupport
 
 /// The checker's fingerprint and the recorded one must tell the same worlds apart.
 ///

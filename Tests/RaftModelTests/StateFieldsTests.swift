@@ -1,9 +1,9 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
 @testable import RaftModel
 @testable import RaftSimulation
-import RaftTestSupport
 
 /// Every stored property of server and world state is accounted for by renaming and by the
 /// checker's fingerprint.
@@ -42,7 +42,10 @@ struct StateFieldsTests {
                     from: NodeID(1), to: leader,
                     message: .requestVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)))))
         world.servers[0].node = node
-        world.enqueue(Envelope(from: leader, to: NodeID(2), message: .requestVote(RequestVote(term: 1, lastLogIndex: 0, lastLogTerm: 0))))
+        world.enqueue(
+            Envelope(
+                from: leader, to: NodeID(2),
+                message: .requestVote(RequestVote(term: 1, lastLogIndex: 0, lastLogTerm: 0))))
         world.partition = NodeSet([NodeID(2)])
         let entry = Entry(term: 1, command: Command(key: 0, value: 1))
         world.ghost.leadersByTerm = [NodeSet(), NodeSet([leader])]

@@ -1,5 +1,5 @@
-import Testing
 import RaftSimulation
+import Testing
 
 /// One malformed input and the exact error it must produce.
 struct MalformedJSONCase: Sendable, CustomTestStringConvertible {
@@ -21,14 +21,20 @@ struct JSONTests {
     private let sample: JSONValue = .object([
         ("name", .string("raft")),
         ("nodes", .array([.integer(1), .integer(2), .integer(3)])),
-        ("config", .object([
-            ("election", .object([("min", .integer(150)), ("max", .integer(300))])),
-            ("seeds", .array([])),
-        ])),
-        ("log", .array([
-            .object([("term", .integer(1)), ("cmd", .string("x"))]),
-            .array([.integer(1), .array([.integer(2)])]),
-        ])),
+        (
+            "config",
+            .object([
+                ("election", .object([("min", .integer(150)), ("max", .integer(300))])),
+                ("seeds", .array([])),
+            ])
+        ),
+        (
+            "log",
+            .array([
+                .object([("term", .integer(1)), ("cmd", .string("x"))]),
+                .array([.integer(1), .array([.integer(2)])]),
+            ])
+        ),
         ("empty", .object([])),
         ("flags", .array([.bool(true), .bool(false), .null])),
         ("extremes", .array([.integer(Int.min), .integer(Int.max), .integer(0), .integer(-1)])),
@@ -38,35 +44,37 @@ struct JSONTests {
 
     @Test("Compact encoding has no whitespace and keeps member order")
     func compactGolden() {
-        #expect(sample.encoded(pretty: false) == """
-            {"name":"raft","nodes":[1,2,3],"config":{"election":{"min":150,"max":300},"seeds":[]},\
-            "log":[{"term":1,"cmd":"x"},[1,[2]]],"empty":{},"flags":[true,false,null],\
-            "extremes":[-9223372036854775808,9223372036854775807,0,-1]}
-            """)
+        #expect(
+            sample.encoded(pretty: false) == """
+                {"name":"raft","nodes":[1,2,3],"config":{"election":{"min":150,"max":300},"seeds":[]},\
+                "log":[{"term":1,"cmd":"x"},[1,[2]]],"empty":{},"flags":[true,false,null],\
+                "extremes":[-9223372036854775808,9223372036854775807,0,-1]}
+                """)
     }
 
     @Test("Pretty encoding layout")
     func prettyGolden() {
-        #expect(sample.encoded(pretty: true) == """
-            {
-              "name": "raft",
-              "nodes": [1, 2, 3],
-              "config": {
-                "election": {"min": 150, "max": 300},
-                "seeds": []
-              },
-              "log": [
-                {"term": 1, "cmd": "x"},
-                [
-                  1,
-                  [2]
-                ]
-              ],
-              "empty": {},
-              "flags": [true, false, null],
-              "extremes": [-9223372036854775808, 9223372036854775807, 0, -1]
-            }
-            """)
+        #expect(
+            sample.encoded(pretty: true) == """
+                {
+                  "name": "raft",
+                  "nodes": [1, 2, 3],
+                  "config": {
+                    "election": {"min": 150, "max": 300},
+                    "seeds": []
+                  },
+                  "log": [
+                    {"term": 1, "cmd": "x"},
+                    [
+                      1,
+                      [2]
+                    ]
+                  ],
+                  "empty": {},
+                  "flags": [true, false, null],
+                  "extremes": [-9223372036854775808, 9223372036854775807, 0, -1]
+                }
+                """)
     }
 
     @Test("Pretty encoding of top-level scalars and empty containers")
@@ -223,7 +231,8 @@ struct JSONTests {
         // Literals.
         .init(input: "nul", line: 1, column: 4, message: "unexpected end of input"),
         .init(input: "nullx", line: 1, column: 1, message: "invalid literal, expected 'null'"),
-        .init(input: "{\n  \"a\": 1,\n  \"b\": tru\n}", line: 3, column: 8, message: "invalid literal, expected 'true'"),
+        .init(
+            input: "{\n  \"a\": 1,\n  \"b\": tru\n}", line: 3, column: 8, message: "invalid literal, expected 'true'"),
         .init(input: "[fals]", line: 1, column: 2, message: "invalid literal, expected 'false'"),
         // Numbers.
         .init(input: "01", line: 1, column: 1, message: "leading zeros are not allowed"),

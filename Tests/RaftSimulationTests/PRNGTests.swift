@@ -1,5 +1,5 @@
-import Testing
 import RaftSimulation
+import Testing
 
 /// Known answers below come from the reference C implementations of splitmix64 and
 /// xoshiro256** by Blackman and Vigna, compiled with gcc; pinning them guarantees that
@@ -18,42 +18,50 @@ struct PRNGTests {
 
     @Test("SplitMix64 matches the reference implementation")
     func splitMix64KnownAnswers() {
-        #expect(firstOutputs(of: SplitMix64(seed: 0)) == [
-            0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F,
-            0xF88B_B8A8_724C_81EC, 0x1B39_896A_51A8_749B,
-        ])
-        #expect(firstOutputs(of: SplitMix64(seed: 1)) == [
-            0x910A_2DEC_8902_5CC1, 0xBEEB_8DA1_658E_EC67, 0xF893_A2EE_FB32_555E,
-            0x71C1_8690_EE42_C90B, 0x71BB_54D8_D101_B5B9,
-        ])
-        #expect(firstOutputs(of: SplitMix64(seed: 7)) == [
-            0x63CB_E1E4_5932_0DD7, 0x044C_3CD7_F43C_661C, 0xE698_4080_BAB1_2A02,
-            0x953A_EB70_673E_29CB, 0x73D3_3B66_6A1E_21DA,
-        ])
-        #expect(firstOutputs(of: SplitMix64(seed: 0xDEAD_BEEF)) == [
-            0x4ADF_B90F_68C9_EB9B, 0xDE58_6A31_41A1_0922, 0x021F_BC2F_8E1C_FC1D,
-            0x7466_CE73_7BE1_6790, 0x3BFA_8764_F685_BD1C,
-        ])
+        #expect(
+            firstOutputs(of: SplitMix64(seed: 0)) == [
+                0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F,
+                0xF88B_B8A8_724C_81EC, 0x1B39_896A_51A8_749B,
+            ])
+        #expect(
+            firstOutputs(of: SplitMix64(seed: 1)) == [
+                0x910A_2DEC_8902_5CC1, 0xBEEB_8DA1_658E_EC67, 0xF893_A2EE_FB32_555E,
+                0x71C1_8690_EE42_C90B, 0x71BB_54D8_D101_B5B9,
+            ])
+        #expect(
+            firstOutputs(of: SplitMix64(seed: 7)) == [
+                0x63CB_E1E4_5932_0DD7, 0x044C_3CD7_F43C_661C, 0xE698_4080_BAB1_2A02,
+                0x953A_EB70_673E_29CB, 0x73D3_3B66_6A1E_21DA,
+            ])
+        #expect(
+            firstOutputs(of: SplitMix64(seed: 0xDEAD_BEEF)) == [
+                0x4ADF_B90F_68C9_EB9B, 0xDE58_6A31_41A1_0922, 0x021F_BC2F_8E1C_FC1D,
+                0x7466_CE73_7BE1_6790, 0x3BFA_8764_F685_BD1C,
+            ])
     }
 
     @Test("xoshiro256** seeded through SplitMix64 matches the reference implementation")
     func xoshiroKnownAnswers() {
-        #expect(firstOutputs(of: PRNG(seed: 0)) == [
-            0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0,
-            0x6AA5_94F1_262D_2D2C, 0xBBA5_AD4A_1F84_2E59,
-        ])
-        #expect(firstOutputs(of: PRNG(seed: 1)) == [
-            0xB3F2_AF6D_0FC7_10C5, 0x853B_5596_4736_4CEA, 0x92F8_9756_082A_4514,
-            0x642E_1C7B_C266_A3A7, 0xB27A_48E2_9A23_3673,
-        ])
-        #expect(firstOutputs(of: PRNG(seed: 7)) == [
-            0xB358_FAF7_4EF9_765A, 0x475C_3D96_4F48_2CD2, 0xD6F1_D349_952C_7996,
-            0xFB29_3873_1E80_7240, 0xFDA9_04EC_7E54_0318,
-        ])
-        #expect(firstOutputs(of: PRNG(seed: 0xDEAD_BEEF)) == [
-            0xC555_5444_A74D_7E83, 0x65C3_0D37_B4B1_6E38, 0x54F7_7320_0A4E_FA23,
-            0x429A_ED75_FB95_8AF7, 0xFB0E_1DD6_9C25_5B2E,
-        ])
+        #expect(
+            firstOutputs(of: PRNG(seed: 0)) == [
+                0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0,
+                0x6AA5_94F1_262D_2D2C, 0xBBA5_AD4A_1F84_2E59,
+            ])
+        #expect(
+            firstOutputs(of: PRNG(seed: 1)) == [
+                0xB3F2_AF6D_0FC7_10C5, 0x853B_5596_4736_4CEA, 0x92F8_9756_082A_4514,
+                0x642E_1C7B_C266_A3A7, 0xB27A_48E2_9A23_3673,
+            ])
+        #expect(
+            firstOutputs(of: PRNG(seed: 7)) == [
+                0xB358_FAF7_4EF9_765A, 0x475C_3D96_4F48_2CD2, 0xD6F1_D349_952C_7996,
+                0xFB29_3873_1E80_7240, 0xFDA9_04EC_7E54_0318,
+            ])
+        #expect(
+            firstOutputs(of: PRNG(seed: 0xDEAD_BEEF)) == [
+                0xC555_5444_A74D_7E83, 0x65C3_0D37_B4B1_6E38, 0x54F7_7320_0A4E_FA23,
+                0x429A_ED75_FB95_8AF7, 0xFB0E_1DD6_9C25_5B2E,
+            ])
     }
 
     @Test("The same seed gives the same sequence, different seeds different ones")

@@ -1,8 +1,8 @@
+import RaftTestSupport
 import Testing
 
 @testable import RaftCore
 @testable import RaftSimulation
-import RaftTestSupport
 
 /// The one rule for naming a split of the network: by the side without s1.
 @Suite("Naming partitions")

@@ -25,9 +25,10 @@ struct RandomRunTests {
             faults.crashes += spent.crashes
             faults.partitions += spent.partitions
         }
-        print("random runs: \(committed) of 2000 committed at least one entry (\(committed * 100 / 2000)%); "
-            + "faults: \(faults.drops) drops, \(faults.duplicates) duplicates, \(faults.crashes) crashes, "
-            + "\(faults.partitions) partitions")
+        print(
+            "random runs: \(committed) of 2000 committed at least one entry (\(committed * 100 / 2000)%); "
+                + "faults: \(faults.drops) drops, \(faults.duplicates) duplicates, \(faults.crashes) crashes, "
+                + "\(faults.partitions) partitions")
         #expect(committed * 2 > 2_000)
         #expect(faults.drops > 0 && faults.duplicates > 0 && faults.crashes > 0 && faults.partitions > 0)
     }

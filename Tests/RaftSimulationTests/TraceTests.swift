@@ -31,14 +31,18 @@ struct TraceTests {
     @Test("A violation verdict survives the round trip")
     func violationRoundTrip() throws {
         var trace = try recordedTrace()
-        trace.violation = Violation(invariant: .electionSafety, servers: [s1, s2], terms: [3], step: 4, detail: "s1 and s2 both led term 3")
+        trace.violation = Violation(
+            invariant: .electionSafety, servers: [s1, s2], terms: [3], step: 4, detail: "s1 and s2 both led term 3")
         #expect(try Trace.decode(trace.encoded()).violation == trace.violation)
     }
 
     @Test("Keys come in a fixed order and actions are written by meaning")
     func stableLayout() throws {
         let text = try recordedTrace().encoded()
-        let keys = ["\"format\"", "\"version\"", "\"producer\"", "\"spec\"", "\"mutant\"", "\"seed\"", "\"steps\"", "\"verdict\"", "\"digest\""]
+        let keys = [
+            "\"format\"", "\"version\"", "\"producer\"", "\"spec\"", "\"mutant\"", "\"seed\"", "\"steps\"",
+            "\"verdict\"", "\"digest\"",
+        ]
         let positions = keys.map { text.range(of: $0)!.lowerBound }
         #expect(positions == positions.sorted())
         #expect(text.contains("{\"action\": \"electionTimeout\", \"server\": \"s"))

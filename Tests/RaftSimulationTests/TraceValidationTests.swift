@@ -120,7 +120,8 @@ struct TraceValidationTests {
     func escapedProducer() throws {
         let producer = "raftlab shrink (\(UntrustedText.escaped("odd\nname.json")), shrunk from 9 steps)"
         #expect(producer == #"raftlab shrink (odd\nname.json, shrunk from 9 steps)"#)
-        let text = Self.trace.replacingFirst(#""producer": "test""#, with: "\"producer\": \(JSONValue.string(producer).encoded(pretty: false))")
+        let text = Self.trace.replacingFirst(
+            #""producer": "test""#, with: "\"producer\": \(JSONValue.string(producer).encoded(pretty: false))")
         #expect(try Trace.decode(text).producer == producer)
     }
 

@@ -12,10 +12,12 @@ struct WorldRulesTests {
     func initialActions() {
         let actions = rules.enabledActions(in: rules.initialWorld)
         let kinds = actions.map(\.kind.rawValue)
-        #expect(kinds == [
-            "electionTimeout", "electionTimeout", "electionTimeout", "clientRequest", "clientRequest", "clientRequest",
-            "crash", "crash", "crash", "partition", "partition", "partition",
-        ])
+        #expect(
+            kinds == [
+                "electionTimeout", "electionTimeout", "electionTimeout", "clientRequest", "clientRequest",
+                "clientRequest",
+                "crash", "crash", "crash", "partition", "partition", "partition",
+            ])
     }
 
     @Test("enabledActions is deterministic and every action it lists applies")

@@ -95,6 +95,7 @@ enum MutantsBenchmark {
 
     /// Fuzzes the default world under the mutant from `seed`: the runs (and their time) up to the
     /// first failure of the kind the mutant should cause, passing over failures of the other kind.
+    ///
     /// One worker, so the time is that of exactly those runs.
     static func fuzz(_ mutant: Mutant, seed: UInt64) -> (runs: Int, seconds: Double, kind: FuzzOutcome.Kind)? {
         let expected: FuzzOutcome.Kind = mutant.isLivenessOnly ? .liveness : .safety

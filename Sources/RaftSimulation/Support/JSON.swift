@@ -447,8 +447,8 @@ private struct JSONParser {
         case 0xD800..<0xDC00:
             let lowStart = position
             guard bytes.count - position >= 2,
-                  bytes[position] == UInt8(ascii: "\\"),
-                  bytes[position + 1] == UInt8(ascii: "u")
+                bytes[position] == UInt8(ascii: "\\"),
+                bytes[position + 1] == UInt8(ascii: "u")
             else {
                 throw error("unpaired surrogate \(escapeText(first))", at: escapeStart)
             }
@@ -531,8 +531,9 @@ private struct JSONParser {
 
     private mutating func skipWhitespace() {
         while let byte = peek(),
-              byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n")
-                || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+        {
             position += 1
         }
     }
@@ -597,5 +598,6 @@ private func isPrintableASCII(_ byte: UInt8) -> Bool {
 /// misspelt literal rather than reported as trailing characters.
 private func isIdentifierByte(_ byte: UInt8) -> Bool {
     let lowercased = byte | 0x20
-    return isDigit(byte) || (lowercased >= UInt8(ascii: "a") && lowercased <= UInt8(ascii: "z")) || byte == UInt8(ascii: "_")
+    return isDigit(byte) || (lowercased >= UInt8(ascii: "a") && lowercased <= UInt8(ascii: "z"))
+        || byte == UInt8(ascii: "_")
 }

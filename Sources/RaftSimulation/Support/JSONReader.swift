@@ -85,7 +85,8 @@ public struct JSONObjectReader {
 
     private static func requirePrintable(_ text: String, path: String, maxLength: Int) throws(InputError) {
         if text.unicodeScalars.contains(where: UntrustedText.mustEscape) {
-            throw InputError(path: path, message: "\(UntrustedText.quoted(text)) holds a control or formatting character")
+            throw InputError(
+                path: path, message: "\(UntrustedText.quoted(text)) holds a control or formatting character")
         }
         let length = text.unicodeScalars.count
         if length > maxLength {

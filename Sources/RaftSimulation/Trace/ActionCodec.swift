@@ -3,7 +3,7 @@ import RaftCore
 /// Actions as people read them and as trace files store them: by meaning (who sent what to whom,
 /// with terms and indexes), never by a position in some list.
 public enum ActionText {
-    /// One line, e.g. `deliver AppendEntries s1->s2 term 1 prev 0/0 entries [1:x=1] commit 0`.
+    /// One line, such as `deliver AppendEntries s1->s2 term 1 prev 0/0 entries [1:x=1] commit 0`.
     public static func describe(_ action: Action) -> String {
         switch action {
         case .deliver(let envelope): "deliver \(describe(envelope))"
@@ -19,7 +19,7 @@ public enum ActionText {
         }
     }
 
-    /// A message with its endpoints, e.g. `RequestVote s1->s2 term 2 last 1/1`.
+    /// A message with its endpoints, such as `RequestVote s1->s2 term 2 last 1/1`.
     public static func describe(_ envelope: Envelope) -> String {
         let route = "\(envelope.from)->\(envelope.to)"
         switch envelope.message {
@@ -119,7 +119,9 @@ public enum ActionCodec {
             var side = NodeSet()
             for (offset, item) in try reader.array("side").enumerated() {
                 let itemPath = "\(path).side[\(offset)]"
-                guard let text = item.stringValue else { throw InputError(path: itemPath, message: "expected a server name") }
+                guard let text = item.stringValue else {
+                    throw InputError(path: itemPath, message: "expected a server name")
+                }
                 side.insert(try node(text, path: itemPath, servers: servers))
             }
             action = .partition(side)
@@ -148,7 +150,9 @@ public enum ActionCodec {
             var entries: [Entry] = []
             for (offset, item) in try reader.array("entries").enumerated() {
                 let itemPath = "\(reader.path).entries[\(offset)]"
-                guard let text = item.stringValue else { throw InputError(path: itemPath, message: "expected \"term:key=value\"") }
+                guard let text = item.stringValue else {
+                    throw InputError(path: itemPath, message: "expected \"term:key=value\"")
+                }
                 entries.append(try entry(text, path: itemPath))
             }
             message = .appendEntries(

@@ -12,7 +12,7 @@ public struct Trace: Sendable {
     /// The versions this raftlab reads.
     public static let formatVersions = 1...2
 
-    /// What produced the trace, e.g. `raftlab simulate`.
+    /// What produced the trace, such as `raftlab simulate`.
     public var producer: String
     public var spec: WorldSpec
     public var mutant: Mutant?
@@ -52,7 +52,8 @@ public struct Trace: Sendable {
         if let violation {
             verdict = .object([
                 ("result", .string("violation")), ("invariant", .string(violation.invariant.rawValue)),
-                ("step", .integer(violation.step)), ("servers", .array(violation.servers.map { .string($0.description) })),
+                ("step", .integer(violation.step)),
+                ("servers", .array(violation.servers.map { .string($0.description) })),
                 ("index", violation.index.map(JSONValue.integer) ?? .null),
                 ("terms", .array(violation.terms.map(JSONValue.integer))), ("detail", .string(violation.detail)),
             ])
@@ -148,7 +149,9 @@ public struct Trace: Sendable {
             var involved: [NodeID] = []
             for (offset, item) in try reader.array("servers").enumerated() {
                 let path = "verdict.servers[\(offset)]"
-                guard let text = item.stringValue else { throw InputError(path: path, message: "expected a server name") }
+                guard let text = item.stringValue else {
+                    throw InputError(path: path, message: "expected a server name")
+                }
                 involved.append(try ActionCodec.node(text, path: path, servers: servers))
             }
             var terms: [Term] = []
