@@ -20,14 +20,14 @@ enum CorpusExamples {
     static func timeline(_ name: String) throws -> Timeline { Timeline(replaying: try trace(name)) }
 }
 
-/// Compares renderings with files under `Golden/`; `RAFTLAB_UPDATE_GOLDEN=1` rewrites them.
+/// Compares renderings with files under `Golden/`; `RAFTLAB_REWRITE=1` rewrites them.
 ///
 /// A golden file is the reviewed rendering: when a change alters it, the diff shows exactly what a
 /// reader will see differently. Rewrite, read the diff, and commit only what you meant.
 enum Golden {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    static var updating: Bool { ProcessInfo.processInfo.environment["RAFTLAB_UPDATE_GOLDEN"] == "1" }
+    static var updating: Bool { GoldenFiles.rewriting }
 
     /// The golden text for `name`, after rewriting it with `actual` when updating.
     static func expected(_ name: String, actual: String) throws -> String {

@@ -11,7 +11,7 @@ import Testing
 struct InteractionTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("testdata")
 
-    static var rewriting: Bool { ProcessInfo.processInfo.environment["RAFTLAB_REWRITE"] == "1" }
+    static var rewriting: Bool { GoldenFiles.rewriting }
 
     /// The script names, sorted so that the tests run and are reported in a fixed order.
     static let scripts: [String] = {
