@@ -110,17 +110,6 @@ public struct FailurePipeline: Sendable {
         return FuzzFindings(campaign: report, failures: collected.reports)
     }
 
-    /// Reports every failure of a finished campaign in run order, as `run(_:progress:found:)` does
-    /// while the campaign runs.
-    public func reports(for campaign: CampaignReport) -> [FailureReport] {
-        var seenFailures: [String] = []
-        return campaign.failures.map { run, result in
-            let first = !seenFailures.contains(result.outcome.failureName)
-            seenFailures.append(result.outcome.failureName)
-            return handle(run: run, result: result, shrinking: first)
-        }
-    }
-
     /// One failure: reported, its trace saved, and shrunk and saved again when `shrinking`.
     func handle(run: Int, result: FuzzRunResult, shrinking: Bool) -> FailureReport {
         var failure = report(run: run, result: result)

@@ -13,7 +13,7 @@ extension CheckCommand {
     /// time budget or smaller bounds.
     static func finishInterrupted(
         _ report: CheckReport<RaftModel>, by signal: (name: String, exitCode: ExitCode), depthBound: Int,
-        spec checkSpec: CheckSpec, mutant: Mutant?, expected: CheckSpec.Expectation, _ arguments: ParsedArguments,
+        spec checkSpec: CheckSpec, mutant: Mutant?, _ arguments: ParsedArguments,
         _ console: Console
     ) throws(CommandFailure) -> ExitCode {
         let bound = depthBound == Int.max ? "unbounded" : "bound \(depthBound)"
@@ -44,7 +44,8 @@ extension CheckCommand {
             let rate = report.elapsedSeconds > 0 ? Int(Double(report.distinctStates) / report.elapsedSeconds) : 0
             console.print(
                 "time \(formatSeconds(report.elapsedSeconds)), \(rate) distinct states/s, \(report.workers) workers")
-            console.print("expected \(CheckSpec.describe(expected)): not judged (interrupted)")
+            console.print(
+                "expected \(CheckSpec.describe(checkSpec.expectation(under: mutant))): not judged (interrupted)")
         }
         if let path = arguments.value("--trace-out") {
             console.printError(

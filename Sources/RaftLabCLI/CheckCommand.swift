@@ -132,8 +132,8 @@ enum CheckCommand {
 
         if case .incomplete = report.verdict, let signal = Interrupts.received {
             return try finishInterrupted(
-                report, by: signal, depthBound: options.maxDepth, spec: checkSpec, mutant: mutant,
-                expected: checkSpec.expectation(under: mutant), arguments, console)
+                report, by: signal, depthBound: options.maxDepth, spec: checkSpec, mutant: mutant, arguments,
+                console)
         }
         let judgement = checkSpec.judge(
             report, mutant: mutant, failOnAnyViolation: arguments.has("--fail-on-violation"))
