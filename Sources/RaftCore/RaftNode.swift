@@ -16,7 +16,8 @@
 ///   raft.tla does; no conflict-term optimisation.
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
-/// - No snapshots, membership changes or PreVote.
+/// - No snapshots or membership changes. The production mechanisms (PreVote, CheckQuorum,
+///   pipelining, batching, fast backtracking) are switches in `options`, all off by default.
 public struct RaftNode: Hashable, Sendable {
     /// This server's identity.
     public let id: NodeID
@@ -24,6 +25,8 @@ public struct RaftNode: Hashable, Sendable {
     public let serverCount: Int
     /// The documented deviation this server runs with, if any.
     public let mutant: Mutant?
+    /// The mechanisms beyond Figure 2 this server runs with (the same on every server).
+    public let options: ProtocolOptions
 
     // MARK: Persistent state on all servers (Figure 2)
 
@@ -46,12 +49,16 @@ public struct RaftNode: Hashable, Sendable {
     ///
     /// A restart is the same call with the disk's contents: only persistent state survives, so
     /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state").
-    public init(id: NodeID, serverCount: Int, mutant: Mutant? = nil, restoring durable: DurableState = .initial) {
+    public init(
+        id: NodeID, serverCount: Int, mutant: Mutant? = nil, options: ProtocolOptions = .figure2,
+        restoring durable: DurableState = .initial
+    ) {
         precondition(serverCount >= 1 && serverCount <= NodeSet.capacity)
         precondition(id.index < serverCount)
         self.id = id
         self.serverCount = serverCount
         self.mutant = mutant
+        self.options = options
         self.currentTerm = durable.currentTerm
         self.votedFor = durable.votedFor
         self.log = durable.log
@@ -409,8 +416,8 @@ extension RaftNode: ServerRenamable {
     ///
     /// `durableStateChanged` lives only within one `handle(_:)` call and starts false.
     static let renamedFields = [
-        "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",
-        "durableStateChanged",
+        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied",
+        "role", "durableStateChanged",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is
@@ -423,7 +430,8 @@ extension RaftNode: ServerRenamable {
         let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log)
         guard let id = renaming[id], let durable = inMemory.renamed(by: renaming), let role = role.renamed(by: renaming)
         else { return nil }
-        var copy = RaftNode(id: id, serverCount: renaming.serverCountAfter, mutant: mutant, restoring: durable)
+        var copy = RaftNode(
+            id: id, serverCount: renaming.serverCountAfter, mutant: mutant, options: options, restoring: durable)
         copy.commitIndex = commitIndex
         copy.lastApplied = lastApplied
         copy.role = role

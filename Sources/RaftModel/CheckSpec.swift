@@ -76,7 +76,7 @@ public struct CheckSpec: Sendable {
         let servers = try reader.integer("servers", in: 1...WorldSpec.maxServers)
         var bounds = try reader.object("bounds")
         let count = 0...1_000_000
-        let spec = WorldSpec(
+        var spec = WorldSpec(
             name: name, servers: servers,
             maxTerm: try bounds.integer("maxTerm", in: count),
             maxClientRequests: try bounds.integer("maxClientRequests", in: count),
@@ -86,6 +86,9 @@ public struct CheckSpec: Sendable {
             maxDuplicates: try bounds.optionalInteger("maxDuplicates", in: count) ?? 0,
             maxPartitions: try bounds.optionalInteger("maxPartitions", in: count) ?? 0,
             maxDepth: try bounds.integer("maxDepth", in: 1...100_000))
+        if let options = reader.optional("protocol") {
+            spec.options = try SpecCodec.decodeOptions(options, path: "protocol")
+        }
         let maxStates = try bounds.optionalInteger("maxStates", in: 1...Int.max)
         try bounds.finish()
         var faults: [FaultKind] = []

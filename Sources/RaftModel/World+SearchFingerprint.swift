@@ -175,11 +175,11 @@ private struct FoldedMultiplyHasher {
 enum SearchFingerprintFields {
     static let world = ["servers", "network", "partition", "spent", "ghost"]
     static let server = ["node", "disk", "stateMachine"]
-    /// `id` is implied by the server's position, `serverCount` and `mutant` are the same for a
-    /// whole search, and `durableStateChanged` lives only within one step.
+    /// `id` is implied by the server's position, `serverCount`, `mutant` and `options` are the
+    /// same for a whole search, and `durableStateChanged` lives only within one step.
     static let node = [
-        "id", "serverCount", "mutant", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied", "role",
-        "durableStateChanged",
+        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied",
+        "role", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log"]
     static let progress = ["nextIndex", "matchIndex"]

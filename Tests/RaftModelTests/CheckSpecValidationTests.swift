@@ -1,3 +1,4 @@
+import RaftCore
 import Testing
 
 @testable import RaftModel
@@ -31,6 +32,18 @@ struct CheckSpecValidationTests {
         let spec = try CheckSpec.decode(Self.spec)
         #expect(spec.faults == [.drop, .crash])
         #expect(spec.properties == [.electionSafety, .logMatching])
+    }
+
+    @Test("A protocol object switches mechanisms on; without one the spec is Figure 2")
+    func protocolSwitches() throws {
+        #expect(try CheckSpec.decode(Self.spec).world.options == .figure2)
+        let text = Self.spec.replacingOccurrences(
+            of: #""expect": "pass""#,
+            with: #""protocol": {"preVote": true, "maxEntriesPerAppend": 3}, "expect": "pass""#)
+        let options = try CheckSpec.decode(text).world.options
+        #expect(options == ProtocolOptions(preVote: true, maxEntriesPerAppend: 3))
+        let misspelt = text.replacingOccurrences(of: "preVote", with: "prevote")
+        #expect(Self.decodeError(misspelt)?.path == "protocol.prevote")
     }
 
     @Test(

@@ -1,21 +1,53 @@
+import RaftCore
+
 /// Reads and writes the bounds of a `WorldSpec` as JSON (the `bounds`-level fields of spec and trace
 /// files; `specs/README.md` documents each).
 public enum SpecCodec {
+    /// The spec as JSON; `protocol` is written only when a switch is on, so that a Figure 2
+    /// world's trace reads exactly as it did before the switches existed.
     public static func encode(_ spec: WorldSpec) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("name", .string(spec.name)), ("servers", .integer(spec.servers)), ("maxTerm", .integer(spec.maxTerm)),
             ("maxClientRequests", .integer(spec.maxClientRequests)), ("maxCrashes", .integer(spec.maxCrashes)),
             ("maxInFlight", .integer(spec.maxInFlight)), ("maxDrops", .integer(spec.maxDrops)),
             ("maxDuplicates", .integer(spec.maxDuplicates)), ("maxPartitions", .integer(spec.maxPartitions)),
             ("maxDepth", .integer(spec.maxDepth)),
+        ]
+        if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
+        return .object(fields)
+    }
+
+    /// The switches as a JSON object, every field written, in a fixed order.
+    public static func encode(_ options: ProtocolOptions) -> JSONValue {
+        .object([
+            ("preVote", .bool(options.preVote)), ("checkQuorum", .bool(options.checkQuorum)),
+            ("pipelineWindow", .integer(options.pipelineWindow)),
+            ("maxEntriesPerAppend", options.maxEntriesPerAppend.map { .integer($0) } ?? .null),
+            ("fastBacktracking", .bool(options.fastBacktracking)),
         ])
+    }
+
+    /// Decodes a `protocol` object; a switch left out is off, an unknown one is an error.
+    public static func decodeOptions(_ value: JSONValue, path: String) throws(InputError) -> ProtocolOptions {
+        var reader = try JSONObjectReader(value, path: path)
+        func flag(_ key: String) throws(InputError) -> Bool {
+            try reader.optional(key) == nil ? false : reader.bool(key)
+        }
+        var options = ProtocolOptions()
+        options.preVote = try flag("preVote")
+        options.checkQuorum = try flag("checkQuorum")
+        options.pipelineWindow = try reader.optionalInteger("pipelineWindow", in: 0...64) ?? 0
+        options.maxEntriesPerAppend = try reader.optionalInteger("maxEntriesPerAppend", in: 1...1_000_000)
+        options.fastBacktracking = try flag("fastBacktracking")
+        try reader.finish()
+        return options
     }
 
     /// Decodes a spec, reading its fields from `reader` (which the caller finishes, so that the
     /// caller may add fields of its own).
     public static func decode(from reader: inout JSONObjectReader) throws(InputError) -> WorldSpec {
         let bound = 0...1_000_000
-        return WorldSpec(
+        var spec = WorldSpec(
             name: try reader.printableString("name", maxLength: 100),
             servers: try reader.integer("servers", in: 1...WorldSpec.maxServers),
             maxTerm: try reader.integer("maxTerm", in: bound),
@@ -27,6 +59,11 @@ public enum SpecCodec {
             maxPartitions: try reader.integer("maxPartitions", in: bound),
             // A depth of 0 allows no step at all: no writer records one, so it can only be a mistake.
             maxDepth: try reader.integer("maxDepth", in: 1...bound.upperBound))
+        if let options = reader.optional("protocol") {
+            spec.options = try decodeOptions(
+                options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")
+        }
+        return spec
     }
 
     public static func decode(_ value: JSONValue, path: String) throws(InputError) -> WorldSpec {

@@ -91,10 +91,10 @@ public struct World: Hashable, Sendable {
     }
 
     /// The initial world: every server up, empty logs, nothing in flight.
-    public init(serverCount: Int, mutant: Mutant?) {
+    public init(serverCount: Int, mutant: Mutant?, options: ProtocolOptions = .figure2) {
         servers = NodeID.all(serverCount).map { id in
             Server(
-                node: RaftNode(id: id, serverCount: serverCount, mutant: mutant), disk: .initial,
+                node: RaftNode(id: id, serverCount: serverCount, mutant: mutant, options: options), disk: .initial,
                 stateMachine: KeyValueStore())
         }
         network = []

@@ -16,7 +16,7 @@ public struct WorldRules: Sendable {
     }
 
     /// The world every run starts from.
-    public var initialWorld: World { World(serverCount: spec.servers, mutant: mutant) }
+    public var initialWorld: World { World(serverCount: spec.servers, mutant: mutant, options: spec.options) }
 
     /// The command a client sends next: request number `n` writes value `n` to key `n mod keys`.
     public func nextCommand(in world: World) -> Command {
@@ -125,7 +125,7 @@ public struct WorldRules: Sendable {
         case .restart(let node):
             let disk = world.servers[node.index].disk
             world.servers[node.index].node = RaftNode(
-                id: node, serverCount: spec.servers, mutant: mutant, restoring: disk)
+                id: node, serverCount: spec.servers, mutant: mutant, options: spec.options, restoring: disk)
             timers?(node, .resetElectionTimer)
         case .partition(let side):
             world.partition = side

@@ -29,6 +29,8 @@ public struct WorldSpec: Hashable, Sendable {
     /// Only the checker reads it: the world's rules never do, and `simulate` (`--steps`) and the
     /// fuzzer (`Fuzzer.runStepLimit`) have step limits of their own.
     public var maxDepth: Int
+    /// The mechanisms beyond Figure 2 every server runs with; all off by default.
+    public var options: ProtocolOptions = .figure2
 
     public init(
         name: String, servers: Int, maxTerm: Int, maxClientRequests: Int, maxCrashes: Int, maxInFlight: Int,
@@ -60,5 +62,6 @@ public struct WorldSpec: Hashable, Sendable {
         "servers=\(servers) maxTerm=\(maxTerm) maxClientRequests=\(maxClientRequests) maxCrashes=\(maxCrashes) "
             + "maxInFlight=\(maxInFlight) maxDrops=\(maxDrops) maxDuplicates=\(maxDuplicates) "
             + "maxPartitions=\(maxPartitions) maxDepth=\(maxDepth)"
+            + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
     }
 }

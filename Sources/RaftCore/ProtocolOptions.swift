@@ -1,0 +1,52 @@
+/// The mechanisms beyond Figure 2 that production Rafts add, each a switch that is off by default.
+///
+/// etcd-io/raft, hashicorp/raft and openraft all add the same handful, and each has shipped bugs
+/// of its own, so the explorers check a cluster with each one on and off. With every switch off a
+/// server follows Figure 2 exactly as before, and every pinned state count stays the same. The
+/// options are the same on every server of a cluster and never change during a run.
+public struct ProtocolOptions: Hashable, Sendable {
+    /// A server that times out first asks whether it could win, without raising its term (the
+    /// thesis, section 9.6).
+    public var preVote: Bool
+    /// A leader that has not heard from a majority within an election timeout steps down, and a
+    /// server that heard from a leader recently ignores (pre-)votes (the thesis, sections 6.2 and
+    /// 9.6).
+    public var checkQuorum: Bool
+    /// AppendEntries a leader may have outstanding to one follower before it waits for a reply;
+    /// 0 keeps Figure 2's one-request-per-trigger replication without optimistic advance.
+    public var pipelineWindow: Int
+    /// The most entries one AppendEntries carries; nil carries every entry from `nextIndex` on.
+    public var maxEntriesPerAppend: Int?
+    /// A rejected AppendEntries carries the conflicting term and the first index the follower
+    /// holds for it, so the leader skips a whole term per round trip (the extended paper, section
+    /// 5.3).
+    public var fastBacktracking: Bool
+
+    public init(
+        preVote: Bool = false, checkQuorum: Bool = false, pipelineWindow: Int = 0, maxEntriesPerAppend: Int? = nil,
+        fastBacktracking: Bool = false
+    ) {
+        self.preVote = preVote
+        self.checkQuorum = checkQuorum
+        self.pipelineWindow = pipelineWindow
+        self.maxEntriesPerAppend = maxEntriesPerAppend
+        self.fastBacktracking = fastBacktracking
+    }
+
+    /// Figure 2 as the paper states it: every switch off.
+    public static let figure2 = ProtocolOptions()
+
+    /// Whether every switch is off.
+    public var isFigure2: Bool { self == .figure2 }
+
+    /// The switches that are on, as `name=value` words in a fixed order, for banners and reports.
+    public var summary: String {
+        var words: [String] = []
+        if preVote { words.append("preVote") }
+        if checkQuorum { words.append("checkQuorum") }
+        if pipelineWindow > 0 { words.append("pipelineWindow=\(pipelineWindow)") }
+        if let maxEntriesPerAppend { words.append("maxEntriesPerAppend=\(maxEntriesPerAppend)") }
+        if fastBacktracking { words.append("fastBacktracking") }
+        return words.isEmpty ? "figure2" : words.joined(separator: " ")
+    }
+}
