@@ -56,12 +56,14 @@ struct GeneratedHistoryTests {
         }
     }
 
-    @Test("Small random histories: the search agrees with trying every order")
-    func agreesWithBruteForce() {
-        var random = TestRandom(seed: 1)
+    @Test(
+        "Small random histories: the search agrees with trying every order, with few or many unknown outcomes",
+        arguments: [1, 3])
+    func agreesWithBruteForce(unknownInSix: Int) {
+        var random = TestRandom(seed: UInt64(unknownInSix))
         var answers = [0, 0]
         for _ in 0..<1_000 {
-            let history = randomHistory(&random, operations: 6, keys: 1)
+            let history = randomHistory(&random, operations: 7, keys: 1, unknownInSix: unknownInSix)
             let expected = bruteForceLinearizable(history)
             #expect(keyValueChecker.check(history).isLinearizable == expected, "\(history.intervalText())")
             answers[expected ? 1 : 0] += 1
@@ -96,7 +98,7 @@ struct TestRandom {
 
 /// A history of overlapping operations with outputs drawn from a small set of values, so that
 /// some are linearizable and some are not.
-func randomHistory(_ random: inout TestRandom, operations: Int, keys: Int) -> KeyValueHistory {
+func randomHistory(_ random: inout TestRandom, operations: Int, keys: Int, unknownInSix: Int = 1) -> KeyValueHistory {
     let values = ["1", "2", "12"]
     func someValue() -> String? { random.below(4) == 0 ? nil : values[random.below(values.count)] }
     var history: [KeyValueOperation] = []
@@ -121,10 +123,13 @@ func randomHistory(_ random: inout TestRandom, operations: Int, keys: Int) -> Ke
             input = cas(key, someValue(), values[random.below(2)])
             output = .swapped(random.below(2) == 0)
         }
-        switch random.below(6) {
-        case 0: history.append(unknown(client, input, invokedAt))
-        case 1: history.append(failed(client, input, invokedAt, returnedAt))
-        default: history.append(ok(client, input, invokedAt, returnedAt, output))
+        let ending = random.below(6)
+        if ending < unknownInSix {
+            history.append(unknown(client, input, invokedAt))
+        } else if ending == unknownInSix {
+            history.append(failed(client, input, invokedAt, returnedAt))
+        } else {
+            history.append(ok(client, input, invokedAt, returnedAt, output))
         }
     }
     return History(history)
