@@ -41,6 +41,17 @@ struct MinimisationTests {
         #expect(violation.isMinimal)
         #expect(!isLinearizable(violation.operations.map { history[$0] }))
         #expect(everyOperationNeeded(violation.operations, in: history))
+        #expect(
+            history.intervalText(of: violation.operations) == """
+                step 100 101 102 103 104 105
+                c1   [A--]
+                c2           [B--]
+                c3                   [C--]
+                A  c1  #30  put(x, 1) -> ok  (invoked 100, returned 101)
+                B  c2  #31  put(x, 2) -> ok  (invoked 102, returned 103)
+                C  c3  #32  get(x) -> 1  (invoked 104, returned 105)
+
+                """)
     }
 
     @Test("A lost append keeps the append it lost, not a read of a value never written")
