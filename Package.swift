@@ -43,12 +43,15 @@ let package = Package(
         // MARK: - Saved counterexamples: shrink and save what the fuzzer finds, read traces back, judge them.
         .target(name: "RaftCorpus", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
 
+        // MARK: - Client histories and the linearizability checker: pure, and independent of Raft.
+        .target(name: "Linearizability", swiftSettings: optimizeAcrossModules),
+
         // MARK: - The command-line tool.
         .target(
             name: "RaftLabCLI",
             dependencies: [
                 "RaftCore", "RaftSimulation", "ModelChecking", "RaftModel", "TraceRendering", "RaftFuzzing",
-                "RaftCorpus",
+                "RaftCorpus", "Linearizability",
             ],
             swiftSettings: optimizeAcrossModules),
         .executableTarget(name: "raftlab", dependencies: ["RaftLabCLI"]),
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(
             name: "RaftCorpusTests",
             dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing", "RaftCorpus", "RaftTestSupport"]),
+        .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"]),
         .testTarget(name: "CLITests", dependencies: ["RaftLabCLI", "raftlab", "RaftTestSupport"]),
     ]
 )

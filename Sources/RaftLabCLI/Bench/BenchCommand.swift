@@ -14,6 +14,11 @@ enum BenchCommand {
             "mutants", "every documented bug: checker time/states/steps, fuzzer median runs and time over 5 seeds",
             MutantsBenchmark.run
         ),
+        (
+            "linearizability",
+            "linearizability checker: time to decide 10,000-operation histories, with and without one bad read",
+            LinearizabilityBenchmark.run
+        ),
     ]
 
     static let spec = CommandSpec(

@@ -1,0 +1,83 @@
+/// An operation on the key-value store the clients use; each names one key.
+public enum KeyValueInput: Hashable, Sendable, CustomStringConvertible {
+    /// Sets the key's value.
+    case put(key: String, value: String)
+    /// Reads the key's value (nil when the key was never written).
+    case get(key: String)
+    /// Appends `suffix` to the key's value (an absent value reads as empty) and returns the new
+    /// value: its result depends on every earlier write, so a lost or doubled write shows.
+    case append(key: String, suffix: String)
+    /// Sets the key to `new` if its value is `expected` (nil: the key is absent), and says
+    /// whether it did.
+    case compareAndSet(key: String, expected: String?, new: String)
+
+    /// The key the operation reads or writes.
+    public var key: String {
+        switch self {
+        case .put(let key, _), .get(let key), .append(let key, _), .compareAndSet(let key, _, _): key
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .put(let key, let value): "put(\(key), \(value))"
+        case .get(let key): "get(\(key))"
+        case .append(let key, let suffix): "append(\(key), \(suffix))"
+        case .compareAndSet(let key, let expected, let new): "cas(\(key), \(expected ?? "nil"), \(new))"
+        }
+    }
+}
+
+/// What a key-value operation returned to its client.
+public enum KeyValueOutput: Hashable, Sendable, CustomStringConvertible {
+    /// A put's acknowledgement.
+    case done
+    /// The value a get read, or the value an append left; nil for an absent key.
+    case value(String?)
+    /// Whether a compare-and-set swapped.
+    case swapped(Bool)
+
+    public var description: String {
+        switch self {
+        case .done: "ok"
+        case .value(let value): value ?? "nil"
+        case .swapped(let swapped): swapped ? "true" : "false"
+        }
+    }
+}
+
+/// The key-value store as one sequential state machine per key: the specification client
+/// histories of the replicated store are checked against.
+///
+/// Keys never interact, so each key is its own partition and its state is just its value.
+public struct KeyValueSpecification: SequentialSpecification {
+    public init() {}
+
+    public var initialState: String? { nil }
+
+    public func partition(of input: KeyValueInput) -> String { input.key }
+
+    public func step(from state: String?, input: KeyValueInput, output: KeyValueOutput?) -> String?? {
+        switch input {
+        case .put(_, let value):
+            guard output == nil || output == .done else { return nil }
+            return .some(value)
+        case .get:
+            guard output == nil || output == .value(state) else { return nil }
+            return .some(state)
+        case .append(_, let suffix):
+            let appended = (state ?? "") + suffix
+            guard output == nil || output == .value(appended) else { return nil }
+            return .some(appended)
+        case .compareAndSet(_, let expected, let new):
+            let swaps = state == expected
+            guard output == nil || output == .swapped(swaps) else { return nil }
+            return .some(swaps ? new : state)
+        }
+    }
+
+    public func mayChangeState(_ input: KeyValueInput) -> Bool {
+        if case .get = input { return false }
+        return true
+    }
+}
