@@ -61,10 +61,11 @@ enum ServerSignatures {
             }
         }
         if let side = world.partition {
-            // Each server with the servers on its side.
+            // Each server with the servers on its side: a relation without direction, so both ends
+            // get the same kind (index order must not decide which end is which).
             for a in 0..<count {
-                for b in (a + 1)..<max(a + 1, count) where side.contains(NodeID(a)) == side.contains(NodeID(b)) {
-                    link(a, b, 7, local: local, links: &links)
+                for b in 0..<count where a != b && side.contains(NodeID(a)) == side.contains(NodeID(b)) {
+                    links[a] &+= SymmetryHash.mix(local[b], 7)
                 }
             }
         }
