@@ -87,11 +87,16 @@ private struct CanonicalForm {
     var key: UInt64 = 0
 
     init(of world: World) {
-        let count = world.servers.count
-        let signatures = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(world.network.count, 1)) {
+        // Each message's hash is computed once, into stack storage that every key below reads.
+        self = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(world.network.count, 1)) {
             messageHashes in
-            ServerSignatures.of(world, messageHashes: messageHashes)
+            CanonicalForm(of: world, messageHashes: messageHashes)
         }
+    }
+
+    private init(of world: World, messageHashes: UnsafeMutableBufferPointer<UInt64>) {
+        let count = world.servers.count
+        let signatures = ServerSignatures.of(world, messageHashes: messageHashes)
         self.signatures = signatures
         // Insertion sort by signature, then index: at most 16 servers.
         for index in 0..<count {
@@ -102,7 +107,8 @@ private struct CanonicalForm {
             }
             order[position] = index
         }
-        var keys = RenamedWorldKeys(count: count)
+        var keys = RenamedWorldKeys(count: count, messageHashes: UnsafeBufferPointer(messageHashes))
+        var baseKey: UInt64? = nil
         var groups = InlineArray<8, (start: Int, end: Int)>(repeating: (0, 0))
         var groupCount = 0
         var orders = 1
@@ -111,7 +117,10 @@ private struct CanonicalForm {
             var end = start + 1
             while end < count && signatures[order[end]] == signatures[order[start]] { end += 1 }
             defer { start = end }
-            guard end - start > 1, !keys.isInterchangeable(start..<end, in: order, world: world) else { continue }
+            guard end - start > 1 else { continue }
+            let base = baseKey ?? keys.key(of: order, world: world)
+            baseKey = base
+            guard !keys.isInterchangeable(start..<end, in: order, baseKey: base, world: world) else { continue }
             let factor = Self.factorial(end - start)
             guard orders * factor <= CanonicalRepresentative.maxTiedOrders else { continue }
             orders *= factor
@@ -119,7 +128,7 @@ private struct CanonicalForm {
             groupCount += 1
         }
         if groupCount == 0 {
-            key = keys.key(of: order, world: world)
+            key = baseKey ?? keys.key(of: order, world: world)
         } else {
             var current = order
             key = .max
@@ -141,16 +150,22 @@ private struct CanonicalForm {
 /// trade places. So among those orders, equal keys mean equal renamed worlds (up to collisions).
 private struct RenamedWorldKeys {
     private let count: Int
+    /// `messageHashes[p]`: `SymmetryHash.message(world.network[p].message)`.
+    private let messageHashes: UnsafeBufferPointer<UInt64>
     /// `newIndex[old]`: the position of server `old` in the order being hashed.
     private var newIndex = ServerOrder(repeating: 0)
 
-    init(count: Int) { self.count = count }
+    init(count: Int, messageHashes: UnsafeBufferPointer<UInt64>) {
+        self.count = count
+        self.messageHashes = messageHashes
+    }
 
-    /// Whether every order of the positions `group` renames the world to the same world: true
+    /// Whether every order of the positions `group` renames the world to the same world (`baseKey`
+    /// being the key of `order`): true
     /// when swapping each member with the next leaves the key unchanged, since those swaps
     /// generate every order of the group.
-    mutating func isInterchangeable(_ group: Range<Int>, in order: ServerOrder, world: World) -> Bool {
-        let base = key(of: order, world: world)
+    mutating func isInterchangeable(_ group: Range<Int>, in order: ServerOrder, baseKey: UInt64, world: World) -> Bool {
+        let base = baseKey
         var swapped = order
         for position in group.dropLast() {
             swapped.swapAt(position, position + 1)
@@ -207,7 +222,7 @@ private struct RenamedWorldKeys {
         world.network.withUnsafeBufferPointer { network in
             for position in network.indices {
                 let route = UInt64(newIndex[network[position].from.index] << 4 | newIndex[network[position].to.index])
-                messages &+= SymmetryHash.mix(SymmetryHash.message(network[position].message), route)
+                messages &+= SymmetryHash.mix(messageHashes[position], route)
             }
         }
         hash = SymmetryHash.mix(hash, messages)
