@@ -166,7 +166,7 @@ public struct Checker<M: Model>: Sendable {
     /// Two calls rather than one over a conditional expression, which would copy the state.
     @inline(__always)
     func canonicalFingerprint(_ state: M.State) -> UInt64 {
-        if options.symmetry { return model.fingerprint(of: model.representative(of: state)) }
+        if options.symmetry { return model.symmetricFingerprint(of: state) }
         return model.fingerprint(of: state)
     }
 

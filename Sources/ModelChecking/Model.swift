@@ -46,6 +46,11 @@ public protocol Model: Sendable {
     /// reduction); `state` itself when the model has none.
     func representative(of state: State) -> State
 
+    /// The fingerprint symmetry reduction visits `state` under: the same for every state of its
+    /// class. By default the fingerprint of its representative; a model may compute it without
+    /// building the representative, which can cost more than the rest of a step.
+    func symmetricFingerprint(of state: State) -> UInt64
+
     /// Roughly how many bytes `state` occupies in memory, its heap storage included: the search
     /// queue counts against the memory ceiling with it.
     func approximateBytes(of state: State) -> Int
@@ -67,6 +72,7 @@ extension Model {
 
     public func isWithinBoundary(_ state: State) -> Bool { true }
     public func representative(of state: State) -> State { state }
+    public func symmetricFingerprint(of state: State) -> UInt64 { fingerprint(of: representative(of: state)) }
     public func approximateBytes(of state: State) -> Int { MemoryLayout<State>.stride }
     public var actionKinds: [String] { ["action"] }
     public func kindIndex(of action: Action) -> Int { 0 }

@@ -30,6 +30,8 @@ public struct Campaign: Sendable {
     /// How the mutants benchmark finds the first failure a mutant should cause without running, and
     /// keeping, its whole budget.
     public var stopAtKind: FuzzOutcome.Kind?
+    /// Whether each run's seed draws its cluster size (`Fuzzer.drawsClusterSize`).
+    public var drawsClusterSize = false
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
     /// Polled before each run is claimed: true stops claiming runs.
@@ -78,6 +80,7 @@ public struct Campaign: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             fuzzer.runStepLimit = campaign.runStepLimit
+            fuzzer.drawsClusterSize = campaign.drawsClusterSize
             let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
             }

@@ -46,6 +46,10 @@ public struct LivenessFailure: Hashable, Sendable, CustomStringConvertible {
 /// The result of one fuzz run.
 public struct FuzzRunResult: Sendable {
     public var profile: FaultProfile
+    /// The world the run ran in.
+    ///
+    /// The fuzzer's spec, with the cluster size the seed drew when the fuzzer draws it. Its trace and its shrinking start from this spec.
+    public var spec: WorldSpec
     public var outcome: FuzzOutcome
     /// Actions taken.
     public var steps: Int
@@ -91,7 +95,12 @@ public struct FuzzRunResult: Sendable {
 /// observers and the buffers a run fills, so that one per worker thread runs many seeds without
 /// allocating per step.
 public struct Fuzzer {
+    /// The rules of the fuzzer's spec, at the spec's cluster size.
     public let rules: WorldRules
+    /// Whether each run's seed draws its cluster size (`ClusterSize.drawn(seed:)`) rather than
+    /// taking the spec's: on for the built-in fuzz world, off when a spec file or `--servers`
+    /// pins the size.
+    public var drawsClusterSize = false
     /// Checks after every step that the action was enabled and that the clock's messages are the
     /// world's; slow, for tests.
     public var validates = false
@@ -109,15 +118,38 @@ public struct Fuzzer {
 
     private let observers = StepObservers()
     private var buffers = RunBuffers()
+    /// The rules of each drawn cluster size, by servers, built on first use.
+    private var rulesByServers: [WorldRules?] = Array(repeating: nil, count: WorldSpec.maxServers + 1)
 
     public init(spec: WorldSpec, mutant: Mutant?) {
         rules = WorldRules(spec: spec, mutant: mutant)
     }
 
+    /// The world the run with `seed` runs in: the spec, with its cluster size drawn when the
+    /// fuzzer draws sizes.
+    public func spec(forRun seed: UInt64) -> WorldSpec {
+        guard drawsClusterSize else { return rules.spec }
+        var spec = rules.spec
+        spec.servers = ClusterSize.drawn(seed: seed)
+        return spec
+    }
+
     /// Runs the seed's run to its end and reports how it went.
     public mutating func run(seed: UInt64) -> FuzzRunResult {
+        var runRules = rules
+        if drawsClusterSize {
+            let servers = ClusterSize.drawn(seed: seed)
+            if servers != rules.spec.servers {
+                if rulesByServers[servers] == nil {
+                    var spec = rules.spec
+                    spec.servers = servers
+                    rulesByServers[servers] = WorldRules(spec: spec, mutant: rules.mutant)
+                }
+                runRules = rulesByServers[servers]!
+            }
+        }
         var run = FuzzRun(
-            seed: seed, rules: rules, stepLimit: runStepLimit, observers: observers, validates: validates,
+            seed: seed, rules: runRules, stepLimit: runStepLimit, observers: observers, validates: validates,
             reusing: &buffers)
         while run.advance() {}
         let result = run.result(keepingActions: keepsActions)

@@ -12,12 +12,15 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
             OptionSpec(flag: "--runs", valueName: "N", help: "Number of runs. Default 1000."),
             OptionSpec(flag: "--time", valueName: "SECONDS", help: "Run until this much wall-clock time has passed."),
+            OptionSpec(
+                flag: "--servers", valueName: "N",
+                help: "Every run has N servers (1-7); by default each run's seed draws it, unless SPEC.json sets it."),
             OptionSpec(
                 flag: "--workers", valueName: "N", help: "Threads (default: all cores). Same results for any N."),
             OptionSpec(
@@ -45,10 +48,12 @@ enum FuzzCommand {
             acknowledged command must be applied on every server. Runs where the spec's maxTerm or
             maxClientRequests stopped the cluster are counted as "liveness not judged".
 
-            Without SPEC.json the built-in fuzz world is used (3 servers, generous bounds). A spec file
-            (the format of specs/, see specs/README.md) sets the servers and the bounds and every invariant is
-            checked; its maxDepth, a model-checking depth, does not apply: each run takes at most
-            20,000 steps.
+            Without SPEC.json the built-in fuzz world is used (generous bounds), and each run's seed
+            also draws its number of servers: 3 or 5 in 5 runs of 16 each, 7 in 2, and 1, 2, 4 or 6 in
+            1 each. The banner of a single run and every trace record the size; --servers N pins it.
+            A spec file (the format of specs/, see specs/README.md) sets the servers and the bounds and
+            every invariant is checked; its maxDepth, a model-checking depth, does not apply: each run
+            takes at most 20,000 steps.
 
             A safety violation's whole trace is saved the moment the run is found, in DIR/unshrunk/;
             the first violation of each invariant is then shrunk and saved in DIR, and the first
@@ -86,6 +91,10 @@ enum FuzzCommand {
                 throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
             }
         }
+        let pinnedServers = try arguments.integer("--servers", in: 1...WorldSpec.maxServers)
+        if let pinnedServers { worldSpec.servers = pinnedServers }
+        // The size is drawn per run unless a spec file or --servers pins it.
+        let drawsClusterSize = specFile == nil && pinnedServers == nil
         let mutant = try RaftLab.mutant(arguments) ?? specMutant
         let seed = try arguments.seed("--seed") ?? 1
         let runs = try arguments.integer("--runs", in: 1...Int.max)
@@ -100,17 +109,30 @@ enum FuzzCommand {
         var campaign = Campaign(
             spec: worldSpec, mutant: mutant, baseSeed: seed, runs: seconds == nil ? (runs ?? 1000) : nil,
             timeLimit: seconds.map { .seconds($0) }, workers: workers, keepGoing: arguments.has("--keep-going"))
+        campaign.drawsClusterSize = drawsClusterSize
         Interrupts.install()
         campaign.shouldStop = Interrupts.requested
 
-        let context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
+        var context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
+        context.pinnedServers = pinnedServers
         if !json {
             let budget = seconds.map { "time=\($0)s" } ?? "runs=\(campaign.runs!)"
             console.print(
                 "raftlab fuzz: seed=\(seed) \(budget) workers=\(workers) mutant=\(mutant?.name ?? "none") "
                     + "spec=\(worldSpec.name)\(specFile.map { " (\($0))" } ?? "")")
-            console.print("  \(worldSpec.summary)")
-            if campaign.runs == 1 { console.print("  run 0: \(FaultProfile(seed: seed))") }
+            if drawsClusterSize {
+                console.print(
+                    "  "
+                        + worldSpec.summary.replacingOccurrences(
+                            of: "servers=\(worldSpec.servers) ", with: "servers=drawn ")
+                        + " (servers drawn per run, weights \(ClusterSize.distributionDescription))")
+            } else {
+                console.print("  \(worldSpec.summary)")
+            }
+            if campaign.runs == 1 {
+                let servers = drawsClusterSize ? ClusterSize.drawn(seed: seed) : worldSpec.servers
+                console.print("  run 0: servers=\(servers) \(FaultProfile(seed: seed))")
+            }
         }
         var progress: (@Sendable (Campaign.Progress) -> Void)? = nil
         if !arguments.has("--quiet") {

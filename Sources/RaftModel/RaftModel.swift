@@ -77,46 +77,15 @@ public struct RaftModel: Model {
 
     public func kindIndex(of action: Action) -> Int { action.kind.ordinal }
 
-    /// The renaming of servers that gives the smallest fingerprint, over every permutation for up
-    /// to 5 servers.
-    ///
-    /// Larger clusters are not reduced (5,040 renamings a state cost more than they save).
+    /// The canonical renaming of `state`'s servers (`CanonicalRepresentative`): servers sorted
+    /// by a signature no renaming changes, with only tied servers tried in each order.
     public func representative(of state: World) -> World {
-        let renamings = Renamings.all(state.servers.count)
-        guard renamings.count > 1 else { return state }
-        var best = state
-        var bestFingerprint = fingerprint(of: state)
-        for renaming in renamings.dropFirst() {
-            // A permutation drops no server, so renaming always succeeds.
-            let candidate = state.renamed(by: renaming)!
-            let candidateFingerprint = fingerprint(of: candidate)
-            if candidateFingerprint < bestFingerprint {
-                best = candidate
-                bestFingerprint = candidateFingerprint
-            }
-        }
-        return best
-    }
-}
-
-/// Every permutation of `n` servers, identity first; only the identity past 5 servers.
-enum Renamings {
-    private static let tables: [[ServerRenaming]] = (0...5).map {
-        permutations(of: Array(0..<$0)).map { ServerRenaming(permutation: $0.map(NodeID.init)) }
+        CanonicalRepresentative.representative(of: state)
     }
 
-    static func all(_ serverCount: Int) -> [ServerRenaming] {
-        serverCount < tables.count ? tables[serverCount] : [ServerRenaming(permutation: NodeID.all(serverCount))]
-    }
-
-    private static func permutations(of items: [Int]) -> [[Int]] {
-        guard items.count > 1 else { return [items] }
-        var result: [[Int]] = []
-        for (index, item) in items.enumerated() {
-            var rest = items
-            rest.remove(at: index)
-            for tail in permutations(of: rest) { result.append([item] + tail) }
-        }
-        return result
+    /// The fingerprint of `state`'s representative's class, hashed without building it (see
+    /// `CanonicalRepresentative.fingerprint(of:)`).
+    public func symmetricFingerprint(of state: World) -> UInt64 {
+        CanonicalRepresentative.fingerprint(of: state)
     }
 }

@@ -257,7 +257,7 @@ struct FuzzRun {
         digest.combine(outcome.kind.rawValue)
         let settledTicks = livenessSettled ? liveness.map { clock.now - $0.startTick } : nil
         return FuzzRunResult(
-            profile: profile, outcome: outcome, steps: steps, ticks: clock.now,
+            profile: profile, spec: rules.spec, outcome: outcome, steps: steps, ticks: clock.now,
             livenessTicks: settledTicks,
             livenessUnjudged: livenessSettled || outcome != .passed
                 ? nil : "the spec's \(liveness?.blockedBy ?? "bounds") ran out",

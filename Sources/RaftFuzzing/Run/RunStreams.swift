@@ -10,6 +10,9 @@ struct RunStreams {
     var network: PRNG
     var faults: PRNG
     var clients: PRNG
+    /// The run's cluster size when the campaign draws it (`ClusterSize`); drawn last from the
+    /// root, so that the streams above are those of seeds before sizes were drawn.
+    var clusterSize: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -18,6 +21,7 @@ struct RunStreams {
         network = PRNG(seed: root.next())
         faults = PRNG(seed: root.next())
         clients = PRNG(seed: root.next())
+        clusterSize = PRNG(seed: root.next())
     }
 }
 

@@ -3,11 +3,14 @@ import ModelChecking
 import RaftModel
 import RaftSimulation
 
-/// `raftlab bench checker`: the model checker's speed and memory on the built-in default spec.
+/// `raftlab bench checker`: the model checker's speed and memory on the built-in default spec,
+/// and what symmetry reduction saves.
 ///
 /// Runs the same exhaustive check with one worker and with every core, and prints distinct
-/// states per second and bytes per visited state. Wall-clock figures: run on a quiet machine,
-/// and compare release builds only.
+/// states per second and bytes per visited state. Then each symmetry spec runs plain and with
+/// symmetry reduction, on one worker: the reduction must keep at least half the plain speed in
+/// distinct states per second, and at 5 servers store at least 20 times fewer states. Wall-clock
+/// figures: run on a quiet machine, and compare release builds only.
 enum CheckerBenchmark {
     /// TLC on Ongaro's raft.tla (3 servers, terms up to 2, one-entry logs, symmetry, 2 workers) on
     /// a 2-core machine of the kind raftlab's CI uses: the scale the issue quotes.
@@ -16,8 +19,62 @@ enum CheckerBenchmark {
     struct Row {
         var workers: Int
         var report: CheckReport<RaftModel>
+        /// How many times the same check ran back to back (see `runSymmetry`); its elapsed time is
+        /// the total.
+        var repeats = 1
         var distinctPerSecond: Int {
-            report.elapsedSeconds > 0 ? Int(Double(report.distinctStates) / report.elapsedSeconds) : 0
+            report.elapsedSeconds > 0 ? Int(Double(report.distinctStates * repeats) / report.elapsedSeconds) : 0
+        }
+    }
+
+    /// The specs the symmetry rows run: `specs/replication.json`'s bounds at 3 servers, and
+    /// `specs/replication-5.json`'s at 5 servers cut to 9 steps, so that the plain run (about half
+    /// a million states) stays affordable.
+    static let symmetrySpecs: [WorldSpec] = [
+        WorldSpec(
+            name: "replication", servers: 3, maxTerm: 2, maxClientRequests: 2, maxCrashes: 0, maxInFlight: 3,
+            maxDrops: 1, maxDuplicates: 0, maxPartitions: 0, maxDepth: 16),
+        WorldSpec(
+            name: "replication-5 (9 steps)", servers: 5, maxTerm: 2, maxClientRequests: 1, maxCrashes: 0,
+            maxInFlight: 4, maxDrops: 1, maxDuplicates: 0, maxPartitions: 0, maxDepth: 9),
+    ]
+
+    /// One symmetry spec, checked plain and with symmetry reduction.
+    struct SymmetryRow {
+        var spec: WorldSpec
+        var plain: Row
+        var symmetric: Row
+        /// Symmetric distinct states per second over plain: the target is at least 0.5.
+        var speedRatio: Double { Double(symmetric.distinctPerSecond) / Double(max(plain.distinctPerSecond, 1)) }
+        /// Plain distinct states over symmetric: the target at 5 servers is at least 20.
+        var reduction: Double {
+            Double(plain.report.distinctStates) / Double(max(symmetric.report.distinctStates, 1))
+        }
+    }
+
+    static func runSymmetry(_ console: Console, json: Bool) -> [SymmetryRow] {
+        symmetrySpecs.map { spec in
+            let model = RaftModel(rules: WorldRules(spec: spec))
+            var rows: [Row] = []
+            for symmetry in [false, true] {
+                var options = CheckerOptions()
+                options.maxDepth = spec.maxDepth
+                options.symmetry = symmetry
+                if !json {
+                    console.printError("bench checker: \(spec.name), symmetry \(symmetry ? "on" : "off"), 1 worker...")
+                }
+                // A check shorter than a second is repeated until a second has passed, so that its
+                // rate is not mostly the start-up of the search.
+                var row = Row(workers: 1, report: Checker(model, options: options).run())
+                var elapsed = row.report.elapsedSeconds
+                while elapsed < 1 && row.repeats < 50 {
+                    elapsed += Checker(model, options: options).run().elapsedSeconds
+                    row.repeats += 1
+                }
+                row.report.elapsedSeconds = elapsed
+                rows.append(row)
+            }
+            return SymmetryRow(spec: spec, plain: rows[0], symmetric: rows[1])
         }
     }
 
@@ -33,6 +90,7 @@ enum CheckerBenchmark {
             if !json { console.printError("bench checker: default spec, \(workers) worker(s)...") }
             rows.append(Row(workers: workers, report: Checker(model, options: options).run()))
         }
+        let symmetryRows = runSymmetry(console, json: json)
         if json {
             let items = rows.map { row -> JSONValue in
                 .object([
@@ -46,6 +104,19 @@ enum CheckerBenchmark {
             console.print(
                 JSONValue.object([
                     ("benchmark", .string("checker")), ("spec", .string(checkSpec.world.name)), ("runs", .array(items)),
+                    (
+                        "symmetry",
+                        .array(
+                            symmetryRows.map { row in
+                                .object([
+                                    ("spec", .string(row.spec.name)), ("servers", .integer(row.spec.servers)),
+                                    ("plainDistinctStates", .integer(row.plain.report.distinctStates)),
+                                    ("symmetricDistinctStates", .integer(row.symmetric.report.distinctStates)),
+                                    ("plainDistinctStatesPerSecond", .integer(row.plain.distinctPerSecond)),
+                                    ("symmetricDistinctStatesPerSecond", .integer(row.symmetric.distinctPerSecond)),
+                                ])
+                            })
+                    ),
                 ])
                 .encoded(pretty: false))
             return .ok
@@ -69,10 +140,27 @@ enum CheckerBenchmark {
         }
         console.print(
             "for scale: TLC on raft.tla, 2 workers on a 2-core machine: about \(tlcDistinctStatesPerSecond) distinct/s")
+        console.print(pad("symmetry (1 worker)", -44) + "  distinct states  time      distinct/s")
+        for row in symmetryRows {
+            for (label, run) in [("plain", row.plain), ("symmetric", row.symmetric)] {
+                console.print(
+                    pad("\(row.spec.name), \(row.spec.servers) servers, \(label)", -44) + "  "
+                        + pad(String(run.report.distinctStates), 15) + "  "
+                        + pad(String(format: "%.2f s", run.report.elapsedSeconds / Double(run.repeats)), 8) + "  "
+                        + pad(String(run.distinctPerSecond), 10)
+                        + (run.repeats > 1 ? "  (mean of \(run.repeats) runs)" : ""))
+            }
+            console.print(
+                "  \(row.spec.name): symmetric speed "
+                    + String(format: "%.2f of plain (target >= 0.5); %.1fx fewer states", row.speedRatio, row.reduction)
+                    + (row.spec.servers >= 5 ? " (target >= 20)" : ""))
+        }
         return .ok
     }
 
+    /// `text` padded to `width` on the left, or to `-width` on the right when `width` is negative.
     private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+        let fill = String(repeating: " ", count: max(abs(width) - text.count, 0))
+        return width < 0 ? text + fill : fill + text
     }
 }

@@ -25,10 +25,14 @@ enum FuzzerBenchmark {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // A short warm-up first, so that the first measurement does not pay for page faults and
         // cold caches alone.
-        _ = Campaign(spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: max(runs / 10, 1), workers: 1).run()
+        var warmUp = Campaign(spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: max(runs / 10, 1), workers: 1)
+        warmUp.drawsClusterSize = true
+        _ = warmUp.run()
         return Array(Set([1, cores])).sorted().map { workers in
-            let campaign = Campaign(
+            var campaign = Campaign(
                 spec: .fuzzDefault, mutant: nil, baseSeed: seed, runs: runs, workers: workers, keepGoing: true)
+            // As `raftlab fuzz` runs the built-in world: each run's seed draws its cluster size.
+            campaign.drawsClusterSize = true
             return Row(workers: workers, report: campaign.run())
         }
     }

@@ -99,10 +99,12 @@ enum MutantsBenchmark {
     /// One worker, so the time is that of exactly those runs.
     static func fuzz(_ mutant: Mutant, seed: UInt64) -> (runs: Int, seconds: Double, kind: FuzzOutcome.Kind)? {
         let expected: FuzzOutcome.Kind = mutant.isLivenessOnly ? .liveness : .safety
-        let report = Campaign(
+        var campaign = Campaign(
             spec: .fuzzDefault, mutant: mutant, baseSeed: seed, runs: fuzzRunBudget, workers: 1, keepGoing: true,
-            stopAtKind: expected
-        ).run()
+            stopAtKind: expected)
+        // As `raftlab fuzz` runs the built-in world: each run's seed draws its cluster size.
+        campaign.drawsClusterSize = true
+        let report = campaign.run()
         guard let (run, result) = report.failures.last, result.outcome.kind == expected else { return nil }
         return (run + 1, report.elapsed.seconds, result.outcome.kind)
     }

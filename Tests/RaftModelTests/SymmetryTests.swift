@@ -1,0 +1,186 @@
+import ModelChecking
+import Testing
+
+@testable import RaftCore
+@testable import RaftModel
+@testable import RaftSimulation
+
+/// Symmetry reduction by a canonical representative (`CanonicalRepresentative`): servers sorted
+/// on a signature no renaming changes, only tied servers tried in each order.
+@Suite("Symmetry reduction: the canonical representative")
+struct SymmetryTests {
+    /// Every fault kind on, so that sampled worlds hold crashed servers, partitions, candidates,
+    /// leaders with progress and messages of every kind.
+    static func spec(servers: Int) -> WorldSpec {
+        WorldSpec(
+            name: "symmetry-sample", servers: servers, maxTerm: 4, maxClientRequests: 3, maxCrashes: 2, maxInFlight: 8,
+            maxDrops: 2, maxDuplicates: 2, maxPartitions: 2, maxDepth: 40)
+    }
+
+    /// The worlds met on seeded random walks of `servers` servers.
+    static func sampledWorlds(servers: Int, walks: Int, steps: Int) -> [World] {
+        let rules = WorldRules(spec: spec(servers: servers))
+        var worlds: [World] = []
+        for seed in 1...UInt64(walks) {
+            var chooser = SeededChooser(seed: seed)
+            var world = rules.initialWorld
+            for step in 1...steps {
+                let enabled = rules.enabledActions(in: world)
+                guard !enabled.isEmpty, let position = chooser.choose(among: enabled, in: world, step: step) else {
+                    break
+                }
+                world = rules.successor(of: world, taking: enabled[position])
+                worlds.append(world)
+            }
+        }
+        return worlds
+    }
+
+    /// A permutation of `count` servers drawn from `prng`.
+    static func randomRenaming(_ count: Int, _ prng: inout PRNG) -> ServerRenaming {
+        var ids = NodeID.all(count)
+        prng.shuffle(&ids)
+        return ServerRenaming(permutation: ids)
+    }
+
+    /// Every permutation of `count` servers.
+    static func everyRenaming(_ count: Int) -> [ServerRenaming] {
+        func permutations(_ items: [Int]) -> [[Int]] {
+            guard items.count > 1 else { return [items] }
+            return items.indices.flatMap { index in
+                var rest = items
+                let item = rest.remove(at: index)
+                return permutations(rest).map { [item] + $0 }
+            }
+        }
+        return permutations(Array(0..<count)).map { ServerRenaming(permutation: $0.map(NodeID.init)) }
+    }
+
+    static let model3 = RaftModel(rules: WorldRules(spec: spec(servers: 3)))
+
+    @Test(
+        "Every renaming of a sampled world gets the same class fingerprint and the same representative",
+        arguments: [3, 5, 7])
+    func invariantUnderRenaming(servers: Int) {
+        let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: servers)))
+        var prng = PRNG(seed: UInt64(servers))
+        let worlds = Self.sampledWorlds(servers: servers, walks: 20, steps: 30)
+        #expect(worlds.count > 300)
+        for world in worlds {
+            let fingerprint = model.symmetricFingerprint(of: world)
+            let representative = model.representative(of: world).searchFingerprint
+            for _ in 0..<3 {
+                let renamed = world.renamed(by: Self.randomRenaming(servers, &prng))!
+                #expect(model.symmetricFingerprint(of: renamed) == fingerprint)
+                #expect(model.representative(of: renamed).searchFingerprint == representative)
+            }
+        }
+    }
+
+    @Test("The representative is a renaming of the world, in the world's own class", arguments: [3, 5])
+    func representativeIsARenaming(servers: Int) {
+        let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: servers)))
+        let renamings = Self.everyRenaming(servers)
+        for world in Self.sampledWorlds(servers: servers, walks: 4, steps: 25) {
+            let representative = model.representative(of: world)
+            // Compared by fingerprint: a renamed server is built afresh, without the flag a server
+            // keeps from its last step (`durableStateChanged`), which no fingerprint reads.
+            #expect(renamings.contains { world.renamed(by: $0)!.searchFingerprint == representative.searchFingerprint })
+            #expect(model.symmetricFingerprint(of: representative) == model.symmetricFingerprint(of: world))
+        }
+    }
+
+    /// The smallest fingerprint over every renaming: canonical by construction, the reduction the
+    /// checker made before the sort.
+    static func everyRenamingFingerprint(of world: World) -> UInt64 {
+        everyRenaming(world.servers.count).map { world.renamed(by: $0)!.searchFingerprint }.min()!
+    }
+
+    @Test("Two 3-server worlds share a class fingerprint exactly when some renaming relates them")
+    func classesAreRenamingClasses() {
+        var prng = PRNG(seed: 11)
+        var worlds = Self.sampledWorlds(servers: 3, walks: 30, steps: 30)
+        // Renamed copies, so that classes have several members to agree on.
+        worlds += worlds.prefix(400).map { $0.renamed(by: Self.randomRenaming(3, &prng))! }
+        var classByFingerprint: [UInt64: UInt64] = [:]
+        var fingerprintByClass: [UInt64: UInt64] = [:]
+        for world in worlds {
+            let fingerprint = Self.model3.symmetricFingerprint(of: world)
+            let renamingClass = Self.everyRenamingFingerprint(of: world)
+            #expect(classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes")
+            #expect(fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class")
+            classByFingerprint[fingerprint] = renamingClass
+            fingerprintByClass[renamingClass] = fingerprint
+        }
+        #expect(fingerprintByClass.count > 500)
+    }
+
+    /// A change to these counts changes what symmetry reduction merges: review it.
+    ///
+    /// At 3 servers the sort is canonical on every reachable world, so it visits exactly as many
+    /// classes as trying every renaming does (`EveryRenaming`).
+    @Test("Pinned distinct-state counts with symmetry at 3 and 5 servers")
+    func pinnedCounts() {
+        let election = SmallSpecs.decode(SmallSpecs.election)
+        let reduced = check(election) { $0.symmetry = true }
+        var options = CheckerOptions()
+        options.maxDepth = election.world.maxDepth
+        options.symmetry = true
+        let everyRenaming = Checker(
+            EveryRenaming(base: RaftModel(rules: WorldRules(spec: election.world))), options: options
+        )
+        .run()
+        #expect(reduced.verdictName == "pass")
+        #expect(reduced.distinctStates == everyRenaming.distinctStates)
+        #expect(reduced.distinctStates == 5_727)
+
+        let five = SmallSpecs.decode(SmallSpecs.election5)
+        let plain = check(five)
+        let reducedFive = check(five) { $0.symmetry = true }
+        #expect(plain.verdictName == "pass" && reducedFive.verdictName == "pass")
+        #expect(plain.distinctStates == 83_771)
+        #expect(reducedFive.distinctStates == 863)
+    }
+
+    @Test(
+        "Symmetric and plain runs agree on the verdict and the property, for the correct Raft and every mutant",
+        arguments: [nil] + Mutant.allCases.filter { !$0.isLivenessOnly }.map(Optional.some))
+    func verdictsAgree(_ mutant: Mutant?) {
+        for text in [SmallSpecs.election, SmallSpecs.replication] {
+            let spec = SmallSpecs.decode(text)
+            let plain = check(spec, mutant: mutant)
+            let reduced = check(spec, mutant: mutant) { $0.symmetry = true }
+            #expect(plain.verdictName == reduced.verdictName, "\(spec.world.name) \(mutant?.name ?? "correct")")
+            if case .violated(let a) = plain.verdict, case .violated(let b) = reduced.verdict {
+                #expect(a.violation.property == b.violation.property)
+                // Breadth-first: both find a shortest path, so of the same length.
+                #expect(a.actions.count == b.actions.count)
+            }
+        }
+    }
+}
+
+extension SmallSpecs {
+    /// One election among 5 servers: terms up to 1, no commands, no faults.
+    static let election5 = """
+        {"name": "small-election-5", "servers": 5,
+         "bounds": {"maxTerm": 1, "maxClientRequests": 0, "maxInFlight": 8, "maxDepth": 8},
+         "faults": [], "expect": "pass"}
+        """
+}
+
+/// The Raft model with the reduction the checker made before the sort: every renaming tried.
+struct EveryRenaming: Model {
+    let base: RaftModel
+    var initialStates: [World] { base.initialStates }
+    func actions(in state: World, into actions: inout [Action]) { base.actions(in: state, into: &actions) }
+    func nextState(from state: World, taking action: Action) -> World? { base.nextState(from: state, taking: action) }
+    func fingerprint(of state: World) -> UInt64 { state.searchFingerprint }
+    func violation(in state: World) -> PropertyViolation? { base.violation(in: state) }
+    func violation(in state: World, after action: Action, from previous: World, stateAlreadySeen: Bool)
+        -> PropertyViolation?
+    {
+        base.violation(in: state, after: action, from: previous, stateAlreadySeen: stateAlreadySeen)
+    }
+    func symmetricFingerprint(of state: World) -> UInt64 { SymmetryTests.everyRenamingFingerprint(of: state) }
+}
