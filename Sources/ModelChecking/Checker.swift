@@ -46,8 +46,9 @@ public struct CheckerOptions: Sendable {
     /// Remember states in a bitstate table instead of the exact visited set (a depth-first
     /// `SeededDepthFirstSearch`, whatever `strategy` says): see `BitstateTable`.
     public var bitstate: BitstateOptions? = nil
-    /// Try actions depth-first in an order shuffled by this seed (a swarm member's); nil for the
-    /// model's order. Set, it also selects `SeededDepthFirstSearch`.
+    /// Try actions depth-first in an order shuffled by this seed (a swarm member's).
+    ///
+    /// Nil keeps the model's order. Set, it also selects `SeededDepthFirstSearch`.
     public var actionOrderSeed: UInt64? = nil
     /// Stop that search after this much wall-clock time: it stops, it never steers.
     public var maxSeconds: Double? = nil
