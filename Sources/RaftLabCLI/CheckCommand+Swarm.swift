@@ -69,6 +69,11 @@ extension CheckCommand {
         if (tableBytes != nil || arguments.value("--swarm") != nil) && arguments.value("--strategy") == "bfs" {
             throw UsageError(message: "--bitstate and --swarm search depth-first; drop --strategy bfs")
         }
+        if tableBytes != nil || arguments.value("--swarm") != nil {
+            // What the summary line names: these searches run depth-first on one thread.
+            options.strategy = .depthFirst
+            options.workers = 1
+        }
         guard let swarm = arguments.value("--swarm") else {
             if let tableBytes { options.bitstate = BitstateOptions(tableBytes: tableBytes) }
             return (nil, tableBytes)
