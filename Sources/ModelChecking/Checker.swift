@@ -43,6 +43,15 @@ public struct CheckerOptions: Sendable {
     ///
     /// Fixed, so the exploration order does not depend on the worker count.
     public var batchSize: Int = 4096
+    /// Remember states in a bitstate table instead of the exact visited set (a depth-first
+    /// `SeededDepthFirstSearch`, whatever `strategy` says): see `BitstateTable`.
+    public var bitstate: BitstateOptions? = nil
+    /// Try actions depth-first in an order shuffled by this seed (a swarm member's).
+    ///
+    /// Nil keeps the model's order. Set, it also selects `SeededDepthFirstSearch`.
+    public var actionOrderSeed: UInt64? = nil
+    /// Stop that search after this much wall-clock time: it stops, it never steers.
+    public var maxSeconds: Double? = nil
 
     public init() {}
 }
@@ -89,6 +98,9 @@ public struct CheckReport<M: Model>: Sendable {
         case stoppedAtViolation
         /// A limit stopped the search before its bounds were exhausted.
         case stoppedByLimit(reason: String)
+        /// A bitstate search ran out of states it took for new: not exhaustive, since a new state
+        /// whose bits were all set already was never explored (`bitstate` says how likely).
+        case bitstateSearchEnded
     }
 
     public var verdict: Verdict
@@ -113,6 +125,8 @@ public struct CheckReport<M: Model>: Sendable {
     /// How often each action kind fired, in order of first appearance.
     public var actionCounts: [(kind: String, count: Int)]
     public var workers: Int
+    /// The bitstate table's figures, for a bitstate search.
+    public var bitstate: BitstateCoverage? = nil
 
     /// The verdict as one word: `pass`, `violation` or `incomplete`, for summaries and JSON.
     public var verdictName: String {
@@ -130,6 +144,11 @@ public struct CheckReport<M: Model>: Sendable {
         case .exhaustiveWithinDepth(let bound): "frontier exhausted within depth bound \(bound), longer paths cut"
         case .stoppedAtViolation: "stopped at the first violation, the rest not explored"
         case .stoppedByLimit(let reason): "stopped early, frontier not exhausted: \(reason)"
+        case .bitstateSearchEnded:
+            "bitstate search ended, NOT exhaustive: states whose bits were already set were never explored"
+                + (depthBoundHit
+                    ? "; and a state first reached near the depth bound was not explored again from a shorter path"
+                    : "")
         }
     }
 
@@ -141,6 +160,7 @@ public struct CheckReport<M: Model>: Sendable {
         case .exhaustiveWithinDepth: "depth-bounded"
         case .stoppedAtViolation: "stopped-at-violation"
         case .stoppedByLimit: "stopped-by-limit"
+        case .bitstateSearchEnded: "bitstate"
         }
     }
 
@@ -211,6 +231,9 @@ public struct Checker<M: Model>: Sendable {
 
     /// Runs the check to its end.
     public func run() -> CheckReport<M> {
+        if options.bitstate != nil || options.actionOrderSeed != nil {
+            return SeededDepthFirstSearch(checker: self).run()
+        }
         switch options.strategy {
         case .breadthFirst: return BreadthFirstSearch(checker: self).run()
         case .depthFirst: return DepthFirstSearch(checker: self).run()

@@ -34,6 +34,11 @@ public struct Campaign: Sendable {
     public var drawsClusterSize = false
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
+    /// The slice of the campaign's runs this process runs, or nil for all of them.
+    ///
+    /// A shard runs the same run numbers, with the same seeds, as the whole campaign would, so
+    /// the shards' reports fold (`CampaignTally`) into the whole campaign's.
+    public var shard: CampaignShard? = nil
     /// Polled before each run is claimed: true stops claiming runs.
     ///
     /// How a signal stops a campaign: runs under way finish, and the report covers every run
@@ -73,7 +78,8 @@ public struct Campaign: Sendable {
         progressInterval: Duration = .seconds(1), progress: (@Sendable (Progress) -> Void)? = nil,
         failure: (@Sendable (_ run: Int, _ result: FuzzRunResult) -> Void)? = nil
     ) -> CampaignReport {
-        let board = Board(limit: runs ?? .max)
+        let slice = shard ?? CampaignShard.whole
+        let board = Board(limit: runs.map(slice.runCount(ofCampaignRuns:)) ?? .max, shard: slice)
         let clock = ContinuousClock()
         let started = clock.now
         let campaign = self
@@ -84,10 +90,11 @@ public struct Campaign: Sendable {
             let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
             }
-            while let run = board.claim(timeUp: stopClaiming) {
+            while let position = board.claim(timeUp: stopClaiming) {
+                let run = slice.run(at: position)
                 let result = fuzzer.run(seed: RunSeeds.seed(base: campaign.baseSeed, run: run))
                 let stops = !campaign.keepGoing || result.outcome.kind == campaign.stopAtKind
-                board.record(run, result, stopAfterFailure: stops)
+                board.record(position, result, stopAfterFailure: stops)
                 if let failure { board.handOverFailures(to: failure, waiting: false) }
                 if let progress,
                     let snapshot = board.progressIfDue(clock: clock, started: started, every: progressInterval)
@@ -101,10 +108,12 @@ public struct Campaign: Sendable {
     }
 }
 
-/// What a campaign found, over the runs 0..<runs in order.
+/// What a campaign found, over the runs 0..<runs in order (a shard's runs, for a shard).
 public struct CampaignReport: Sendable {
     public var baseSeed: UInt64
-    /// Runs covered, from run 0 without gaps.
+    /// The slice of the campaign's runs covered; `CampaignShard.whole` without sharding.
+    public var shard: CampaignShard
+    /// Runs covered, from the shard's first run without gaps.
     public var runs: Int
     /// Actions taken over those runs.
     public var steps: Int
@@ -122,12 +131,16 @@ public struct CampaignReport: Sendable {
     public var runsThatCommitted: Int
     /// Passing runs whose liveness the spec's bounds kept from being judged.
     public var runsLivenessUnjudged: Int
+    /// One record per covered run, in run order: what a merge of shards folds again.
+    public var records: [RunRecord]
 }
 
 /// The shared state of a campaign's workers, behind one lock.
 private final class Board: @unchecked Sendable {
     private let lock = NSLock()
     private let limit: Int
+    private let shard: CampaignShard
+    /// Runs here are positions in the shard's slice (`CampaignShard.run(at:)` numbers them).
     private var nextRun = 0
     /// The lowest failing run number so far (when stopping at the first failure).
     private var stopAfter = Int.max
@@ -141,7 +154,10 @@ private final class Board: @unchecked Sendable {
     /// Held while failures are handed over, so that they go one at a time and in run order.
     private let handOverLock = NSLock()
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, shard: CampaignShard) {
+        self.limit = limit
+        self.shard = shard
+    }
 
     /// The next run to do, or nil when the campaign is over.
     func claim(timeUp: () -> Bool) -> Int? {
@@ -178,8 +194,8 @@ private final class Board: @unchecked Sendable {
             lock.lock()
             var end = handedOver
             while end < results.count, results[end] != nil, end <= stopAfter { end += 1 }
-            let due = (handedOver..<end).compactMap { run in
-                results[run].flatMap { $0.outcome.isFailure ? (run, $0) : nil }
+            let due = (handedOver..<end).compactMap { position in
+                results[position].flatMap { $0.outcome.isFailure ? (shard.run(at: position), $0) : nil }
             }
             handedOver = end
             lock.unlock()
@@ -206,23 +222,22 @@ private final class Board: @unchecked Sendable {
         // Every run below the first gap finished (a worker records before claiming again).
         var covered = results.firstIndex(where: { $0 == nil }) ?? results.count
         if stopAfter != .max { covered = min(covered, stopAfter + 1) }
-        var digest = StableHasher(seed: campaign.baseSeed)
-        var report = CampaignReport(
-            baseSeed: campaign.baseSeed, runs: covered, steps: 0, failures: [], digest: 0, elapsed: elapsed,
-            longestLivenessTicks: 0, spent: FaultTally(), runsThatCommitted: 0,
-            runsLivenessUnjudged: 0)
-        for run in 0..<covered {
-            let result = results[run]!
-            digest.combine(result.digest)
-            report.steps += result.steps
-            if result.outcome.isFailure { report.failures.append((run, result)) }
-            report.longestLivenessTicks = max(report.longestLivenessTicks, result.livenessTicks ?? 0)
-            report.spent.add(result.spent)
-            if result.committed > 0 { report.runsThatCommitted += 1 }
-            if result.livenessUnjudged != nil { report.runsLivenessUnjudged += 1 }
+        var tally = CampaignTally(baseSeed: campaign.baseSeed)
+        var failures: [(run: Int, result: FuzzRunResult)] = []
+        var records: [RunRecord] = []
+        records.reserveCapacity(covered)
+        for position in 0..<covered {
+            let result = results[position]!
+            let record = RunRecord(run: shard.run(at: position), result)
+            tally.add(record)
+            records.append(record)
+            if result.outcome.isFailure { failures.append((record.run, result)) }
         }
-        report.digest = digest.finalize()
-        return report
+        return CampaignReport(
+            baseSeed: campaign.baseSeed, shard: shard, runs: tally.runs, steps: tally.steps, failures: failures,
+            digest: tally.digest, elapsed: elapsed, longestLivenessTicks: tally.longestLivenessTicks,
+            spent: tally.spent, runsThatCommitted: tally.runsThatCommitted,
+            runsLivenessUnjudged: tally.runsLivenessUnjudged, records: records)
     }
 }
 
@@ -235,6 +250,22 @@ public struct FaultTally: Hashable, Sendable {
     public var partitions = 0
 
     public init() {}
+
+    public init(clientRequests: Int, crashes: Int, drops: Int, duplicates: Int, partitions: Int) {
+        self.clientRequests = clientRequests
+        self.crashes = crashes
+        self.drops = drops
+        self.duplicates = duplicates
+        self.partitions = partitions
+    }
+
+    mutating func add(_ other: FaultTally) {
+        clientRequests += other.clientRequests
+        crashes += other.crashes
+        drops += other.drops
+        duplicates += other.duplicates
+        partitions += other.partitions
+    }
 
     mutating func add(_ spent: World.Budget) {
         clientRequests += spent.clientRequests

@@ -12,7 +12,7 @@ enum CheckCommand {
         summary:
             "Explore every reachable state within a spec's bounds and prove the invariants, or find the shortest counterexample.",
         usage:
-            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--max-memory-mb N] [--fail-on-violation] [--trace-out FILE] [--json]",
+            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--trace-out FILE] [--json]",
         positionals: 0...1,
         options: [
             OptionSpec(
@@ -39,6 +39,7 @@ enum CheckCommand {
                 help:
                     "Stop when the process's resident memory (RSS, from /proc/self/statm) passes N MiB (default 8192): "
                     + "verdict INCOMPLETE, exit 5. Without /proc, caps the visited set plus an estimate of the queue."),
+        ] + swarmOptions + [
             OptionSpec(
                 flag: "--fail-on-violation", valueName: nil,
                 help: "Exit 1 on any violation, even one the spec or --mutant expects (as TLC does)."),
@@ -71,6 +72,8 @@ enum CheckCommand {
             reached are printed (and the --json and --junit reports written) marked as interrupted, with
             no verdict, and the exit code is 130 (SIGINT) or 143 (SIGTERM). A second signal ends the
             process at once. The temporary file of path records never outlives the process.
+
+            \(swarmDiscussion)
 
             EXAMPLES:
               raftlab check
@@ -107,6 +110,7 @@ enum CheckCommand {
         options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? checkSpec.maxStates ?? Int.max
         options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
         options.memoryInUse = { ResidentMemory.bytes() }
+        let swarm = try applySwarmOptions(arguments, to: &options)
         let json = arguments.has("--json")
         Interrupts.install()
         options.shouldStop = Interrupts.requested
@@ -128,7 +132,7 @@ enum CheckCommand {
             )
             console.print("  \(checkSpec.world.summary)")
         }
-        let report = Checker(model, options: options).run()
+        let report = search(model, options, all: swarm.all, tableBytes: swarm.tableBytes, json: json, console)
 
         if case .incomplete = report.verdict, let signal = Interrupts.received {
             return try finishInterrupted(
@@ -183,7 +187,8 @@ enum CheckCommand {
         }
         if json {
             console.print(
-                summaryJSON(report, checkSpec, mutant, judgement, violation, code).encoded(pretty: false))
+                withBitstate(summaryJSON(report, checkSpec, mutant, judgement, violation, code), report).encoded(
+                    pretty: false))
         } else {
             printSummary(report, violation, judgement, mutant: mutant, code, console)
             if let path = arguments.value("--trace-out"), trace != nil {
@@ -214,6 +219,7 @@ enum CheckCommand {
             "distinct states \(report.distinctStates), total states \(report.totalStates), depth \(report.maxDepthReached), "
                 + "time \(formatSeconds(report.elapsedSeconds)), \(rate) distinct states/s, "
                 + "\(String(format: "%.1f", report.bytesPerState)) bytes/state, \(report.workers) workers")
+        if let bitstate = report.bitstate { console.print(bitstate.description) }
         if report.reexpandedStates > 0 {
             console.print(
                 "states expanded again from a shorter path: \(report.reexpandedStates) (keeps depth-first search "

@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--shard K/N] [--summary FILE] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -30,6 +30,12 @@ enum FuzzCommand {
                 help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
             OptionSpec(
                 flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
+            OptionSpec(
+                flag: "--shard", valueName: "K/N",
+                help: "Run only the K-th (from 0) of N slices of the --runs campaign; /N reads K from the environment."),
+            OptionSpec(
+                flag: "--summary", valueName: "FILE",
+                help: "Write the JSON summary, with per-run records, to FILE: what 'raftlab merge' reads."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
@@ -62,6 +68,13 @@ enum FuzzCommand {
             files already there and writes nothing new. Each failure is printed as it is found, with
             the command that replays its trace and the one that reruns it from its seed; a trace that
             cannot be saved is reported on stderr and the seed still reproduces it.
+
+            --shard K/N runs the runs k of the campaign with k % N == K, with the seeds the whole campaign
+            gives them, so N shards on N machines run exactly the campaign one machine would. K counts
+            from 0; --shard /N takes K from RAFTLAB_SHARD, else from JOB_COMPLETION_INDEX (set by a
+            Kubernetes Indexed Job). It needs --runs. Write each shard's --summary (and --corpus,
+            --junit) into its own folder and 'raftlab merge' them: the merged runs, failures and digest
+            are those of the unsharded campaign.
 
             SIGINT (Ctrl-C) or SIGTERM stops the campaign after the runs under way: the summary, the
             --json and the --junit report cover the runs done, marked as interrupted, and every
@@ -103,6 +116,14 @@ enum FuzzCommand {
         let workers = try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         let corpus = arguments.value("--corpus") ?? "corpus/found"
         let junitPath = arguments.value("--junit")
+        let summaryPath = arguments.value("--summary")
+        if let summaryPath { try Files.checkWritable(file: summaryPath) }
+        let shard = try arguments.value("--shard").map {
+            try ShardArgument.resolve($0, flag: "--shard", environment: ProcessInfo.processInfo.environment)
+        }
+        if shard != nil && seconds != nil {
+            throw UsageError(message: "--shard needs --runs: a --time budget would end each shard at a different run")
+        }
         // The default corpus too: a campaign must not find out at its first failure.
         try Files.checkWritable(folder: corpus)
         let json = arguments.has("--json")
@@ -110,13 +131,15 @@ enum FuzzCommand {
             spec: worldSpec, mutant: mutant, baseSeed: seed, runs: seconds == nil ? (runs ?? 1000) : nil,
             timeLimit: seconds.map { .seconds($0) }, workers: workers, keepGoing: arguments.has("--keep-going"))
         campaign.drawsClusterSize = drawsClusterSize
+        campaign.shard = shard
         Interrupts.install()
         campaign.shouldStop = Interrupts.requested
 
         var context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
         context.pinnedServers = pinnedServers
         if !json {
-            let budget = seconds.map { "time=\($0)s" } ?? "runs=\(campaign.runs!)"
+            let budget =
+                (seconds.map { "time=\($0)s" } ?? "runs=\(campaign.runs!)") + (shard.map { " shard=\($0)" } ?? "")
             console.print(
                 "raftlab fuzz: seed=\(seed) \(budget) workers=\(workers) mutant=\(mutant?.name ?? "none") "
                     + "spec=\(worldSpec.name)\(specFile.map { " (\($0))" } ?? "")")
@@ -160,10 +183,18 @@ enum FuzzCommand {
         if let junitPath {
             try junit(findings, interruption: interruption?.name).write(to: junitPath)
         }
+        if let summaryPath {
+            let summary = summaryJSON(
+                findings, context, workers: workers, interruption: interruption?.name, campaign: campaign,
+                includingRecords: true)
+            try Files.writeAtomically(summary.encoded(pretty: false) + "\n", to: summaryPath)
+        }
         if json {
             console.print(
-                summaryJSON(findings, context, workers: workers, interruption: interruption?.name).encoded(
-                    pretty: false))
+                summaryJSON(
+                    findings, context, workers: workers, interruption: interruption?.name,
+                    campaign: shard == nil ? nil : campaign
+                ).encoded(pretty: false))
         } else {
             printSummary(findings, console, interruption: interruption?.name)
         }
@@ -198,12 +229,15 @@ enum FuzzCommand {
         console.print("digest: \(hex16(report.digest))")
     }
 
+    /// The summary `--json` prints; with `campaign`, also the members a merge needs (the
+    /// shard, the campaign's run count and, `includingRecords`, every run's record).
     static func summaryJSON(
-        _ findings: FuzzFindings, _ context: FailureContext, workers: Int, interruption: String? = nil
+        _ findings: FuzzFindings, _ context: FailureContext, workers: Int, interruption: String? = nil,
+        campaign: Campaign? = nil, includingRecords: Bool = false
     ) -> JSONValue {
         let report = findings.campaign
         let seconds = report.elapsed.seconds
-        return .object([
+        var members: [(key: String, value: JSONValue)] = [
             ("command", .string("fuzz")), ("seed", .string(String(report.baseSeed))),
             ("spec", SpecCodec.encode(context.spec)), ("mutant", context.mutant.map { .string($0.name) } ?? .null),
             ("workers", .integer(workers)), ("runs", .integer(report.runs)), ("steps", .integer(report.steps)),
@@ -214,7 +248,12 @@ enum FuzzCommand {
             ("livenessNotJudged", .integer(report.runsLivenessUnjudged)),
             ("failures", .array(findings.failures.map(\.json))), ("digest", .string(hex16(report.digest))),
             ("interrupted", interruption.map(JSONValue.string) ?? .null),
-        ])
+        ]
+        if let campaign {
+            members += ShardSummary.shardMembers(
+                report, campaignRuns: campaign.runs, keepGoing: campaign.keepGoing, includingRecords: includingRecords)
+        }
+        return .object(members)
     }
 
     static func junit(_ findings: FuzzFindings, interruption: String? = nil) -> JUnitReport {

@@ -69,6 +69,7 @@ public enum RaftLab {
             Command(spec: MutantsCommand.spec, run: MutantsCommand.run),
             Command(spec: CorpusCommand.spec, run: CorpusCommand.run),
             Command(spec: FuzzCommand.spec, run: FuzzCommand.run),
+            Command(spec: MergeCommand.spec, run: MergeCommand.run),
             Command(spec: ShrinkCommand.spec, run: ShrinkCommand.run),
             Command(spec: BenchCommand.spec, run: BenchCommand.run),
         ]
@@ -90,7 +91,8 @@ public enum RaftLab {
             "",
             "EXIT CODES:",
             "  0 nothing violated (or the spec's expected verdict)   1 safety violation   2 liveness violation",
-            "  3 replay diverged   4 an expected violation was not found   5 check incomplete (stopped by a limit)",
+            "  3 replay diverged   4 an expected violation was not found   5 check incomplete (stopped by a limit;",
+            "  for merge: the shards do not cover the whole campaign)",
             "  64 bad command line  65 malformed input file  66 input file unreadable  73 output not writable",
             "  74 standard output or error not writable  130/143 check or fuzz stopped by SIGINT/SIGTERM (summary so far)",
         ]
