@@ -32,6 +32,8 @@ public struct Campaign: Sendable {
     public var stopAtKind: FuzzOutcome.Kind?
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
+    /// Whether runs count their steps by coverage row; the report then sums them.
+    public var countsCoverage = false
     /// Polled before each run is claimed: true stops claiming runs.
     ///
     /// How a signal stops a campaign: runs under way finish, and the report covers every run
@@ -78,6 +80,7 @@ public struct Campaign: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             fuzzer.runStepLimit = campaign.runStepLimit
+            fuzzer.countsCoverage = campaign.countsCoverage
             let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
             }
@@ -119,6 +122,8 @@ public struct CampaignReport: Sendable {
     public var runsThatCommitted: Int
     /// Passing runs whose liveness the spec's bounds kept from being judged.
     public var runsLivenessUnjudged: Int
+    /// Steps by coverage row over the covered runs, when the campaign counts them.
+    public var coverage: CoverageTable? = nil
 }
 
 /// The shared state of a campaign's workers, behind one lock.
@@ -217,6 +222,10 @@ private final class Board: @unchecked Sendable {
             report.spent.add(result.spent)
             if result.committed > 0 { report.runsThatCommitted += 1 }
             if result.livenessUnjudged != nil { report.runsLivenessUnjudged += 1 }
+            if let coverage = result.coverage {
+                if report.coverage == nil { report.coverage = CoverageTable() }
+                report.coverage!.add(coverage)
+            }
         }
         report.digest = digest.finalize()
         return report

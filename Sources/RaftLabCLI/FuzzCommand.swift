@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--coverage] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -27,6 +27,9 @@ enum FuzzCommand {
                 help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
             OptionSpec(
                 flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
+            OptionSpec(
+                flag: "--coverage", valueName: nil,
+                help: "Count every step by role, input and outcome; print the table, rows never hit too."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
@@ -57,6 +60,11 @@ enum FuzzCommand {
             files already there and writes nothing new. Each failure is printed as it is found, with
             the command that replays its trace and the one that reruns it from its seed; a trace that
             cannot be saved is reported on stderr and the seed still reproduces it.
+
+            --coverage counts every step of every run by the stepped server's role, its input (message
+            kind, timer, client request, crash, restart) and the outcome (accepted, or refused and why),
+            the same table 'raftlab check --coverage' counts over transitions, and prints it with the
+            rows no step hit; --json adds it as "coverage": {"rows": [...]}, rows in a fixed order.
 
             SIGINT (Ctrl-C) or SIGTERM stops the campaign after the runs under way: the summary, the
             --json and the --junit report cover the runs done, marked as interrupted, and every
@@ -102,6 +110,7 @@ enum FuzzCommand {
             timeLimit: seconds.map { .seconds($0) }, workers: workers, keepGoing: arguments.has("--keep-going"))
         Interrupts.install()
         campaign.shouldStop = Interrupts.requested
+        campaign.countsCoverage = arguments.has("--coverage")
 
         let context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
         if !json {
@@ -174,6 +183,7 @@ enum FuzzCommand {
                 + "\(FaultProfile.livenessBudgetTicks)); not judged in \(report.runsLivenessUnjudged) runs (spec bounds)"
         )
         console.print("digest: \(hex16(report.digest))")
+        if let coverage = report.coverage { for line in coverage.lines { console.print(line) } }
     }
 
     static func summaryJSON(
@@ -181,7 +191,7 @@ enum FuzzCommand {
     ) -> JSONValue {
         let report = findings.campaign
         let seconds = report.elapsed.seconds
-        return .object([
+        var members: [(key: String, value: JSONValue)] = [
             ("command", .string("fuzz")), ("seed", .string(String(report.baseSeed))),
             ("spec", SpecCodec.encode(context.spec)), ("mutant", context.mutant.map { .string($0.name) } ?? .null),
             ("workers", .integer(workers)), ("runs", .integer(report.runs)), ("steps", .integer(report.steps)),
@@ -192,7 +202,9 @@ enum FuzzCommand {
             ("livenessNotJudged", .integer(report.runsLivenessUnjudged)),
             ("failures", .array(findings.failures.map(\.json))), ("digest", .string(hex16(report.digest))),
             ("interrupted", interruption.map(JSONValue.string) ?? .null),
-        ])
+        ]
+        if let coverage = report.coverage { members.append(("coverage", coverage.json)) }
+        return .object(members)
     }
 
     static func junit(_ findings: FuzzFindings, interruption: String? = nil) -> JUnitReport {
