@@ -33,6 +33,22 @@ struct ExpansionResult<M: Model> {
     var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
     var generated = 0
     var kindCounts: [Int]
+    /// The situations reached in this share, and for each the first step reaching it: the
+    /// situation's bit, parent position, action position.
+    var reachedMask: UInt64 = 0
+    var reachingSteps: [(situation: Int, parent: Int, action: Int)] = []
+    /// Transitions by the model's transition class (empty when it has none).
+    var classCounts: [Int] = []
+
+    /// Notes the situations in `mask` not yet reached in this share as reached by this step.
+    mutating func noteReached(_ mask: UInt64, parent: Int, action: Int) {
+        var bits = mask & ~reachedMask
+        reachedMask |= mask
+        while bits != 0 {
+            reachingSteps.append((bits.trailingZeroBitCount, parent, action))
+            bits &= bits - 1
+        }
+    }
 }
 
 /// Breadth-first search, level by level, each level in fixed-size batches spread over workers.
@@ -60,7 +76,9 @@ struct BreadthFirstSearch<M: Model> {
         let paths = PathLog()
         var frontier = MoveOnceBuffer<M.State>()
         var frontierOrdinals: [UInt32] = []
-        let merger = Merger<M>(visited: visited, paths: paths, kindCount: model.actionKinds.count)
+        let merger = Merger<M>(
+            visited: visited, paths: paths, kindCount: model.actionKinds.count,
+            situationCount: model.situationNames.count, classCount: model.transitionClasses.count)
         var initialStates = 0
         var depth = 0
         var depthBoundHit = false
@@ -69,7 +87,8 @@ struct BreadthFirstSearch<M: Model> {
             checker.report(
                 verdict, distinctStates: visited.count, tableBytes: visited.bytes, paths: paths,
                 totalStates: initialStates + merger.generated, depth: depth, depthBoundHit: depthBoundHit,
-                kindCounts: merger.kindCounts, clock: clock, workers: options.workers)
+                kindCounts: merger.kindCounts, clock: clock, workers: options.workers, witnesses: merger.witnesses,
+                classCounts: merger.classCounts)
         }
 
         for (position, state) in model.initialStates.enumerated() {
@@ -89,7 +108,7 @@ struct BreadthFirstSearch<M: Model> {
                 depthBoundHit = true
                 break
             }
-            merger.startLevel(frontierOrdinals: frontierOrdinals, expectedStates: frontier.count)
+            merger.startLevel(frontierOrdinals: frontierOrdinals, expectedStates: frontier.count, depth: depth)
             // Each round expands one batch while one worker merges the batch before it, so the
             // merge (inserting into the visited set, which misses the cache) does not idle the
             // other workers. Workers may then miss a state the concurrent merge is inserting and
@@ -200,6 +219,9 @@ struct BreadthFirstSearch<M: Model> {
     ) -> ExpansionResult<M> {
         let model = checker.model
         var result = ExpansionResult<M>(kindCounts: Array(repeating: 0, count: model.actionKinds.count))
+        let tracksSituations = !model.situationNames.isEmpty
+        let tracksClasses = !model.transitionClasses.isEmpty
+        if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
         for index in range {
             let state = frontier.take(index)
@@ -211,6 +233,15 @@ struct BreadthFirstSearch<M: Model> {
                 guard let next = model.nextState(from: state, taking: action) else { continue }
                 result.generated += 1
                 result.kindCounts[model.kindIndex(of: action)] += 1
+                if tracksSituations {
+                    let reached = model.situations(reachedBy: action, from: state, to: next)
+                    if reached & ~result.reachedMask != 0 {
+                        result.noteReached(reached, parent: index, action: position)
+                    }
+                }
+                if tracksClasses, let transitionClass = model.transitionClass(of: action, from: state, to: next) {
+                    result.classCounts[transitionClass] += 1
+                }
                 let fingerprint = checker.canonicalFingerprint(next)
                 let seen = visited.contains(fingerprint)
                 if let violation = model.violation(in: next, after: action, from: state, stateAlreadySeen: seen) {
@@ -241,14 +272,23 @@ final class Merger<M: Model>: @unchecked Sendable {
     private(set) var kindCounts: [Int]
     /// The first violating step met, if any: the merge stops there.
     private(set) var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
+    /// The first step reaching each situation, in merge order: at the smallest depth, and the
+    /// same for any worker count.
+    private(set) var witnesses: SituationWitnesses
+    private(set) var classCounts: [Int]
+    /// The depth of the level being expanded.
+    private var depth = 0
 
-    init(visited: FingerprintSet, paths: PathLog, kindCount: Int) {
+    init(visited: FingerprintSet, paths: PathLog, kindCount: Int, situationCount: Int, classCount: Int) {
         self.visited = visited
         self.paths = paths
         kindCounts = Array(repeating: 0, count: kindCount)
+        witnesses = SituationWitnesses(count: situationCount)
+        classCounts = Array(repeating: 0, count: classCount)
     }
 
-    func startLevel(frontierOrdinals: [UInt32], expectedStates: Int) {
+    func startLevel(frontierOrdinals: [UInt32], expectedStates: Int, depth: Int) {
+        self.depth = depth
         self.frontierOrdinals = frontierOrdinals
         next = MoveOnceBuffer<M.State>(minimumCapacity: expectedStates)
         nextOrdinals = []
@@ -259,6 +299,13 @@ final class Merger<M: Model>: @unchecked Sendable {
         for result in results {
             generated += result.generated
             for (kind, count) in result.kindCounts.enumerated() { kindCounts[kind] += count }
+            for (transitionClass, count) in result.classCounts.enumerated() { classCounts[transitionClass] += count }
+            for step in result.reachingSteps where witnesses.reached & (1 << UInt64(step.situation)) == 0 {
+                let parent = frontierOrdinals[step.parent]
+                witnesses.record(1 << UInt64(step.situation), atDepth: depth + 1) {
+                    paths.path(to: parent) + [step.action]
+                }
+            }
             if let found = result.violation {
                 violation = found
                 return

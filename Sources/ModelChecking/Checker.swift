@@ -75,6 +75,26 @@ public struct Counterexample<M: Model>: Sendable {
     public var violation: PropertyViolation
 }
 
+/// A path from an initial state to a situation the search reached, on concrete states.
+public struct Witness<M: Model>: Sendable {
+    public var initialState: M.State
+    /// The actions from the initial state, the last one reaching the situation.
+    public var actions: [M.Action]
+    /// The state after each action.
+    public var states: [M.State]
+
+    /// The number of steps: the depth the situation was reached at.
+    public var depth: Int { actions.count }
+}
+
+/// Whether a search reached one of the model's situations ("sometimes" properties), and a
+/// shortest path it found there.
+public struct SituationReached<M: Model>: Sendable {
+    public var name: String
+    /// The shallowest path found to the situation; nil when no explored step reached it.
+    public var witness: Witness<M>?
+}
+
 /// The outcome of a check.
 public struct CheckReport<M: Model>: Sendable {
     public enum Verdict: Sendable {
@@ -127,6 +147,15 @@ public struct CheckReport<M: Model>: Sendable {
     public var workers: Int
     /// The bitstate table's figures, for a bitstate search.
     public var bitstate: BitstateCoverage? = nil
+    /// Each of the model's situations, in `situationNames` order: reached or not, and how.
+    ///
+    /// Breadth-first, a witness is a shortest path to the situation; depth-first within a depth
+    /// bound too (states are expanded again from their shallowest depth); depth-first without
+    /// a bound, the shallowest path that search happened to meet.
+    public var situations: [SituationReached<M>] = []
+    /// How many explored transitions fell in each of the model's `transitionClasses`, in that
+    /// order (empty when the model has none).
+    public var transitionClassCounts: [Int] = []
 
     /// The verdict as one word: `pass`, `violation` or `incomplete`, for summaries and JSON.
     public var verdictName: String {
@@ -214,7 +243,8 @@ public struct Checker<M: Model>: Sendable {
     /// The report of a search that ended with `verdict`.
     func report(
         _ verdict: CheckReport<M>.Verdict, distinctStates: Int, tableBytes: Int, paths: PathLog, totalStates: Int,
-        depth: Int, depthBoundHit: Bool, kindCounts: [Int], clock: Stopwatch, workers: Int, reexpandedStates: Int = 0
+        depth: Int, depthBoundHit: Bool, kindCounts: [Int], clock: Stopwatch, workers: Int, reexpandedStates: Int = 0,
+        witnesses: SituationWitnesses, classCounts: [Int]
     ) -> CheckReport<M> {
         let coverage: CheckReport<M>.Coverage =
             switch verdict {
@@ -226,7 +256,15 @@ public struct Checker<M: Model>: Sendable {
             verdict: verdict, distinctStates: distinctStates, totalStates: totalStates, maxDepthReached: depth,
             depthBoundHit: depthBoundHit, coverage: coverage, reexpandedStates: reexpandedStates,
             elapsedSeconds: clock.seconds, visitedSetBytes: tableBytes, pathRecordBytesInMemory: paths.memoryBytes,
-            actionCounts: zip(model.actionKinds, kindCounts).filter { $0.1 > 0 }.map { ($0, $1) }, workers: workers)
+            actionCounts: zip(model.actionKinds, kindCounts).filter { $0.1 > 0 }.map { ($0, $1) }, workers: workers,
+            situations: model.situationNames.enumerated().map { situation, name in
+                SituationReached(
+                    name: name,
+                    witness: witnesses.found[situation].map { found in
+                        let path = replay(steps: found.steps)
+                        return Witness(initialState: path.initial, actions: path.actions, states: path.states)
+                    })
+            }, transitionClassCounts: classCounts)
     }
 
     /// Runs the check to its end.
@@ -247,6 +285,13 @@ public struct Checker<M: Model>: Sendable {
     /// model's actions come in a fixed order, so replaying positions reproduces the very states
     /// explored, on concrete servers, even under symmetry reduction: `replay` runs the result.
     func counterexample(steps: [Int], violation: PropertyViolation) -> Counterexample<M> {
+        let path = replay(steps: steps)
+        return Counterexample(
+            initialState: path.initial, actions: path.actions, states: path.states, violation: violation)
+    }
+
+    /// Replays `steps` (see `counterexample(steps:violation:)`) into concrete states.
+    private func replay(steps: [Int]) -> (initial: M.State, actions: [M.Action], states: [M.State]) {
         let initial = model.initialStates[steps[0]]
         var state = initial
         var actions: [M.Action] = []
@@ -263,7 +308,7 @@ public struct Checker<M: Model>: Sendable {
             states.append(next)
             state = next
         }
-        return Counterexample(initialState: initial, actions: actions, states: states, violation: violation)
+        return (initial, actions, states)
     }
 }
 

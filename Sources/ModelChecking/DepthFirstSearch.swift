@@ -32,6 +32,10 @@ struct DepthFirstSearch<M: Model> {
         let paths = PathLog()
         var stack: [Pending] = []
         var kindCounts = Array(repeating: 0, count: model.actionKinds.count)
+        let tracksSituations = !model.situationNames.isEmpty
+        let tracksClasses = !model.transitionClasses.isEmpty
+        var witnesses = SituationWitnesses(count: model.situationNames.count)
+        var classCounts = Array(repeating: 0, count: model.transitionClasses.count)
         var total = 0
         var deepest = 0
         var depthBoundHit = false
@@ -48,7 +52,7 @@ struct DepthFirstSearch<M: Model> {
             checker.report(
                 verdict, distinctStates: visited.count, tableBytes: visited.bytes, paths: paths, totalStates: total,
                 depth: deepest, depthBoundHit: depthBoundHit, kindCounts: kindCounts, clock: clock, workers: 1,
-                reexpandedStates: reexpanded)
+                reexpandedStates: reexpanded, witnesses: witnesses, classCounts: classCounts)
         }
 
         for (position, state) in model.initialStates.enumerated() {
@@ -89,6 +93,15 @@ struct DepthFirstSearch<M: Model> {
                 guard let next = model.nextState(from: state, taking: action) else { continue }
                 total += 1
                 kindCounts[model.kindIndex(of: action)] += 1
+                if tracksSituations {
+                    let reached = model.situations(reachedBy: action, from: state, to: next)
+                    if reached != 0 && witnesses.improves(reached, atDepth: depth + 1) {
+                        witnesses.record(reached, atDepth: depth + 1) { paths.path(to: pending.ordinal) + [position] }
+                    }
+                }
+                if tracksClasses, let transitionClass = model.transitionClass(of: action, from: state, to: next) {
+                    classCounts[transitionClass] += 1
+                }
                 let fingerprint = checker.canonicalFingerprint(next)
                 let slot = visited.slot(of: fingerprint)
                 let recorded = visited.depth(at: slot)

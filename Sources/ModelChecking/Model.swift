@@ -60,6 +60,31 @@ public protocol Model: Sendable {
 
     /// The position of `action`'s kind in `actionKinds`.
     func kindIndex(of action: Action) -> Int
+
+    /// Names of the situations a search should reach: "sometimes" properties, next to the
+    /// "always" ones `violation` checks (stateright's `Property::sometimes`).
+    ///
+    /// A green check says nothing about a situation no path reached; a spec that lists what it
+    /// expects to reach cannot pass vacuously. At most 64; empty (the default) costs the search
+    /// nothing.
+    var situationNames: [String] { get }
+
+    /// The situations the step from `previous` taking `action` to `state` reaches, as a bit mask
+    /// over `situationNames` (bit `i` for name `i`).
+    ///
+    /// Called for every transition explored when `situationNames` is not empty: a mask rather
+    /// than a list, so the hot path allocates nothing.
+    func situations(reachedBy action: Action, from previous: State, to state: State) -> UInt64
+
+    /// Names of the classes transitions fall into, for a coverage table: which kinds of step the
+    /// search exercised, and which it never did (TLC's action coverage, VOPR's marks).
+    ///
+    /// Empty (the default) costs the search nothing.
+    var transitionClasses: [String] { get }
+
+    /// The position in `transitionClasses` of the step from `previous` taking `action` to
+    /// `state`, or nil when it falls in none.
+    func transitionClass(of action: Action, from previous: State, to state: State) -> Int?
 }
 
 extension Model {
@@ -76,6 +101,10 @@ extension Model {
     public func approximateBytes(of state: State) -> Int { MemoryLayout<State>.stride }
     public var actionKinds: [String] { ["action"] }
     public func kindIndex(of action: Action) -> Int { 0 }
+    public var situationNames: [String] { [] }
+    public func situations(reachedBy action: Action, from previous: State, to state: State) -> UInt64 { 0 }
+    public var transitionClasses: [String] { [] }
+    public func transitionClass(of action: Action, from previous: State, to state: State) -> Int? { nil }
 }
 
 /// A property that failed in some state: its name and what went wrong, in words.

@@ -107,11 +107,16 @@ struct SeededDepthFirstSearch<M: Model> {
         var deepest = 0
         var depthBoundHit = false
         var expansions = 0
+        let tracksSituations = !model.situationNames.isEmpty
+        let tracksClasses = !model.transitionClasses.isEmpty
+        var witnesses = SituationWitnesses(count: model.situationNames.count)
+        var classCounts = Array(repeating: 0, count: model.transitionClasses.count)
 
         func report(_ verdict: CheckReport<M>.Verdict) -> CheckReport<M> {
             var report = checker.report(
                 verdict, distinctStates: visited.count, tableBytes: visited.bytes, paths: noPaths, totalStates: total,
-                depth: deepest, depthBoundHit: depthBoundHit, kindCounts: kindCounts, clock: clock, workers: 1)
+                depth: deepest, depthBoundHit: depthBoundHit, kindCounts: kindCounts, clock: clock, workers: 1,
+                witnesses: witnesses, classCounts: classCounts)
             if case .bitstate(let table) = visited {
                 report.bitstate = table.coverage
                 if case .passed = verdict { report.coverage = .bitstateSearchEnded }
@@ -162,6 +167,17 @@ struct SeededDepthFirstSearch<M: Model> {
                 kindCounts[model.kindIndex(of: action)] += 1
                 let depth = frames.count
                 deepest = max(deepest, depth)
+                if tracksSituations {
+                    let reached = model.situations(reachedBy: action, from: frames[top].state, to: next)
+                    if reached != 0 && witnesses.improves(reached, atDepth: depth) {
+                        witnesses.record(reached, atDepth: depth) { frames.map(\.arrivedBy) + [position] }
+                    }
+                }
+                if tracksClasses,
+                    let transitionClass = model.transitionClass(of: action, from: frames[top].state, to: next)
+                {
+                    classCounts[transitionClass] += 1
+                }
                 let fingerprint = checker.canonicalFingerprint(next)
                 let new = store(fingerprint)
                 if let violation = model.violation(

@@ -39,6 +39,8 @@ public struct Campaign: Sendable {
     /// A shard runs the same run numbers, with the same seeds, as the whole campaign would, so
     /// the shards' reports fold (`CampaignTally`) into the whole campaign's.
     public var shard: CampaignShard? = nil
+    /// Whether runs count their steps by coverage row; the report then sums them.
+    public var countsCoverage = false
     /// Polled before each run is claimed: true stops claiming runs.
     ///
     /// How a signal stops a campaign: runs under way finish, and the report covers every run
@@ -87,6 +89,7 @@ public struct Campaign: Sendable {
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             fuzzer.runStepLimit = campaign.runStepLimit
             fuzzer.drawsClusterSize = campaign.drawsClusterSize
+            fuzzer.countsCoverage = campaign.countsCoverage
             let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
             }
@@ -133,6 +136,8 @@ public struct CampaignReport: Sendable {
     public var runsLivenessUnjudged: Int
     /// One record per covered run, in run order: what a merge of shards folds again.
     public var records: [RunRecord]
+    /// Steps by coverage row over the covered runs, when the campaign counts them.
+    public var coverage: CoverageTable? = nil
 }
 
 /// The shared state of a campaign's workers, behind one lock.
@@ -225,6 +230,7 @@ private final class Board: @unchecked Sendable {
         var tally = CampaignTally(baseSeed: campaign.baseSeed)
         var failures: [(run: Int, result: FuzzRunResult)] = []
         var records: [RunRecord] = []
+        var coverageSum: CoverageTable? = nil
         records.reserveCapacity(covered)
         for position in 0..<covered {
             let result = results[position]!
@@ -232,12 +238,18 @@ private final class Board: @unchecked Sendable {
             tally.add(record)
             records.append(record)
             if result.outcome.isFailure { failures.append((record.run, result)) }
+            if let coverage = result.coverage {
+                if coverageSum == nil { coverageSum = CoverageTable() }
+                coverageSum!.add(coverage)
+            }
         }
-        return CampaignReport(
+        var report = CampaignReport(
             baseSeed: campaign.baseSeed, shard: shard, runs: tally.runs, steps: tally.steps, failures: failures,
             digest: tally.digest, elapsed: elapsed, longestLivenessTicks: tally.longestLivenessTicks,
             spent: tally.spent, runsThatCommitted: tally.runsThatCommitted,
             runsLivenessUnjudged: tally.runsLivenessUnjudged, records: records)
+        report.coverage = coverageSum
+        return report
     }
 }
 

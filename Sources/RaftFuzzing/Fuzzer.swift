@@ -70,6 +70,8 @@ public struct FuzzRunResult: Sendable {
     public var spent: World.Budget
     /// Entries the cluster committed.
     public var committed: Int
+    /// Steps by coverage row, when the fuzzer counts them (`Fuzzer.countsCoverage`).
+    public var coverage: CoverageTable? = nil
 }
 
 /// The randomized fault fuzzer: runs one seed at a time, each a path of the world driven by a
@@ -116,7 +118,14 @@ public struct Fuzzer {
     /// The step limit of every run unless a campaign or test sets another.
     public static let defaultRunStepLimit = 20_000
 
-    private let observers = StepObservers()
+    private var observers = StepObservers()
+
+    /// Whether runs count their steps by coverage row (`CoverageTable`); off, a step pays one
+    /// branch for it.
+    public var countsCoverage: Bool {
+        get { observers.countsCoverage }
+        set { observers.countsCoverage = newValue }
+    }
     private var buffers = RunBuffers()
     /// The rules of each drawn cluster size, by servers, built on first use.
     private var rulesByServers: [WorldRules?] = Array(repeating: nil, count: WorldSpec.maxServers + 1)

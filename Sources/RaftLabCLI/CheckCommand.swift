@@ -12,7 +12,7 @@ enum CheckCommand {
         summary:
             "Explore every reachable state within a spec's bounds and prove the invariants, or find the shortest counterexample.",
         usage:
-            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--trace-out FILE] [--json]",
+            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--trace-out FILE] [--coverage] [--reach-trace-out DIR] [--json]",
         positionals: 0...1,
         options: [
             OptionSpec(
@@ -46,6 +46,13 @@ enum CheckCommand {
             OptionSpec(
                 flag: "--trace-out", valueName: "FILE",
                 help: "Write the counterexample as a trace for 'raftlab replay'."),
+            OptionSpec(
+                flag: "--coverage", valueName: nil,
+                help: "Count every transition explored by role, input and outcome; print the table, rows never hit too."
+            ),
+            OptionSpec(
+                flag: "--reach-trace-out", valueName: "DIR",
+                help: "Write a shortest trace to each situation of the spec's reach list as DIR/<situation>.json."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(
                 flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: the spec as one test case."),
@@ -59,10 +66,19 @@ enum CheckCommand {
             depth bound), stopped at the first violation, or stopped early by --max-states or
             --max-memory-mb. Depth-first search is as complete as breadth-first within the same bound.
 
+            A spec's "reach" list names situations the check must reach (a leader elected, an entry
+            committed, a conflicting suffix truncated, ...; specs/README.md lists them): each is
+            reported as reached, with the depth of the shortest path found, or not. A run that
+            exhausts its bounds without reaching one is VACUOUS: its pass says nothing about that
+            situation. --coverage prints how many transitions fell in each row of role x input x
+            outcome (accepted, or refused and why), and the rows never hit. The built-in default
+            reports both. 'raftlab show DIR/<situation>.json' draws a trace --reach-trace-out wrote.
+
             Exit 0 when the verdict is what the spec expects: a spec without mutant expects "pass"; under
             --mutant, exit 0 means the expected violation WAS FOUND (add --fail-on-violation to exit 1 on
             any violation). Exit 1 when an invariant fails unexpectedly, 4 when an expected violation
-            was not found in the whole bounded space, 5 when the run is INCOMPLETE (stopped by
+            was not found in the whole bounded space, 6 when the run is VACUOUS (no violation, but a
+            situation the spec's "reach" list expects was never reached), 5 when the run is INCOMPLETE (stopped by
             --max-states or --max-memory-mb before its bounds were exhausted; a spec with
             "acceptIncomplete": true is judged on the part explored instead), 64/65/66 for bad usage or
             input, 73 when a --trace-out or --junit file cannot be written (checked before the search
@@ -79,6 +95,7 @@ enum CheckCommand {
               raftlab check
               raftlab check specs/replication.json --workers 2
               raftlab check specs/mutants/vote-twice.json --trace-out cex.json && raftlab replay cex.json
+              raftlab check specs/replication.json --coverage --reach-trace-out reached
             """)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> ExitCode {
@@ -124,7 +141,15 @@ enum CheckCommand {
             }
         }
         let rules = WorldRules(spec: checkSpec.world, mutant: mutant)
-        let model = RaftModel(rules: rules, properties: checkSpec.properties)
+        var model = RaftModel(rules: rules, properties: checkSpec.properties)
+        // Reach is judged only where a pass is expected: a run meant to find a violation stops
+        // there, and looking for situations would only slow the search down.
+        if checkSpec.expectation(under: mutant) == .pass { model.situations = checkSpec.reach }
+        // The default check is the first look: it shows what it exercised without being asked.
+        let showsCoverage = arguments.has("--coverage") || arguments.positionals.isEmpty
+        model.countsCoverage = showsCoverage
+        let reachFolder = arguments.value("--reach-trace-out")
+        if let reachFolder { try Files.checkWritable(folder: reachFolder) }
         if !json {
             console.print(
                 "raftlab check: spec \(checkSpec.world.name) (\(specLabel)), mutant \(mutant?.name ?? "none"), "
@@ -161,7 +186,12 @@ enum CheckCommand {
             case .violated: .safetyViolation
             case .violationNotFound: .expectationNotMet
             case .incomplete: .incomplete
+            case .vacuous: .vacuous
             }
+        var reachTraces: [String: String] = [:]
+        if let reachFolder {
+            reachTraces = try writeReachTraces(report, rules: rules, spec: checkSpec, mutant: mutant, to: reachFolder)
+        }
         if let path = arguments.value("--trace-out") {
             if let trace {
                 try Files.writeAtomically(trace.encoded(), to: path)
@@ -177,7 +207,8 @@ enum CheckCommand {
                 } else {
                     failure = JUnitFailure(
                         message: "\(judgement.summary); got \(report.verdictName) (\(report.coverageDescription))",
-                        type: judgement.outcome == .incomplete ? "incomplete" : "expectation")
+                        type: judgement.outcome == .incomplete
+                            ? "incomplete" : judgement.outcome == .vacuous ? "vacuous" : "expectation")
                 }
             }
             let testCase = JUnitCase(
@@ -187,10 +218,13 @@ enum CheckCommand {
         }
         if json {
             console.print(
-                withBitstate(summaryJSON(report, checkSpec, mutant, judgement, violation, code), report).encoded(
-                    pretty: false))
+                withBitstate(
+                    summaryJSON(report, checkSpec, mutant, judgement, violation, code, reachTraces: reachTraces), report
+                ).encoded(pretty: false))
         } else {
             printSummary(report, violation, judgement, mutant: mutant, code, console)
+            printReach(report, reachTraces: reachTraces, console)
+            if showsCoverage { for line in coverageTable(report).lines { console.print(line) } }
             if let path = arguments.value("--trace-out"), trace != nil {
                 console.print("trace written to \(path); replay it with: raftlab replay \(path)")
             }
@@ -226,6 +260,10 @@ enum CheckCommand {
                     + "complete within its depth bound)")
         }
         console.print("actions fired: " + report.actionCounts.map { "\($0.kind) \($0.count)" }.joined(separator: ", "))
+        if !report.situations.isEmpty {
+            let reached = report.situations.filter { $0.witness != nil }.count
+            console.print("situations reached: \(reached) of the \(report.situations.count) the spec expects")
+        }
         console.print(judgement.summary)
         if mutant != nil, code == .ok {
             console.print(
@@ -235,9 +273,9 @@ enum CheckCommand {
 
     static func summaryJSON(
         _ report: CheckReport<RaftModel>, _ spec: CheckSpec, _ mutant: Mutant?, _ judgement: CheckJudgement,
-        _ violation: Violation?, _ code: ExitCode
+        _ violation: Violation?, _ code: ExitCode, reachTraces: [String: String] = [:]
     ) -> JSONValue {
-        .object([
+        var members: [(key: String, value: JSONValue)] = [
             ("spec", .string(spec.world.name)), ("mutant", mutant.map { .string($0.name) } ?? .null),
             ("verdict", .string(report.verdictName)), ("coverage", .string(report.coverageName)),
             ("coverageDetail", .string(report.coverageDescription)),
@@ -250,7 +288,76 @@ enum CheckCommand {
             ("milliseconds", .integer(Int(report.elapsedSeconds * 1000))),
             ("bytesPerState", .integer(Int(report.bytesPerState.rounded()))), ("workers", .integer(report.workers)),
             ("actions", .object(report.actionCounts.map { ($0.kind, JSONValue.integer($0.count)) })),
-        ])
+        ]
+        if !report.situations.isEmpty {
+            members.append(("unreached", .array(judgement.unreached.map { .string($0.rawValue) })))
+            members.append(
+                (
+                    "reach",
+                    .array(
+                        report.situations.map { situation in
+                            .object([
+                                ("situation", .string(situation.name)), ("reached", .bool(situation.witness != nil)),
+                                ("depth", situation.witness.map { .integer($0.depth) } ?? .null),
+                                ("trace", reachTraces[situation.name].map(JSONValue.string) ?? .null),
+                            ])
+                        })
+                ))
+        }
+        // "coverage" already says how complete the search was.
+        if !report.transitionClassCounts.isEmpty { members.append(("protocolCoverage", coverageTable(report).json)) }
+        return .object(members)
+    }
+
+    /// The coverage table the checker counted (`RaftModel.countsCoverage`).
+    static func coverageTable(_ report: CheckReport<RaftModel>) -> CoverageTable {
+        CoverageTable(counts: report.transitionClassCounts)
+    }
+
+    /// One line per situation the spec expects: reached at which depth (and its trace file), or not.
+    static func printReach(_ report: CheckReport<RaftModel>, reachTraces: [String: String], _ console: Console) {
+        guard !report.situations.isEmpty else { return }
+        let width = report.situations.map(\.name.count).max()!
+        let exhausted: Bool =
+            switch report.coverage {
+            case .exhaustive, .exhaustiveWithinDepth: true
+            case .stoppedAtViolation, .stoppedByLimit, .bitstateSearchEnded: false
+            }
+        console.print("reach:")
+        for situation in report.situations {
+            let name = situation.name + String(repeating: " ", count: width - situation.name.count)
+            if let witness = situation.witness {
+                let file = reachTraces[situation.name].map { "  (trace \($0))" } ?? ""
+                console.print("  \(name)  reached at depth \(witness.depth)\(file)")
+            } else {
+                console.print("  \(name)  NOT REACHED" + (exhausted ? "" : " in the part explored"))
+            }
+        }
+    }
+
+    /// Writes each reached situation's witness as a trace `raftlab show` and `replay` read, named
+    /// `<situation>.json` in `folder`; returns the paths by situation.
+    static func writeReachTraces(
+        _ report: CheckReport<RaftModel>, rules: WorldRules, spec: CheckSpec, mutant: Mutant?, to folder: String
+    ) throws -> [String: String] {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(code: .cannotCreate, message: "\(folder): cannot create the folder")
+        }
+        var written: [String: String] = [:]
+        for situation in report.situations {
+            guard let witness = situation.witness else { continue }
+            var replay = ReplayChooser(recorded: witness.actions)
+            let result = try rules.run(chooser: &replay, maxSteps: witness.actions.count)
+            let trace = Trace(
+                producer: "raftlab check --reach-trace-out (\(situation.name))", spec: spec.world, mutant: mutant,
+                seed: nil, actions: witness.actions, violation: result.violation, digest: result.digest)
+            let path = (folder as NSString).appendingPathComponent("\(situation.name).json")
+            try Files.writeAtomically(trace.encoded(), to: path)
+            written[situation.name] = path
+        }
+        return written
     }
 
     static func formatSeconds(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }

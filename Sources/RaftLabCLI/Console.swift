@@ -44,6 +44,8 @@ public enum ExitCode: Int32, Sendable {
     case expectationNotMet = 4
     /// A check stopped by a limit before its bounds were exhausted: no verdict (`check`).
     case incomplete = 5
+    /// A check passed without reaching a situation its spec expects: the pass is vacuous (`check`).
+    case vacuous = 6
     /// The command line is wrong (EX_USAGE).
     case usage = 64
     /// An input file (spec or trace) is malformed (EX_DATAERR).

@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--shard K/N] [--summary FILE] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -36,6 +36,9 @@ enum FuzzCommand {
             OptionSpec(
                 flag: "--summary", valueName: "FILE",
                 help: "Write the JSON summary, with per-run records, to FILE: what 'raftlab merge' reads."),
+            OptionSpec(
+                flag: "--coverage", valueName: nil,
+                help: "Count every step by role, input and outcome; print the table, rows never hit too."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
@@ -75,6 +78,11 @@ enum FuzzCommand {
             Kubernetes Indexed Job). It needs --runs. Write each shard's --summary (and --corpus,
             --junit) into its own folder and 'raftlab merge' them: the merged runs, failures and digest
             are those of the unsharded campaign.
+
+            --coverage counts every step of every run by the stepped server's role, its input (message
+            kind, timer, client request, crash, restart) and the outcome (accepted, or refused and why),
+            the same table 'raftlab check --coverage' counts over transitions, and prints it with the
+            rows no step hit; --json adds it as "coverage": {"rows": [...]}, rows in a fixed order.
 
             SIGINT (Ctrl-C) or SIGTERM stops the campaign after the runs under way: the summary, the
             --json and the --junit report cover the runs done, marked as interrupted, and every
@@ -134,6 +142,7 @@ enum FuzzCommand {
         campaign.shard = shard
         Interrupts.install()
         campaign.shouldStop = Interrupts.requested
+        campaign.countsCoverage = arguments.has("--coverage")
 
         var context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
         context.pinnedServers = pinnedServers
@@ -227,6 +236,7 @@ enum FuzzCommand {
                 + "\(FaultProfile.livenessBudgetTicks)); not judged in \(report.runsLivenessUnjudged) runs (spec bounds)"
         )
         console.print("digest: \(hex16(report.digest))")
+        if let coverage = report.coverage { for line in coverage.lines { console.print(line) } }
     }
 
     /// The summary `--json` prints; with `campaign`, also the members a merge needs (the
@@ -253,6 +263,7 @@ enum FuzzCommand {
             members += ShardSummary.shardMembers(
                 report, campaignRuns: campaign.runs, keepGoing: campaign.keepGoing, includingRecords: includingRecords)
         }
+        if let coverage = report.coverage { members.append(("coverage", coverage.json)) }
         return .object(members)
     }
 

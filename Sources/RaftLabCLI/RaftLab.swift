@@ -93,6 +93,7 @@ public enum RaftLab {
             "  0 nothing violated (or the spec's expected verdict)   1 safety violation   2 liveness violation",
             "  3 replay diverged   4 an expected violation was not found   5 check incomplete (stopped by a limit;",
             "  for merge: the shards do not cover the whole campaign)",
+            "  6 check vacuous (passed without reaching a situation the spec's \"reach\" list expects)",
             "  64 bad command line  65 malformed input file  66 input file unreadable  73 output not writable",
             "  74 standard output or error not writable  130/143 check or fuzz stopped by SIGINT/SIGTERM (summary so far)",
         ]

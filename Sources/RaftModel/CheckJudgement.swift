@@ -19,6 +19,9 @@ public struct CheckJudgement: Equatable, Sendable {
         case violationNotFound
         /// A limit stopped the search before its bounds were exhausted: no verdict either way.
         case incomplete
+        /// No invariant failed in the whole bounded space, but the search never reached a
+        /// situation the spec expects (`unreached`): the pass says nothing about it.
+        case vacuous
     }
 
     /// What the spec expects under the mutant that ran.
@@ -28,6 +31,9 @@ public struct CheckJudgement: Equatable, Sendable {
     public var acceptedIncomplete: Bool
     /// The property violated, when the search found a violation.
     public var violated: InvariantID?
+    /// The situations the spec expects that the search did not reach (when it was judged on
+    /// them: a run that passed, or was cut short).
+    public var unreached: [RaftSituation] = []
 
     /// One line for the summary: the expectation, whether it was met, and on what.
     public var summary: String {
@@ -44,9 +50,15 @@ public struct CheckJudgement: Equatable, Sendable {
         case .violationNotFound where acceptedIncomplete:
             return "\(expectation): NOT MET on the part explored (incomplete run accepted by the spec)"
         case .violationNotFound: return "\(expectation): NOT MET (no violation in the whole bounded space)"
+        case .incomplete where !unreached.isEmpty:
+            return "\(expectation): UNDECIDED (the run is incomplete, and did not reach \(unreachedList))"
         case .incomplete: return "\(expectation): UNDECIDED (the run is incomplete)"
+        case .vacuous:
+            return "\(expectation): VACUOUS (no violation, but the whole bounded space never reached \(unreachedList))"
         }
     }
+
+    private var unreachedList: String { unreached.map(\.rawValue).joined(separator: ", ") }
 }
 
 extension CheckSpec {
@@ -81,16 +93,28 @@ extension CheckSpec {
         case (.passed, .violation):
             judgement.outcome = .violationNotFound
         case (.passed, .pass):
-            judgement.outcome = .met
+            judgement.unreached = unreached(in: report)
+            judgement.outcome = judgement.unreached.isEmpty ? .met : .vacuous
         case (.incomplete, _) where !acceptIncomplete:
+            judgement.unreached = unreached(in: report)
             judgement.outcome = .incomplete
         case (.incomplete, .violation):
             judgement.acceptedIncomplete = true
             judgement.outcome = .violationNotFound
         case (.incomplete, .pass):
-            judgement.acceptedIncomplete = true
-            judgement.outcome = .met
+            // A situation the part explored missed may lie in the part not explored: undecided,
+            // not vacuous.
+            judgement.unreached = unreached(in: report)
+            judgement.acceptedIncomplete = judgement.unreached.isEmpty
+            judgement.outcome = judgement.unreached.isEmpty ? .met : .incomplete
         }
         return judgement
+    }
+
+    /// The situations in `reach` that `report` did not reach.
+    private func unreached(in report: CheckReport<RaftModel>) -> [RaftSituation] {
+        reach.filter { situation in
+            !report.situations.contains { $0.name == situation.rawValue && $0.witness != nil }
+        }
     }
 }

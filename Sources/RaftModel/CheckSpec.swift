@@ -28,6 +28,9 @@ public struct CheckSpec: Sendable {
     /// its bounds were exhausted is judged on the part it explored instead of failing as
     /// incomplete: for specs too deep to exhaust in a CI budget, which say so in their file.
     public var acceptIncomplete: Bool = false
+    /// Situations the check must reach (`RaftSituation`): a run that explores its whole bounded
+    /// space without reaching one is VACUOUS, not a pass.
+    public var reach: [RaftSituation] = []
 
     public enum FaultKind: String, CaseIterable, Sendable {
         case drop, duplicate, crash, partition
@@ -41,7 +44,7 @@ public struct CheckSpec: Sendable {
 
     public init(
         world: WorldSpec, description: String, faults: [FaultKind], properties: [InvariantID] = InvariantID.allCases,
-        expected: Expectation = .pass, mutant: Mutant? = nil, symmetry: Bool = false
+        expected: Expectation = .pass, mutant: Mutant? = nil, symmetry: Bool = false, reach: [RaftSituation] = []
     ) {
         var bounded = world
         if !faults.contains(.drop) { bounded.maxDrops = 0 }
@@ -55,6 +58,7 @@ public struct CheckSpec: Sendable {
         self.expected = expected
         self.mutant = mutant
         self.symmetry = symmetry
+        self.reach = reach
     }
 
     /// The spec `raftlab check` runs without a file: 3 servers, one election round's worth of
@@ -65,7 +69,11 @@ public struct CheckSpec: Sendable {
             maxDuplicates: 1, maxPartitions: 0, maxDepth: 16),
         description:
             "Built-in default: 3 servers, terms up to 2, one client command, one crash, one drop, one duplicate.",
-        faults: [.drop, .duplicate, .crash])
+        faults: [.drop, .duplicate, .crash],
+        reach: [
+            .leaderElected, .commandCommitted, .appliedEverywhere, .voteRefusedByLogCheck, .voteRefusedAlreadyVoted,
+            .staleTermRefused, .leaderSteppedDown, .logRecovered,
+        ])
 
     /// Decodes a spec file's text; errors name the field.
     public static func decode(_ text: String) throws(InputError) -> CheckSpec {
@@ -142,6 +150,21 @@ public struct CheckSpec: Sendable {
             }
             if properties.isEmpty { throw InputError(path: "properties", message: "must name at least one property") }
         }
+        var reach: [RaftSituation] = []
+        if let listed = reader.optional("reach") {
+            guard let items = listed.arrayValue else { throw InputError(path: "reach", message: "expected an array") }
+            for (offset, item) in items.enumerated() {
+                guard let text = item.stringValue, let situation = RaftSituation(rawValue: text) else {
+                    throw InputError(
+                        path: "reach[\(offset)]", message: "unknown situation (expected one of \(RaftSituation.names))")
+                }
+                if reach.contains(situation) {
+                    throw InputError(
+                        path: "reach[\(offset)]", message: "situation \"\(situation.rawValue)\" is listed twice")
+                }
+                reach.append(situation)
+            }
+        }
         let expected = try decodeExpectation(reader.string("expect"))
         var mutant: Mutant? = nil
         if let text = try reader.optionalString("mutant") {
@@ -165,7 +188,7 @@ public struct CheckSpec: Sendable {
         try reader.finish()
         var decoded = CheckSpec(
             world: spec, description: description, faults: faults, properties: properties, expected: expected,
-            mutant: mutant, symmetry: symmetry)
+            mutant: mutant, symmetry: symmetry, reach: reach)
         decoded.depthFirst = depthFirst
         decoded.maxStates = maxStates
         decoded.acceptIncomplete = acceptIncomplete

@@ -10,6 +10,10 @@ public struct RaftModel: Model {
     public let rules: WorldRules
     /// The invariants checked, in `InvariantID` order.
     public let properties: [InvariantID]
+    /// The situations the check looks for (`Reachability.swift`); none costs the search nothing.
+    public var situations: [RaftSituation] = []
+    /// Whether the check counts its transitions by coverage row (`CoverageRow`).
+    public var countsCoverage = false
 
     public init(rules: WorldRules, properties: [InvariantID] = InvariantID.allCases) {
         self.rules = rules

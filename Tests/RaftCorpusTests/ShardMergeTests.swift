@@ -138,7 +138,7 @@ struct ShardMergeTests {
 
     @Test("Coverage tables sum the counts of equal rows, in order of first appearance")
     func coverageSums() throws {
-        func table(_ rows: [(String, String, String, Int)]) throws -> CoverageTable {
+        func table(_ rows: [(String, String, String, Int)]) throws -> MergedCoverageTable {
             let json = JSONValue.object([
                 (
                     "rows",
@@ -151,7 +151,7 @@ struct ShardMergeTests {
                         })
                 )
             ])
-            return try CoverageTable(json, path: "t.json")
+            return try MergedCoverageTable(json, path: "t.json")
         }
         var sum = try table([("leader", "vote", "granted", 2), ("follower", "append", "ok", 1)])
         sum.add(try table([("follower", "append", "ok", 5), ("leader", "vote", "rejected", 1)]))
@@ -161,7 +161,9 @@ struct ShardMergeTests {
                     ("leader", "vote", "granted", 2), ("follower", "append", "ok", 6),
                     ("leader", "vote", "rejected", 1),
                 ])))
-        #expect(throws: FileError.self) { try CoverageTable(.object([("rows", .array([.integer(1)]))]), path: "t") }
+        #expect(throws: FileError.self) {
+            try MergedCoverageTable(.object([("rows", .array([.integer(1)]))]), path: "t")
+        }
     }
 
     @Test("JUnit reports combine into one with every suite and summed counts")

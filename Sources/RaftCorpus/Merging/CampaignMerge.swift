@@ -33,7 +33,7 @@ public struct CampaignMerge: Sendable {
     public var safetyFailures: Int
     public var livenessFailures: Int
     /// The shards' coverage tables summed, when any shard wrote one.
-    public var coverage: CoverageTable?
+    public var coverage: MergedCoverageTable?
     /// Corpus files (paths below a shard's corpus folder) the whole campaign would not have
     /// written: the traces of failures past its end, and the shrunk traces of failures that are
     /// not the first of their invariant in the campaign (each shard shrinks its own first).
@@ -112,11 +112,11 @@ public struct CampaignMerge: Sendable {
         (failures, corpusFilesLeftOut) = Self.asOneCampaign(reported, every: everyFailure)
         safetyFailures = failures.filter { $0["kind"]?.stringValue == FuzzOutcome.Kind.safety.rawValue }.count
         livenessFailures = failures.count - safetyFailures
-        var coverage: CoverageTable? = nil
+        var coverage: MergedCoverageTable? = nil
         for summary in byIndex.compactMap({ $0 }) {
             guard let table = summary.coverage else { continue }
-            var sum = coverage ?? CoverageTable()
-            sum.add(try CoverageTable(table, path: summary.path))
+            var sum = coverage ?? MergedCoverageTable()
+            sum.add(try MergedCoverageTable(table, path: summary.path))
             coverage = sum
         }
         self.coverage = coverage

@@ -111,7 +111,7 @@ public struct ShardSummary: Sendable {
             }
         }
         let coverage = document["coverage"].flatMap { $0 == .null ? nil : $0 }
-        if let coverage { _ = try CoverageTable(coverage, path: path) }
+        if let coverage { _ = try MergedCoverageTable(coverage, path: path) }
         return ShardSummary(
             path: path, baseSeed: seed, spec: spec, mutant: mutant, campaignRuns: campaignRuns, keepGoing: keepGoing,
             shard: shard, records: records, failures: failures, coverage: coverage)

@@ -36,6 +36,8 @@ struct FuzzRun {
     private var safetyViolated = false
     private var livenessFailure: LivenessFailure? = nil
     private var livenessSettled = false
+    /// Steps by coverage row, when the campaign counts them (`Fuzzer.countsCoverage`).
+    private var coverage: CoverageTable?
 
     /// The run of `seed`; `buffers` lends its storage (and is left empty until `lendBuffers`).
     init(
@@ -58,6 +60,7 @@ struct FuzzRun {
         workload = ClientWorkload(profile: profile, prng: streams.clients)
         actions = []
         swap(&actions, &buffers.actions)
+        coverage = observers.countsCoverage ? CoverageTable() : nil
         actions.removeAll(keepingCapacity: true)
     }
 
@@ -174,6 +177,9 @@ struct FuzzRun {
                 "seed \(profile.seed) step \(steps + 1): \(ActionText.describe(action)) is not enabled")
         }
         let before = action.steppingServer.flatMap { world.servers[$0.index].node }
+        // A crash's row is the crashed server's role, which no other check needs before the step.
+        let crashed = coverage != nil && action.kind == .crash ? CoverageClassifier.subject(of: action) : nil
+        let crashedBefore = crashed.flatMap { world.servers[$0.index].node }
         let effects = observers.effects
         effects.clear()
         rules.apply(action, to: &world, timers: observers.timers, sent: observers.sent)
@@ -183,6 +189,7 @@ struct FuzzRun {
 
         for envelope in effects.sent { packets.send(envelope, now: clock.now) }
         clock.rearm(electionResets: effects.electionResets, heartbeatResets: effects.heartbeatResets)
+        if coverage != nil { coverage!.count(action, before: before ?? crashedBefore, after: world) }
         if checker.violated(after: action, before: before, in: world) { safetyViolated = true }
         if validates {
             precondition(
@@ -263,7 +270,7 @@ struct FuzzRun {
                 ? nil : "the spec's \(liveness?.blockedBy ?? "bounds") ran out",
             digest: digest.finalize(),
             actions: outcome.isFailure || keepingActions ? actions : nil, spent: world.spent,
-            committed: world.ghost.committed.count)
+            committed: world.ghost.committed.count, coverage: coverage)
     }
 
     private func canonicalViolation() -> Violation {

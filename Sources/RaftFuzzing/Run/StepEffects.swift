@@ -24,6 +24,8 @@ final class StepEffects {
 /// Made once per `Fuzzer`, so that a step allocates no closure context.
 struct StepObservers {
     let effects = StepEffects()
+    /// Whether each run counts its steps by coverage row.
+    var countsCoverage = false
     let timers: WorldRules.TimerObserver
     let sent: WorldRules.SendObserver
 

@@ -1,11 +1,11 @@
 import RaftSimulation
 
-/// A coverage table as reports write it, `{"rows": [{"role", "input", "outcome", "count"}]}`:
+/// A coverage table as read back from reports (the JSON of `CoverageTable`), `{"rows": [{"role", "input", "outcome", "count"}]}`:
 /// how often each role met each input with each outcome.
 ///
 /// Tables from shards add up: rows equal in role, input and outcome sum their counts. Rows keep
 /// the order in which they first appear, so a merge of the same files is the same text.
-public struct CoverageTable: Equatable, Sendable {
+public struct MergedCoverageTable: Equatable, Sendable {
     public struct Row: Equatable, Sendable {
         public var role: String
         public var input: String
@@ -46,7 +46,7 @@ public struct CoverageTable: Equatable, Sendable {
     }
 
     /// Adds every row of `other`.
-    public mutating func add(_ other: CoverageTable) {
+    public mutating func add(_ other: MergedCoverageTable) {
         for row in other.rows { add(row) }
     }
 

@@ -1,0 +1,114 @@
+import ModelChecking
+import RaftCore
+import RaftSimulation
+
+/// A situation a Raft check can be asked to reach: the "sometimes" properties a spec lists under
+/// `reach`, so that a spec whose bounds never let the protocol do what it is meant to test fails
+/// as vacuous instead of passing.
+///
+/// Each is seen from outside the core, by comparing the server a step concerns before and after
+/// it (`CoverageClassifier`), and the world's ghost history.
+public enum RaftSituation: String, CaseIterable, Sendable {
+    /// A server became leader (section 5.2).
+    case leaderElected = "leader-elected"
+    /// An entry was committed for the first time at its index (section 5.3).
+    case commandCommitted = "command-committed"
+    /// Every server is up and has applied at least one command to its state machine.
+    case appliedEverywhere = "applied-everywhere"
+    /// A follower deleted a conflicting suffix of its log (Figure 2, AppendEntries rule 3).
+    case suffixTruncated = "suffix-truncated"
+    /// A vote was refused because the candidate's log is less up to date (section 5.4.1).
+    case voteRefusedByLogCheck = "vote-refused-log-check"
+    /// A vote was refused because the voter had voted for another candidate in the term
+    /// (section 5.2).
+    case voteRefusedAlreadyVoted = "vote-refused-already-voted"
+    /// A message from an older term was refused or ignored (section 5.1).
+    case staleTermRefused = "stale-term-refused"
+    /// A follower refused AppendEntries by the consistency check, so the leader backs off
+    /// (section 5.3).
+    case consistencyCheckRefused = "consistency-check-refused"
+    /// A leader learned of a newer term and stepped down (section 5.1).
+    case leaderSteppedDown = "leader-stepped-down"
+    /// A crashed server restarted and recovered a non-empty log from its disk.
+    case logRecovered = "log-recovered"
+    /// A leader was elected after a partition healed.
+    case leaderAfterHeal = "leader-after-heal"
+    /// A leader committed an entry of an earlier term by committing one of its own term
+    /// (section 5.4.2, Figure 8).
+    case previousTermCommitted = "previous-term-committed"
+
+    /// The names, for error messages and help.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+extension RaftModel {
+    public var situationNames: [String] { situations.map(\.rawValue) }
+
+    public func situations(reachedBy action: Action, from previous: World, to state: World) -> UInt64 {
+        guard !situations.isEmpty, let subject = CoverageClassifier.subject(of: action) else { return 0 }
+        let before = previous.servers[subject.index].node
+        let after = state.servers[subject.index].node
+        let row = CoverageClassifier.row(of: action, before: before, after: state)
+        var reached: UInt64 = 0
+        for (bit, situation) in situations.enumerated()
+        where isReached(situation, row: row, before: before, after: after, previous: previous, state: state) {
+            reached |= 1 << UInt64(bit)
+        }
+        return reached
+    }
+
+    private func isReached(
+        _ situation: RaftSituation, row: CoverageRow?, before: RaftNode?, after: RaftNode?, previous: World,
+        state: World
+    ) -> Bool {
+        let outcome = row?.outcome
+        switch situation {
+        case .leaderElected:
+            return becameLeader(before, after)
+        case .commandCommitted:
+            return state.ghost.committed.count > previous.ghost.committed.count
+        case .appliedEverywhere:
+            guard let before, let after, after.lastApplied > before.lastApplied else { return false }
+            return state.servers.allSatisfy { ($0.node?.lastApplied ?? 0) >= 1 }
+        case .suffixTruncated:
+            return outcome == .truncatedConflict
+        case .voteRefusedByLogCheck:
+            return outcome == .refusedLogCheck
+        case .voteRefusedAlreadyVoted:
+            return outcome == .refusedAlreadyVoted
+        case .staleTermRefused:
+            return outcome == .refusedStaleTerm || outcome == .ignoredStaleTerm
+        case .consistencyCheckRefused:
+            return outcome == .refusedConsistencyCheck
+        case .leaderSteppedDown:
+            return before?.isLeader == true && after?.isLeader == false
+        case .logRecovered:
+            return outcome == .recoveredLog
+        case .leaderAfterHeal:
+            return becameLeader(before, after) && state.partition == nil && state.spent.partitions > 0
+        case .previousTermCommitted:
+            guard let before, let after, before.isLeader, after.isLeader, after.currentTerm == before.currentTerm,
+                after.commitIndex > before.commitIndex
+            else { return false }
+            return ((before.commitIndex + 1)...after.commitIndex).contains {
+                after.log.term(at: $0).map { $0 < after.currentTerm } ?? false
+            }
+        }
+    }
+
+    private func becameLeader(_ before: RaftNode?, _ after: RaftNode?) -> Bool {
+        guard let after, after.isLeader else { return false }
+        guard let before else { return true }
+        return !before.isLeader || before.currentTerm != after.currentTerm
+    }
+
+    public var transitionClasses: [String] {
+        countsCoverage ? CoverageRow.all.map { "\($0.role.rawValue) \($0.input.rawValue) \($0.outcome.rawValue)" } : []
+    }
+
+    public func transitionClass(of action: Action, from previous: World, to state: World) -> Int? {
+        guard countsCoverage, let subject = CoverageClassifier.subject(of: action) else { return nil }
+        return CoverageClassifier.row(of: action, before: previous.servers[subject.index].node, after: state)?
+            .position
+    }
+}

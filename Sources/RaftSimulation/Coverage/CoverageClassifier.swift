@@ -1,0 +1,136 @@
+import RaftCore
+
+/// Sorts a step of the world into its coverage row, from outside the core: by comparing the
+/// server the step concerns before and after it, and reading the message it was handed.
+///
+/// Shared by the model checker (every transition explored) and the fuzzer (every step taken), so
+/// that their tables mean the same thing. The outcome follows Figure 2's receiver rules in the
+/// order the core applies them (term first, then vote or consistency check); under a mutant
+/// that bends a rule the row says what the rule would have done, except where the state after
+/// the step shows otherwise (a vote cast, a leader elected, a log changed).
+public enum CoverageClassifier {
+    /// The server whose state decides `action`'s row: the server stepped, crashed or restarted;
+    /// nil for network actions (drop, duplicate, partition, heal), which have no row.
+    public static func subject(of action: Action) -> NodeID? {
+        switch action {
+        case .deliver(let envelope): envelope.to
+        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _), .crash(let id),
+            .restart(let id):
+            id
+        case .drop, .duplicate, .partition, .heal: nil
+        }
+    }
+
+    /// The row of the step that took `action` and led to `after`; `before` is the subject's
+    /// running server just before the step (nil when it was down).
+    public static func row(of action: Action, before: RaftNode?, after: World) -> CoverageRow? {
+        guard let subject = subject(of: action) else { return nil }
+        if case .restart = action {
+            let recovered = after.servers[subject.index].disk.log.lastIndex > 0
+            return CoverageRow(role: .down, input: .restart, outcome: recovered ? .recoveredLog : .restartedEmpty)
+        }
+        guard let before else { return nil }
+        let role: CoverageRow.Role =
+            switch before.role.kind {
+            case .follower: .follower
+            case .candidate: .candidate
+            case .leader: .leader
+            }
+        if case .crash = action { return CoverageRow(role: role, input: .crash, outcome: .crashed) }
+        guard let now = after.servers[subject.index].node else { return nil }
+        let (input, outcome): (CoverageRow.Input, CoverageRow.Outcome)
+        switch action {
+        case .deliver(let envelope):
+            (input, outcome) = delivered(envelope, before: before, after: now)
+        case .electionTimeout:
+            (input, outcome) = (.electionTimeout, now.isLeader ? .electionWon : .electionStarted)
+        case .heartbeatTimeout:
+            (input, outcome) = (.heartbeatTimeout, .heartbeatsSent)
+        case .clientRequest:
+            (input, outcome) = (.clientRequest, before.isLeader ? .appended : .refusedNotLeader)
+        case .drop, .duplicate, .partition, .heal, .crash, .restart:
+            return nil
+        }
+        return CoverageRow(role: role, input: input, outcome: outcome)
+    }
+
+    private static func delivered(
+        _ envelope: Envelope, before: RaftNode, after: RaftNode
+    ) -> (CoverageRow.Input, CoverageRow.Outcome) {
+        let sender = envelope.from
+        switch envelope.message {
+        case .requestVote(let request):
+            return (.requestVote, vote(request, from: sender, before: before, after: after))
+        case .requestVoteResponse(let response):
+            let outcome: CoverageRow.Outcome
+            if response.term > before.currentTerm {
+                outcome = .steppedDown
+            } else if after.isLeader && !before.isLeader {
+                outcome = .electionWon
+            } else if response.term < before.currentTerm && after.role == before.role {
+                outcome = .ignoredStaleTerm
+            } else if before.role.kind != .candidate {
+                outcome = .ignoredNotCandidate
+            } else {
+                outcome = response.voteGranted ? .voteCounted : .voteRefused
+            }
+            return (.requestVoteResponse, outcome)
+        case .appendEntries(let request):
+            return append(request, before: before, after: after)
+        case .appendEntriesResponse(let response):
+            let outcome: CoverageRow.Outcome
+            if response.term > before.currentTerm {
+                outcome = .steppedDown
+            } else if response.term < before.currentTerm {
+                outcome = .ignoredStaleTerm
+            } else if !before.isLeader {
+                outcome = .ignoredNotLeader
+            } else if !response.success {
+                outcome = .backedOff
+            } else {
+                outcome = after.commitIndex > before.commitIndex ? .commitAdvanced : .matchRecorded
+            }
+            return (.appendEntriesResponse, outcome)
+        }
+    }
+
+    /// RequestVote: stale term, then the one vote per term (section 5.2), then the log check
+    /// (section 5.4.1); a vote the state after shows cast is granted whatever the rules say.
+    private static func vote(
+        _ request: RequestVote, from candidate: NodeID, before: RaftNode, after: RaftNode
+    ) -> CoverageRow.Outcome {
+        if request.term < before.currentTerm { return .refusedStaleTerm }
+        // A higher term clears the vote before the request is weighed.
+        let voteBefore = request.term > before.currentTerm ? nil : before.votedFor
+        let votedNow = after.currentTerm == request.term && after.votedFor == candidate
+        if votedNow && voteBefore != candidate { return .granted }
+        if let voteBefore, voteBefore != candidate { return .refusedAlreadyVoted }
+        let logUpToDate =
+            request.lastLogTerm > before.log.lastTerm
+            || (request.lastLogTerm == before.log.lastTerm && request.lastLogIndex >= before.log.lastIndex)
+        return logUpToDate && votedNow ? .granted : .refusedLogCheck
+    }
+
+    /// AppendEntries and heartbeats: Figure 2's receiver rules 1 to 4.
+    private static func append(
+        _ request: AppendEntries, before: RaftNode, after: RaftNode
+    ) -> (CoverageRow.Input, CoverageRow.Outcome) {
+        let input: CoverageRow.Input = request.entries.isEmpty ? .heartbeat : .appendEntries
+        if request.term < before.currentTerm { return (input, .refusedStaleTerm) }
+        if after.isLeader { return (input, .refusedIsLeader) }
+        // An entry the receiver held before and holds no longer, or holds with another term:
+        // a suffix was truncated (rule 3), whatever the request looked like.
+        let held = before.log.lastIndex
+        if after.log.lastIndex < held { return (input, .truncatedConflict) }
+        if held > request.prevLogIndex {
+            for index in (request.prevLogIndex + 1)...held where after.log.term(at: index) != before.log.term(at: index)
+            {
+                return (input, .truncatedConflict)
+            }
+        }
+        if after.log.lastIndex > held { return (input, .appended) }
+        let checked = before.log.matches(index: request.prevLogIndex, term: request.prevLogTerm)
+        if !checked && after.commitIndex == before.commitIndex { return (input, .refusedConsistencyCheck) }
+        return (input, input == .heartbeat ? .accepted : .alreadyHeld)
+    }
+}
