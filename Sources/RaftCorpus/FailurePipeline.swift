@@ -150,12 +150,13 @@ public struct FailurePipeline: Sendable {
     /// actions do not replay (then only the seed reproduces it).
     public func trace(of result: FuzzRunResult) -> Trace? {
         guard case .safety = result.outcome, let actions = result.actions else { return nil }
-        let rules = WorldRules(spec: context.spec, mutant: context.mutant)
+        let spec = result.profile.spec(swarming: context.spec, mutant: context.mutant)
+        let rules = WorldRules(spec: spec, mutant: context.mutant)
         var replay = ReplayChooser(recorded: actions)
         guard let replayed = try? rules.run(chooser: &replay, maxSteps: actions.count) else { return nil }
         let runSeed = result.profile.seed
         return Trace(
-            producer: "raftlab fuzz (run seed \(runSeed), as found)", spec: context.spec, mutant: context.mutant,
+            producer: "raftlab fuzz (run seed \(runSeed), as found)", spec: spec, mutant: context.mutant,
             seed: runSeed, actions: replayed.actions, violation: replayed.violation, digest: replayed.digest)
     }
 
@@ -164,7 +165,10 @@ public struct FailurePipeline: Sendable {
     public func shrink(_ result: FuzzRunResult) -> Trace? {
         guard case .safety(let violation) = result.outcome else { return nil }
         var shrinker = Shrinker(mutant: context.mutant, target: violation.invariant)
-        guard let small = shrinker.shrink(result.actions ?? [], in: context.spec) else { return nil }
+        guard
+            let small = shrinker.shrink(
+                result.actions ?? [], in: result.profile.spec(swarming: context.spec, mutant: context.mutant))
+        else { return nil }
         let runSeed = result.profile.seed
         return Trace(
             producer: "raftlab fuzz (run seed \(runSeed), shrunk from \(result.steps) steps)",

@@ -10,6 +10,9 @@ struct RunStreams {
     var network: PRNG
     var faults: PRNG
     var clients: PRNG
+    /// The draw of the protocol switches (`FaultProfile.preVote`, `.checkQuorum`); seeded last, so
+    /// that every other stream is what it was before the switches existed.
+    var protocolSwitches: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -18,6 +21,7 @@ struct RunStreams {
         network = PRNG(seed: root.next())
         faults = PRNG(seed: root.next())
         clients = PRNG(seed: root.next())
+        protocolSwitches = PRNG(seed: root.next())
     }
 }
 
