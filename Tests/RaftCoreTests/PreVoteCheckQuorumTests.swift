@@ -57,7 +57,7 @@ struct PreVoteTests {
     func majorityStartsElection() {
         var s = node(s1, term: 2, preVote: true)
         _ = s.handle(.electionTimeout)
-        _ = deliver(preVoteResponse(term: 3, granted: false), from: s2, to: &s)
+        _ = deliver(preVoteResponse(term: 2, granted: false), from: s2, to: &s)
         _ = deliver(preVoteResponse(term: 2, granted: true), from: s2, to: &s)
         #expect(s.role == .preCandidate(votesGranted: NodeSet([s1])))
         let ready = deliver(preVoteResponse(term: 3, granted: true), from: s3, to: &s)

@@ -76,14 +76,15 @@ struct LivenessMutantTests {
     /// runs: see `correctRaftPasses`).
     @Test(
         "Each liveness-only mutant fails liveness within 1,000 runs",
-        arguments: Mutant.allCases.filter(\.isLivenessOnly))
+        arguments: Mutant.allCases.filter { $0.isLivenessOnly && $0 != .preVoteKeepsLaggingTerm })
     func caught(_ mutant: Mutant) {
-        // The PreVote variant of RB-30 needs three servers to block one another (each refusing
-        // the others' pre-votes by log or term), which the swarm first gives at run 1,160.
-        let runs = mutant == .preVoteKeepsLaggingTerm ? 2_000 : 1_000
-        let report = Campaign(spec: .fuzzDefault, mutant: mutant, baseSeed: 1, runs: runs, workers: 2, keepGoing: true)
+        // The PreVote variant of RB-30 stalls a cluster only while a server stays down (etcd
+        // #8243), which the liveness phase never allows: it restarts every server, and two of
+        // three can always elect a leader whose AppendEntries bring the lagging term up.
+        // `PreVoteCheckQuorumWorldTests.laggingTermStalls` shows the stall instead.
+        let report = Campaign(spec: .fuzzDefault, mutant: mutant, baseSeed: 1, runs: 1_000, workers: 2, keepGoing: true)
             .run()
-        #expect(!report.failures.isEmpty, "\(mutant.name) not caught in \(runs) runs")
+        #expect(!report.failures.isEmpty, "\(mutant.name) not caught in 1,000 runs")
         for (_, result) in report.failures {
             guard case .liveness = result.outcome else {
                 Issue.record("\(mutant.name) failed as \(result.outcome.kind), expected liveness")

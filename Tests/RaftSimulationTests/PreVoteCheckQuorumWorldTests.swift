@@ -16,9 +16,12 @@ struct PreVoteCheckQuorumWorldTests {
         return WorldRules(spec: spec, mutant: mutant)
     }
 
-    /// Delivers every message in flight, in network order, until none is left.
+    /// Delivers every message in flight to a running server, in network order, until none is
+    /// left (messages to a crashed server stay in flight).
     static func settle(_ world: inout World, _ rules: WorldRules) {
-        while let envelope = world.network.first { rules.apply(.deliver(envelope), to: &world) }
+        while let envelope = world.network.first(where: { world.servers[$0.to.index].isUp }) {
+            rules.apply(.deliver(envelope), to: &world)
+        }
     }
 
     /// s1 leads, s3 is cut off and times out three times, the partition heals, s3 times out once
@@ -65,10 +68,12 @@ struct PreVoteCheckQuorumWorldTests {
         #expect(leader.currentTerm > termLed)
     }
 
-    /// etcd #8243: s2 led term 5 and crashed; s1 followed it (term 5, an empty log); s3 comes
-    /// back from term 1 holding the only entry. Only s3 can win (s1's log is behind), and it must
-    /// first learn term 5 from s1's refusal of its pre-vote. Returns whether some server leads
-    /// after `rounds` rounds of both timers firing and every message delivered.
+    /// Whether etcd #8243's cluster elects a leader within `rounds` rounds.
+    ///
+    /// s2 led term 5 and crashed; s1 followed it (term 5, an empty log); s3 comes back from
+    /// term 1 holding the only entry. Only s3 can win (s1's log is behind), and it must
+    /// first learn term 5 from s1's refusal of its pre-vote. A round fires both timers and
+    /// delivers every message.
     static func laggingTermElects(mutant: Mutant?, rounds: Int) -> Bool {
         let rules = rules(preVote: true, checkQuorum: false, mutant: mutant)
         let options = rules.spec.options

@@ -51,7 +51,7 @@ struct FuzzRun {
         self.rules = spec == rules.spec ? rules : WorldRules(spec: spec, mutant: rules.mutant)
         let streams = RunStreams(seed: seed)
         let servers = rules.spec.servers
-        world = rules.initialWorld
+        world = self.rules.initialWorld
         clock = VirtualClock(profile: profile, serverCount: servers, prng: streams.timers)
         packets = PacketSimulator(
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
