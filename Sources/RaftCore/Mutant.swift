@@ -19,7 +19,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case ignoreHigherTerm = "ignore-higher-term"
     case preVoteKeepsLaggingTerm = "pre-vote-keeps-lagging-term"
     case preVoteDespiteLeader = "pre-vote-despite-leader"
-    case checkQuorumCountsSelfTwice = "check-quorum-counts-self-twice"
+    case checkQuorumSelfTwice = "check-quorum-self-twice"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -42,7 +42,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .preVoteKeepsLaggingTerm: "RB-30"
         // Not in the catalogue yet: bugs of the PreVote and CheckQuorum extensions themselves.
         case .preVoteDespiteLeader: "EXT-PV"
-        case .checkQuorumCountsSelfTwice: "EXT-CQ"
+        case .checkQuorumSelfTwice: "EXT-CQ"
         }
     }
 
@@ -67,7 +67,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "AllServers.T>current (PreVote): a refused pre-vote's higher term is not adopted by the pre-candidate"
         case .preVoteDespiteLeader:
             "PreVote.grant: granted while following a leader heard from within an election timeout"
-        case .checkQuorumCountsSelfTwice:
+        case .checkQuorumSelfTwice:
             "CheckQuorum: the leader counts its own contact twice, so it leads on without a majority"
         }
     }
@@ -90,7 +90,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .resetTimerWrongly, .ignoreHigherTerm, .preVoteKeepsLaggingTerm: "liveness"
         // Their own rules, checked from outside the server on every step that exercises them.
         case .preVoteDespiteLeader: "pre-vote-restraint"
-        case .checkQuorumCountsSelfTwice: "check-quorum"
+        case .checkQuorumSelfTwice: "check-quorum"
         }
     }
 
@@ -102,7 +102,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     public var switchesNeeded: ProtocolOptions {
         switch self {
         case .preVoteKeepsLaggingTerm, .preVoteDespiteLeader: ProtocolOptions(preVote: true)
-        case .checkQuorumCountsSelfTwice: ProtocolOptions(checkQuorum: true)
+        case .checkQuorumSelfTwice: ProtocolOptions(checkQuorum: true)
         default: .figure2
         }
     }
@@ -124,7 +124,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .ignoreHigherTerm: "etcd #8243, #8501; canonical/raft #279; openraft #1796; influxdb PR #2223"
         case .preVoteKeepsLaggingTerm: "etcd #8243; canonical/raft #279, PR #280; openraft #1796"
         case .preVoteDespiteLeader: "etcd PR #8334, #8498 (PreVote without the lease); canonical/raft #196"
-        case .checkQuorumCountsSelfTwice: "apache/kafka PR #16211 (KAFKA-16531); eBay/NuRaft PR #96"
+        case .checkQuorumSelfTwice: "apache/kafka PR #16211 (KAFKA-16531); eBay/NuRaft PR #96"
         }
     }
 

@@ -357,7 +357,7 @@ extension RaftNode {
     private mutating func checkQuorum(_ ready: inout Ready) {
         guard case .leader(var progress) = role else { return }
         // The mutant counts the leader's own contact twice: in a cluster of three it never steps down.
-        let heardFrom = progress.recentlyActive.count + (deviates(.checkQuorumCountsSelfTwice) ? 2 : 1)
+        let heardFrom = progress.recentlyActive.count + (deviates(.checkQuorumSelfTwice) ? 2 : 1)
         guard heardFrom >= majority else {
             becomeFollower(term: currentTerm, leader: nil, &ready)
             return

@@ -173,7 +173,7 @@ struct CheckQuorumTests {
 
     @Test("The counts-self-twice mutant keeps leading with no follower heard from")
     func mutantCountsSelfTwice() {
-        var leader = leaderS1(checkQuorum: true, mutant: .checkQuorumCountsSelfTwice)
+        var leader = leaderS1(checkQuorum: true, mutant: .checkQuorumSelfTwice)
         _ = leader.handle(.electionTimeout)
         #expect(leader.isLeader)
     }

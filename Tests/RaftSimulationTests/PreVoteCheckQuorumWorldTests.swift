@@ -172,7 +172,7 @@ struct PreVoteCheckQuorumWorldTests {
 
     @Test("CheckQuorum Step-Down fires on a leader that kept leading without a majority, and only then")
     func checkQuorumFires() {
-        for mutant in [nil, Mutant.checkQuorumCountsSelfTwice] {
+        for mutant in [nil, Mutant.checkQuorumSelfTwice] {
             let rules = Self.rules(preVote: false, checkQuorum: true, mutant: mutant)
             var world = rules.initialWorld
             rules.apply(.electionTimeout(s1), to: &world)
