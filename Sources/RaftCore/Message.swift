@@ -62,9 +62,16 @@ public struct AppendEntriesResponse: Hashable, Sendable {
 }
 
 /// Every message servers exchange.
+///
+/// A pre-vote (the thesis section 9.6) carries the same fields as a vote: its `term` is the term
+/// the pre-candidate would campaign in (its current term plus one), which no receiver adopts. A
+/// granted pre-vote response carries that same term back; a refusal carries the refuser's term,
+/// which a pre-candidate behind it does adopt (etcd #8243).
 public enum Message: Hashable, Sendable {
     case requestVote(RequestVote)
     case requestVoteResponse(RequestVoteResponse)
+    case preVote(RequestVote)
+    case preVoteResponse(RequestVoteResponse)
     case appendEntries(AppendEntries)
     case appendEntriesResponse(AppendEntriesResponse)
 
@@ -73,6 +80,8 @@ public enum Message: Hashable, Sendable {
         switch self {
         case .requestVote(let request): request.term
         case .requestVoteResponse(let response): response.term
+        case .preVote(let request): request.term
+        case .preVoteResponse(let response): response.term
         case .appendEntries(let request): request.term
         case .appendEntriesResponse(let response): response.term
         }

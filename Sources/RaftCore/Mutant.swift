@@ -17,6 +17,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case forgetVoteOnRestart = "forget-vote-on-restart"
     case resetTimerWrongly = "reset-timer-wrongly"
     case ignoreHigherTerm = "ignore-higher-term"
+    case preVoteKeepsLaggingTerm = "pre-vote-keeps-lagging-term"
+    case preVoteDespiteLeader = "pre-vote-despite-leader"
+    case checkQuorumSelfTwice = "check-quorum-self-twice"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -36,6 +39,10 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .forgetVoteOnRestart: "RB-16"
         case .resetTimerWrongly: "RB-29"
         case .ignoreHigherTerm: "RB-30"
+        case .preVoteKeepsLaggingTerm: "RB-30"
+        // Not in the catalogue yet: bugs of the PreVote and CheckQuorum extensions themselves.
+        case .preVoteDespiteLeader: "EXT-PV"
+        case .checkQuorumSelfTwice: "EXT-CQ"
         }
     }
 
@@ -56,6 +63,12 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "Follower timer: reset on every RequestVote, granted or not (Students' Guide, Livelocks)"
         case .ignoreHigherTerm:
             "AllServers.T>current: a RequestVote failing the log check is refused before its term is adopted"
+        case .preVoteKeepsLaggingTerm:
+            "AllServers.T>current (PreVote): a refused pre-vote's higher term is not adopted by the pre-candidate"
+        case .preVoteDespiteLeader:
+            "PreVote.grant: granted while following a leader heard from within an election timeout"
+        case .checkQuorumSelfTwice:
+            "CheckQuorum: the leader counts its own contact twice, so it leads on without a majority"
         }
     }
 
@@ -74,7 +87,23 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // The ex-leader goes on leading a term it did not win; the ghost record of leaders sees
         // a second leader of that term before any log diverges.
         case .appendAfterStepdown: "election-safety"
-        case .resetTimerWrongly, .ignoreHigherTerm: "liveness"
+        case .resetTimerWrongly, .ignoreHigherTerm, .preVoteKeepsLaggingTerm: "liveness"
+        // Their own rules, checked from outside the server on every step that exercises them.
+        case .preVoteDespiteLeader: "pre-vote-restraint"
+        case .checkQuorumSelfTwice: "check-quorum"
+        }
+    }
+
+    /// The protocol switches the mutant's rule lives behind: Figure 2 (all off) for a rule of
+    /// Figure 2, which runs with any switches.
+    ///
+    /// The explorers turn these on for the mutant, since a deviation in code that never runs
+    /// cannot be caught.
+    public var switchesNeeded: ProtocolOptions {
+        switch self {
+        case .preVoteKeepsLaggingTerm, .preVoteDespiteLeader: ProtocolOptions(preVote: true)
+        case .checkQuorumSelfTwice: ProtocolOptions(checkQuorum: true)
+        default: .figure2
         }
     }
 
@@ -93,6 +122,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .forgetVoteOnRestart: "akka-raft #62; raft.tla PR #5; hashicorp/raft #661"
         case .resetTimerWrongly: "Students' Guide to Raft (Livelocks); akka-raft #43; butaneprotocol/oracles PR #32"
         case .ignoreHigherTerm: "etcd #8243, #8501; canonical/raft #279; openraft #1796; influxdb PR #2223"
+        case .preVoteKeepsLaggingTerm: "etcd #8243; canonical/raft #279, PR #280; openraft #1796"
+        case .preVoteDespiteLeader: "etcd PR #8334, #8498 (PreVote without the lease); canonical/raft #196"
+        case .checkQuorumSelfTwice: "apache/kafka PR #16211 (KAFKA-16531); eBay/NuRaft PR #96"
         }
     }
 

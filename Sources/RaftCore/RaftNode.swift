@@ -85,8 +85,26 @@ public struct RaftNode: Hashable, Sendable {
     public var knownLeader: NodeID? {
         switch role {
         case .follower(let leader): leader
-        case .candidate: nil
+        case .preCandidate, .candidate: nil
         case .leader: id
+        }
+    }
+
+    /// Whether this server has heard from a leader of its current term within an election
+    /// timeout, or leads that term itself: what PreVote and CheckQuorum's lease read (the thesis
+    /// section 9.6).
+    ///
+    /// No clock is read. A follower learns its leader only from that leader's AppendEntries,
+    /// which also resets its election timer, and forgets it when the timer fires (it becomes a
+    /// (pre-)candidate), on a higher term and on restart. So "follows a known leader" is exactly
+    /// "no election timeout has passed since the leader's last message", with the lease as long
+    /// as the election timeout: the checker may fire the timer at any step, the fuzzer's virtual
+    /// clock when its randomized deadline comes.
+    public var hasFreshLeaderContact: Bool {
+        switch role {
+        case .follower(let leader): leader != nil
+        case .preCandidate, .candidate: false
+        case .leader: true
         }
     }
 
@@ -100,7 +118,14 @@ public struct RaftNode: Hashable, Sendable {
             precondition(envelope.to == id, "\(id) received a message for \(envelope.to)")
             receive(envelope, &ready)
         case .electionTimeout:
-            if !isLeader { startElection(&ready) }
+            if isLeader {
+                // A leader's election timer is armed only with CheckQuorum on.
+                if options.checkQuorum { checkQuorum(&ready) }
+            } else if options.preVote {
+                startPreElection(&ready)
+            } else {
+                startElection(&ready)
+            }
         case .heartbeatTimeout:
             if isLeader { sendHeartbeats(&ready) }
         case .clientRequest(let command):
@@ -143,7 +168,15 @@ extension RaftNode {
             ready.messages.append(Envelope(from: id, to: envelope.from, message: .requestVoteResponse(response)))
             return
         }
-        if message.term > currentTerm {
+        if options.checkQuorum, case .requestVote = message, message.term > currentTerm, hasFreshLeaderContact {
+            // CheckQuorum's lease (the thesis section 9.6, etcd's `inLease`): a server that heard
+            // from its leader within an election timeout ignores a candidate of a higher term,
+            // neither adopting the term nor answering, so a returning partitioned server cannot
+            // disrupt a leader that still has a majority. `handlePreVote` does the same for
+            // pre-votes.
+            return
+        }
+        if message.term > currentTerm && !adoptsNoTerm(message) {
             if isLeader && deviates(.appendAfterStepdown) {
                 // RB-13: the term moves on but the role does not.
                 currentTerm = message.term
@@ -158,10 +191,29 @@ extension RaftNode {
             handleRequestVote(request, from: envelope.from, &ready)
         case .requestVoteResponse(let response):
             handleRequestVoteResponse(response, from: envelope.from, &ready)
+        case .preVote(let request):
+            handlePreVote(request, from: envelope.from, &ready)
+        case .preVoteResponse(let response):
+            handlePreVoteResponse(response, from: envelope.from, &ready)
         case .appendEntries(let request):
             handleAppendEntries(request, from: envelope.from, &ready)
         case .appendEntriesResponse(let response):
             handleAppendEntriesResponse(response, from: envelope.from, &ready)
+        }
+    }
+
+    /// Whether `message`'s higher term is left alone.
+    ///
+    /// A pre-vote asks about a term nobody has entered yet, and a granted pre-vote answers with
+    /// that same term (the thesis section 9.6). A refused pre-vote carries the refuser's own term, which is adopted like any other, so a
+    /// pre-candidate behind the cluster catches up (etcd #8243).
+    private func adoptsNoTerm(_ message: Message) -> Bool {
+        switch message {
+        case .preVote: true
+        case .preVoteResponse(let response):
+            // RB-30, PreVote variant: a refusal's higher term is ignored too.
+            response.voteGranted || deviates(.preVoteKeepsLaggingTerm)
+        default: false
         }
     }
 
@@ -197,9 +249,29 @@ extension RaftNode {
         }
     }
 
+    /// Asks every peer whether it would vote in the next term, changing no term or vote (the
+    /// thesis section 9.6): only a majority of pre-votes starts the real election, so a server
+    /// that cannot win (partitioned, or with a stale log) never raises the cluster's term.
+    private mutating func startPreElection(_ ready: inout Ready) {
+        var votes = NodeSet()
+        votes.insert(id)
+        role = .preCandidate(votesGranted: votes)
+        ready.timers.append(.resetElectionTimer)
+        if votes.count >= majority {
+            startElection(&ready)
+            return
+        }
+        let request = RequestVote(term: currentTerm + 1, lastLogIndex: log.lastIndex, lastLogTerm: log.lastTerm)
+        for peer in peers {
+            ready.messages.append(Envelope(from: id, to: peer, message: .preVote(request)))
+        }
+    }
+
     /// Takes the lead of the current term and asserts it with heartbeats (section 5.2).
     private mutating func becomeLeader(_ ready: inout Ready) {
         role = .leader(Progress(serverCount: serverCount, leader: id, lastLogIndex: log.lastIndex))
+        // CheckQuorum: the leader's own election timer times its first quorum check.
+        if options.checkQuorum { ready.timers.append(.resetElectionTimer) }
         sendHeartbeats(&ready)
         advanceCommitIndex()
     }
@@ -244,6 +316,55 @@ extension RaftNode {
         votes.insert(voter)
         role = .candidate(votesGranted: votes)
         if votes.count >= majority { becomeLeader(&ready) }
+    }
+
+    /// Pre-vote receiver (the thesis section 9.6).
+    ///
+    /// Grant if we would grant the real vote in that term and have not heard from a leader
+    /// within an election timeout. Granting changes nothing here, no term, no vote and no timer,
+    /// since no election has happened yet.
+    private mutating func handlePreVote(_ request: RequestVote, from candidate: NodeID, _ ready: inout Ready) {
+        // The mutant grants while following a live leader, so a returning server can unseat it.
+        let leaderKnown = hasFreshLeaderContact && !deviates(.preVoteDespiteLeader)
+        // CheckQuorum's lease, as for RequestVote in `receive`: no answer at all.
+        if leaderKnown && options.checkQuorum && request.term > currentTerm { return }
+        let grant =
+            !leaderKnown
+            && (request.term > currentTerm
+                || (request.term == currentTerm && (votedFor == nil || votedFor == candidate)))
+            && logCheckPasses(request)
+        let response = RequestVoteResponse(term: grant ? request.term : currentTerm, voteGranted: grant)
+        ready.messages.append(Envelope(from: id, to: candidate, message: .preVoteResponse(response)))
+    }
+
+    /// Pre-vote reply: count grants for the term we would campaign in (the thesis section 9.6).
+    ///
+    /// A majority starts the real election. A refusal from a higher term was already adopted.
+    private mutating func handlePreVoteResponse(
+        _ response: RequestVoteResponse, from voter: NodeID, _ ready: inout Ready
+    ) {
+        guard case .preCandidate(var votes) = role, response.voteGranted, response.term == currentTerm + 1 else {
+            return
+        }
+        votes.insert(voter)
+        role = .preCandidate(votesGranted: votes)
+        if votes.count >= majority { startElection(&ready) }
+    }
+
+    /// CheckQuorum at the leader's election timeout (the thesis section 6.2): lead on only if a
+    /// majority, this server counted once, was heard from since the last check, else step down
+    /// so that clients stuck with a leader cut off from the cluster look for another.
+    private mutating func checkQuorum(_ ready: inout Ready) {
+        guard case .leader(var progress) = role else { return }
+        // The mutant counts the leader's own contact twice: in a cluster of three it never steps down.
+        let heardFrom = progress.recentlyActive.count + (deviates(.checkQuorumSelfTwice) ? 2 : 1)
+        guard heardFrom >= majority else {
+            becomeFollower(term: currentTerm, leader: nil, &ready)
+            return
+        }
+        progress.recentlyActive = NodeSet()
+        role = .leader(progress)
+        ready.timers.append(.resetElectionTimer)
     }
 }
 
@@ -355,6 +476,7 @@ extension RaftNode {
         // Replies from older terms answer requests of a leadership that is over.
         guard response.term == currentTerm, case .leader(var progress) = role else { return }
         let peer = follower.index
+        if options.checkQuorum { progress.recentlyActive.insert(follower) }
         if response.success {
             // RB-11 believes the follower now holds everything the leader has.
             let acknowledged = deviates(.matchFromStaleReply) ? log.lastIndex : response.matchIndex

@@ -128,6 +128,8 @@ extension Message {
     static let renamedFieldsByPayload: [(payload: String, fields: [String])] = [
         ("requestVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("requestVoteResponse", ["term", "voteGranted"]),
+        ("preVote", ["term", "lastLogIndex", "lastLogTerm"]),
+        ("preVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
         ("appendEntriesResponse", ["term", "success", "matchIndex"]),
     ]
@@ -145,12 +147,13 @@ extension DurableState: ServerRenamable {
 
 extension Progress: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["nextIndex", "matchIndex"]
+    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive"]
 
     public func renamed(by renaming: ServerRenaming) -> Progress? {
         var moved = self
         moved.nextIndex = renaming.reindexed(nextIndex)
         moved.matchIndex = renaming.reindexed(matchIndex)
+        moved.recentlyActive = recentlyActive.survivors(renamedBy: renaming)
         return moved
     }
 }
@@ -159,7 +162,7 @@ extension Role: ServerRenamable {
     /// The roles `renamed(by:)` handles, with the labels of each one's payload (the leader's is
     /// one unlabelled `Progress`); see `Envelope.renamedFields`.
     static let renamedPayloads: [(role: String, labels: [String])] = [
-        ("follower", ["leader"]), ("candidate", ["votesGranted"]), ("leader", []),
+        ("follower", ["leader"]), ("preCandidate", ["votesGranted"]), ("candidate", ["votesGranted"]), ("leader", []),
     ]
 
     public func renamed(by renaming: ServerRenaming) -> Role? {
@@ -167,6 +170,8 @@ extension Role: ServerRenamable {
         case .follower(let leader):
             guard let leader = leader.renamed(by: renaming) else { return nil }
             return .follower(leader: leader)
+        case .preCandidate(let votes):
+            return votes.renamed(by: renaming).map { .preCandidate(votesGranted: $0) }
         case .candidate(let votes):
             return votes.renamed(by: renaming).map { .candidate(votesGranted: $0) }
         case .leader(let progress):

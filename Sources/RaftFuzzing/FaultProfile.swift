@@ -1,3 +1,4 @@
+import RaftCore
 import RaftSimulation
 
 /// Everything one fuzz run's seed decides before the run starts: which fault kinds are on, how
@@ -62,6 +63,13 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// The length of the safety phase, with faults; the liveness phase follows.
     public var safetyTicks: Int
 
+    // MARK: Protocol switches, swarmed like the faults unless the spec sets them.
+
+    /// Whether the run's servers use PreVote, when the spec leaves the switches to the swarm.
+    public var preVote: Bool
+    /// Whether the run's servers use CheckQuorum, when the spec leaves the switches to the swarm.
+    public var checkQuorum: Bool
+
     /// The liveness phase's budget: after healing the network and restarting every server, one
     /// leader must be stable and every acknowledged command applied on every server within this
     /// many ticks.
@@ -107,11 +115,41 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         let fastClockOn = prng.chance(Ratio(1, 3))
         let fastServer = Int(prng.uniform(below: UInt64(WorldSpec.maxServers)))
         fastClockServer = fastClockOn ? fastServer : nil
+        // A stream of their own: a run whose switches are both off is the run its seed gave
+        // before the switches existed.
+        var switches = RunStreams(seed: seed).protocolSwitches
+        preVote = switches.chance(Ratio(1, 2))
+        checkQuorum = switches.chance(Ratio(1, 2))
+    }
+
+    /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
+    /// protocol switch (a spec with a `protocol` object pins them all) or when the mutant breaks a
+    /// Figure 2 rule; otherwise `spec` with this profile's PreVote and CheckQuorum, and with the
+    /// switch a PreVote or CheckQuorum mutant lives behind forced on.
+    ///
+    /// So a campaign of the correct Raft on the default world checks each combination of the two
+    /// switches, a mutant is never fuzzed with its code switched off, and a Figure 2 mutant's run
+    /// is the one its seed gave before the switches existed (the corpus keeps such runs). Every
+    /// trace a run leaves records the switches it ran with.
+    public func spec(swarming spec: WorldSpec, mutant: Mutant?) -> WorldSpec {
+        guard spec.options.isFigure2 else { return spec }
+        let needed = mutant?.switchesNeeded ?? .figure2
+        if mutant != nil && needed.isFigure2 { return spec }
+        var swarmed = spec
+        swarmed.options.preVote = preVote || needed.preVote
+        swarmed.options.checkQuorum = checkQuorum || needed.checkQuorum
+        return swarmed
     }
 
     /// The range the election timeout of server `index` (in a cluster of `servers`) is drawn from.
     func electionTimeoutTicks(of index: Int, servers: Int) -> ClosedRange<Int> {
         fastClockServer.map { $0 % servers == index } == true ? Self.fastElectionTimeoutTicks : electionTimeoutTicks
+    }
+
+    /// The protocol switches drawn on, for the banner; a spec that sets any switch, or a mutant
+    /// of one of them, overrides the draw (`spec(swarming:mutant:)`).
+    private var protocolWords: [String] {
+        (preVote ? ["preVote"] : []) + (checkQuorum ? ["checkQuorum"] : [])
     }
 
     /// The profile in one line: the seed and every derived setting, so that a bug report is a
@@ -128,6 +166,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
             + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutTicks)))" } ?? "off") "
             + "heartbeat=\(heartbeatIntervalTicks) latency=\(range(messageDelayTicks)) "
             + "safety=\(safetyTicks) liveness<=\(Self.livenessBudgetTicks) ticks"
+            + (preVote || checkQuorum ? " switches=" + protocolWords.joined(separator: ",") : "")
     }
 }
 

@@ -184,9 +184,10 @@ public struct Shrinker {
         for proposed in candidate {
             guard let action = Self.nearestEnabled(proposed, in: world, rules) else { continue }
             let before = action.steppingServer.flatMap { world.servers[$0.index].node }
+            let preVoteGrantsBefore = Invariants.preVoteGrants(before: action, in: world)
             rules.apply(action, to: &world)
             taken.append(action)
-            if checker.violated(after: action, before: before, in: world) {
+            if checker.violated(after: action, before: before, preVoteGrantsBefore: preVoteGrantsBefore, in: world) {
                 // Name the violation exactly as replay will (the incremental check only says one
                 // failed), and keep the candidate only if it is the same invariant.
                 var replay = ReplayChooser(recorded: taken)
@@ -225,14 +226,16 @@ public struct Shrinker {
 }
 
 extension Message {
-    /// The four RPC messages, without their fields.
-    enum RPC { case requestVote, requestVoteResponse, appendEntries, appendEntriesResponse }
+    /// The RPC messages, without their fields.
+    enum RPC { case requestVote, requestVoteResponse, preVote, preVoteResponse, appendEntries, appendEntriesResponse }
 
-    /// Which of the four RPC messages this is.
+    /// Which of the RPC messages this is.
     var rpc: RPC {
         switch self {
         case .requestVote: .requestVote
         case .requestVoteResponse: .requestVoteResponse
+        case .preVote: .preVote
+        case .preVoteResponse: .preVoteResponse
         case .appendEntries: .appendEntries
         case .appendEntriesResponse: .appendEntriesResponse
         }

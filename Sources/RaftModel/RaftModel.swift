@@ -44,7 +44,9 @@ public struct RaftModel: Model {
         guard
             Invariants.stepViolates(
                 after: action, before: action.steppingServer.flatMap { previous.servers[$0.index].node },
-                committedBefore: previous.ghost.committed.count, in: state)
+                committedBefore: previous.ghost.committed.count,
+                preVoteGrantsBefore: Invariants.preVoteGrants(before: action, in: previous),
+                in: state)
         else { return nil }
         return firstViolation(in: state, previous: previous, action: action, stateAlreadySeen: stateAlreadySeen)
     }

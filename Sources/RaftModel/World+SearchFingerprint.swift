@@ -78,7 +78,8 @@ extension RaftNode {
         switch role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
         case .candidate(let votes): roleWord = 2 | UInt64(votes.bits) << 2
-        case .leader: roleWord = 3
+        case .leader(let progress): roleWord = 3 | UInt64(progress.recentlyActive.bits) << 2
+        case .preCandidate(let votes): roleWord = 0 | UInt64(votes.bits) << 2
         }
         hasher.combine(
             1 << 63 | (diskIsNodeState ? 1 << 62 : 0) | roleWord << 40 | packedVote(votedFor) << 32
@@ -137,7 +138,7 @@ private struct FoldedMultiplyHasher {
 
     @inline(__always)
     mutating func combine(_ envelope: Envelope) {
-        // Bits 0-7 the route, 8-9 the kind, 10 the reply's flag, 32-63 the term.
+        // Bits 0-7 the route, 8-9 the kind, 10 the reply's flag, 11 pre-vote, 32-63 the term.
         let route = UInt64(envelope.from.index) << 4 | UInt64(envelope.to.index)
         switch envelope.message {
         case .requestVote(let request):
@@ -145,6 +146,12 @@ private struct FoldedMultiplyHasher {
             combine(packed32(request.lastLogTerm) << 32 | packed32(request.lastLogIndex))
         case .requestVoteResponse(let response):
             combine(packed32(response.term) << 32 | (response.voteGranted ? 1 << 10 : 0) | 1 << 8 | route)
+        case .preVote(let request):
+            // Bit 11 tells a pre-vote from a vote of the same kind.
+            combine(packed32(request.term) << 32 | 1 << 11 | 0 << 8 | route)
+            combine(packed32(request.lastLogTerm) << 32 | packed32(request.lastLogIndex))
+        case .preVoteResponse(let response):
+            combine(packed32(response.term) << 32 | 1 << 11 | (response.voteGranted ? 1 << 10 : 0) | 1 << 8 | route)
         case .appendEntries(let request):
             combine(packed32(request.term) << 32 | 2 << 8 | route)
             combine(packed32(request.prevLogTerm) << 32 | packed32(request.prevLogIndex))
@@ -182,7 +189,7 @@ enum SearchFingerprintFields {
         "role", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log"]
-    static let progress = ["nextIndex", "matchIndex"]
+    static let progress = ["nextIndex", "matchIndex", "recentlyActive"]
     static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
     static let stateMachine = ["values", "appliedCount"]
     /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
@@ -196,11 +203,13 @@ enum SearchFingerprintFields {
     static let messagePayloads: [(payload: String, fields: [String])] = [
         ("requestVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("requestVoteResponse", ["term", "voteGranted"]),
+        ("preVote", ["term", "lastLogIndex", "lastLogTerm"]),
+        ("preVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
         ("appendEntriesResponse", ["term", "success", "matchIndex"]),
     ]
     /// Every role with the labels of its payload (the leader's is one unlabelled `Progress`).
     static let rolePayloads: [(role: String, labels: [String])] = [
-        ("follower", ["leader"]), ("candidate", ["votesGranted"]), ("leader", []),
+        ("follower", ["leader"]), ("preCandidate", ["votesGranted"]), ("candidate", ["votesGranted"]), ("leader", []),
     ]
 }

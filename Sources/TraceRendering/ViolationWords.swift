@@ -49,6 +49,13 @@ public enum ViolationWords {
             "A server's current term never decreases, across restarts too: it is persisted before it is used."
         case .monotonicCommit:
             "A running server's commit index never decreases: what it told others is committed stays committed."
+        case .preVoteRestraint:
+            "A pre-vote changes no term or vote, and only a server that has not heard from a leader within an "
+                + "election timeout, and whose log is no more up to date, grants it (thesis section 9.6): otherwise "
+                + "a returning server can unseat a healthy leader."
+        case .checkQuorum:
+            "With CheckQuorum, a leader that heard from less than a majority within an election timeout steps "
+                + "down (thesis section 6.2): otherwise it keeps clients waiting on a leadership that cannot commit."
         }
     }
 
@@ -104,6 +111,9 @@ public enum ViolationWords {
             else { return nil }
             return "\(servers[0])'s commit index went down from \(old.commitIndex) to \(node.commitIndex) "
                 + "while it kept running"
+        case .preVoteRestraint, .checkQuorum:
+            // The detail already says it from the step itself.
+            return nil
         }
     }
 }

@@ -11,6 +11,11 @@ struct TermTests {
         var node: RaftNode
         switch start {
         case .follower: node = server(s1, term: 1, votedFor: s1)
+        case .preCandidate:
+            node = RaftNode(
+                id: s1, serverCount: 3, options: ProtocolOptions(preVote: true),
+                restoring: DurableState(currentTerm: 1))
+            _ = node.handle(.electionTimeout)
         case .candidate:
             node = server(s1, term: 0)
             _ = node.handle(.electionTimeout)

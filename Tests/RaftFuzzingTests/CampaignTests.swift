@@ -76,8 +76,12 @@ struct LivenessMutantTests {
     /// runs: see `correctRaftPasses`).
     @Test(
         "Each liveness-only mutant fails liveness within 1,000 runs",
-        arguments: Mutant.allCases.filter(\.isLivenessOnly))
+        arguments: Mutant.allCases.filter { $0.isLivenessOnly && $0 != .preVoteKeepsLaggingTerm })
     func caught(_ mutant: Mutant) {
+        // The PreVote variant of RB-30 stalls a cluster only while a server stays down (etcd
+        // #8243), which the liveness phase never allows: it restarts every server, and two of
+        // three can always elect a leader whose AppendEntries bring the lagging term up.
+        // `PreVoteCheckQuorumWorldTests.laggingTermStalls` shows the stall instead.
         let report = Campaign(spec: .fuzzDefault, mutant: mutant, baseSeed: 1, runs: 1_000, workers: 2, keepGoing: true)
             .run()
         #expect(!report.failures.isEmpty, "\(mutant.name) not caught in 1,000 runs")

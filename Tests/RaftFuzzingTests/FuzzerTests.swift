@@ -24,7 +24,9 @@ struct FuzzerTests {
             let result = fuzzer.run(seed: seed)
             let actions = try #require(result.actions)
             var replay = ReplayChooser(recorded: actions)
-            let replayed = try WorldRules(spec: spec).run(chooser: &replay, maxSteps: actions.count)
+            // The run's own spec: the profile's protocol switches on the default world.
+            let replayed = try WorldRules(spec: result.profile.spec(swarming: spec, mutant: nil)).run(
+                chooser: &replay, maxSteps: actions.count)
             #expect(replayed.actions.count == actions.count)
             #expect(replayed.violation == nil)
         }
@@ -43,7 +45,8 @@ struct FuzzerTests {
             // The full check after every step, from the start: the first violation must be the
             // fuzzer's (the run stops there), and a run the fuzzer passed must have none.
             var replay = ReplayChooser(recorded: actions)
-            let full = try WorldRules(spec: spec, mutant: mutant).run(chooser: &replay, maxSteps: actions.count)
+            let full = try WorldRules(spec: result.profile.spec(swarming: spec, mutant: mutant), mutant: mutant).run(
+                chooser: &replay, maxSteps: actions.count)
             switch result.outcome {
             case .safety(let violation):
                 #expect(full.violation == violation, "seed \(seed)")

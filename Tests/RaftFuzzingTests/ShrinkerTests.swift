@@ -52,7 +52,8 @@ struct ShrinkerTests {
         guard case .safety(let violation) = result.outcome else { return }
         var shrinker = Shrinker(mutant: mutant, target: violation.invariant)
         let actions = try #require(result.actions)
-        let small = shrinker.shrink(actions, in: .fuzzDefault)
+        // In the spec the run explored: the default world with the run's protocol switches.
+        let small = shrinker.shrink(actions, in: result.profile.spec(swarming: .fuzzDefault, mutant: mutant))
         let shrunk = try #require(small)
         #expect(shrunk.violation.invariant == violation.invariant)
         // Figure 8 (commit-previous-term) needs four terms and about 38 steps even at its

@@ -85,7 +85,10 @@ struct StateFieldsTests {
         expectAccountedFor(progress, renamed: Progress.renamedFields, fingerprinted: SearchFingerprintFields.progress)
 
         // Every role, with the labels of its payload (none for one unlabelled value).
-        let roles: [Role] = [.follower(leader: nil), .candidate(votesGranted: NodeSet([NodeID(0)])), node.role]
+        let roles: [Role] = [
+            .follower(leader: nil), .preCandidate(votesGranted: NodeSet([NodeID(0)])),
+            .candidate(votesGranted: NodeSet([NodeID(0)])), node.role,
+        ]
         #expect(roles.map(\.kind.rawValue) == Role.Kind.allCases.map(\.rawValue))
         #expect(roles.count == Role.renamedPayloads.count && roles.count == SearchFingerprintFields.rolePayloads.count)
         for (index, role) in roles.enumerated() {
@@ -108,6 +111,8 @@ struct StateFieldsTests {
         let messages: [Message] = [
             .requestVote(RequestVote(term: 1, lastLogIndex: 0, lastLogTerm: 0)),
             .requestVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)),
+            .preVote(RequestVote(term: 1, lastLogIndex: 0, lastLogTerm: 0)),
+            .preVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)),
             .appendEntries(AppendEntries(term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0)),
             .appendEntriesResponse(AppendEntriesResponse(term: 1, success: true, matchIndex: 0)),
         ]

@@ -11,15 +11,24 @@ import Testing
 struct SymmetryTests {
     /// Every fault kind on, so that sampled worlds hold crashed servers, partitions, candidates,
     /// leaders with progress and messages of every kind.
-    static func spec(servers: Int) -> WorldSpec {
-        WorldSpec(
+    static func spec(servers: Int, options: ProtocolOptions = .figure2) -> WorldSpec {
+        var spec = WorldSpec(
             name: "symmetry-sample", servers: servers, maxTerm: 4, maxClientRequests: 3, maxCrashes: 2, maxInFlight: 8,
             maxDrops: 2, maxDuplicates: 2, maxPartitions: 2, maxDepth: 40)
+        spec.options = options
+        return spec
     }
 
+    /// Every mechanism beyond Figure 2 on, so that sampled worlds also hold pre-candidates,
+    /// pre-vote messages and the leader's record of who it heard from.
+    static let everySwitch = ProtocolOptions(
+        preVote: true, checkQuorum: true, pipelineWindow: 2, maxEntriesPerAppend: 1, fastBacktracking: true)
+
     /// The worlds met on seeded random walks of `servers` servers.
-    static func sampledWorlds(servers: Int, walks: Int, steps: Int) -> [World] {
-        let rules = WorldRules(spec: spec(servers: servers))
+    static func sampledWorlds(
+        servers: Int, walks: Int, steps: Int, options: ProtocolOptions = .figure2
+    ) -> [World] {
+        let rules = WorldRules(spec: spec(servers: servers, options: options))
         var worlds: [World] = []
         for seed in 1...UInt64(walks) {
             var chooser = SeededChooser(seed: seed)
@@ -75,6 +84,39 @@ struct SymmetryTests {
                 #expect(model.representative(of: renamed).searchFingerprint == representative)
             }
         }
+    }
+
+    @Test(
+        "With every protocol switch on, renamings still share the class fingerprint and representative",
+        arguments: [3, 5])
+    func invariantUnderRenamingWithSwitches(servers: Int) {
+        let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: servers, options: Self.everySwitch)))
+        var prng = PRNG(seed: UInt64(servers) + 100)
+        let worlds = Self.sampledWorlds(servers: servers, walks: 20, steps: 30, options: Self.everySwitch)
+        #expect(worlds.contains { $0.servers.contains { $0.node?.role.kind == .preCandidate } })
+        for world in worlds {
+            let fingerprint = model.symmetricFingerprint(of: world)
+            for _ in 0..<3 {
+                let renamed = world.renamed(by: Self.randomRenaming(servers, &prng))!
+                #expect(model.symmetricFingerprint(of: renamed) == fingerprint)
+            }
+        }
+    }
+
+    @Test("With every protocol switch on, 3-server class fingerprints are exactly renaming classes")
+    func classesAreRenamingClassesWithSwitches() {
+        let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: 3, options: Self.everySwitch)))
+        var classByFingerprint: [UInt64: UInt64] = [:]
+        var fingerprintByClass: [UInt64: UInt64] = [:]
+        for world in Self.sampledWorlds(servers: 3, walks: 30, steps: 30, options: Self.everySwitch) {
+            let fingerprint = model.symmetricFingerprint(of: world)
+            let renamingClass = Self.everyRenamingFingerprint(of: world)
+            #expect(classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes")
+            #expect(fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class")
+            classByFingerprint[fingerprint] = renamingClass
+            fingerprintByClass[renamingClass] = fingerprint
+        }
+        #expect(fingerprintByClass.count > 300)
     }
 
     @Test("The representative is a renaming of the world, in the world's own class", arguments: [3, 5])

@@ -44,15 +44,16 @@ struct FuzzRun {
         seed: UInt64, rules: WorldRules, stepLimit: Int, observers: StepObservers, validates: Bool,
         reusing buffers: inout RunBuffers
     ) {
-        self.rules = rules
         self.stepLimit = stepLimit
         self.observers = observers
         self.validates = validates
         let profile = FaultProfile(seed: seed)
         self.profile = profile
+        let spec = profile.spec(swarming: rules.spec, mutant: rules.mutant)
+        self.rules = spec == rules.spec ? rules : WorldRules(spec: spec, mutant: rules.mutant)
         let streams = RunStreams(seed: seed)
         let servers = rules.spec.servers
-        world = rules.initialWorld
+        world = self.rules.initialWorld
         clock = VirtualClock(profile: profile, serverCount: servers, prng: streams.timers)
         packets = PacketSimulator(
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
@@ -180,6 +181,7 @@ struct FuzzRun {
         // A crash's row is the crashed server's role, which no other check needs before the step.
         let crashed = coverage != nil && action.kind == .crash ? CoverageClassifier.subject(of: action) : nil
         let crashedBefore = crashed.flatMap { world.servers[$0.index].node }
+        let preVoteGrantsBefore = Invariants.preVoteGrants(before: action, in: world)
         let effects = observers.effects
         effects.clear()
         rules.apply(action, to: &world, timers: observers.timers, sent: observers.sent)
@@ -190,7 +192,9 @@ struct FuzzRun {
         for envelope in effects.sent { packets.send(envelope, now: clock.now) }
         clock.rearm(electionResets: effects.electionResets, heartbeatResets: effects.heartbeatResets)
         if coverage != nil { coverage!.count(action, before: before ?? crashedBefore, after: world) }
-        if checker.violated(after: action, before: before, in: world) { safetyViolated = true }
+        if checker.violated(after: action, before: before, preVoteGrantsBefore: preVoteGrantsBefore, in: world) {
+            safetyViolated = true
+        }
         if validates {
             precondition(
                 packets.mirrors(world), "seed \(profile.seed) step \(steps): the clock's messages are not the world's")

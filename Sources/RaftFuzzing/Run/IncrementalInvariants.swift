@@ -12,8 +12,10 @@ struct IncrementalInvariants {
     /// Whether some invariant fails after `action` took `world` to its current state, given the
     /// stepping server as it was just before (`before`, nil when the action is not a server
     /// step).
-    mutating func violated(after action: Action, before: RaftNode?, in world: World) -> Bool {
+    mutating func violated(after action: Action, before: RaftNode?, preVoteGrantsBefore: Int, in world: World) -> Bool {
         defer { committedSeen = world.ghost.committed.count }
-        return Invariants.stepViolates(after: action, before: before, committedBefore: committedSeen, in: world)
+        return Invariants.stepViolates(
+            after: action, before: before, committedBefore: committedSeen, preVoteGrantsBefore: preVoteGrantsBefore,
+            in: world)
     }
 }

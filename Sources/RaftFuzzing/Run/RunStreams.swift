@@ -13,6 +13,9 @@ struct RunStreams {
     /// The run's cluster size when the campaign draws it (`ClusterSize`); drawn last from the
     /// root, so that the streams above are those of seeds before sizes were drawn.
     var clusterSize: PRNG
+    /// The draw of the protocol switches (`FaultProfile.preVote`, `.checkQuorum`); seeded after
+    /// the cluster size, so that every other stream is what it was before the switches existed.
+    var protocolSwitches: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -22,6 +25,7 @@ struct RunStreams {
         faults = PRNG(seed: root.next())
         clients = PRNG(seed: root.next())
         clusterSize = PRNG(seed: root.next())
+        protocolSwitches = PRNG(seed: root.next())
     }
 }
 

@@ -2,7 +2,8 @@ import RaftCore
 import RaftSimulation
 
 /// A fuzz run's virtual time and the servers' timers: each running follower's or candidate's
-/// election deadline, each leader's heartbeat deadline, each crashed server's restart tick.
+/// election deadline, each leader's heartbeat deadline (and with CheckQuorum its election
+/// deadline, which times its quorum check), each crashed server's restart tick.
 ///
 /// Time moves only when the run moves it (`advance(to:)`), to the tick of the next event due;
 /// nothing here reads a wall clock. A timer is re-armed only when the server's core asks for it
@@ -66,6 +67,10 @@ struct VirtualClock {
             }
             if node.isLeader {
                 if heartbeatDeadlines[index] < due { (earliest, due) = (.heartbeat(index), heartbeatDeadlines[index]) }
+                // CheckQuorum: the leader's election timer times its quorum check.
+                if node.options.checkQuorum && electionDeadlines[index] < due {
+                    (earliest, due) = (.election(index), electionDeadlines[index])
+                }
             } else if electionDeadlines[index] < due {
                 (earliest, due) = (.election(index), electionDeadlines[index])
             }
@@ -83,7 +88,7 @@ struct VirtualClock {
         switch timer {
         case .election(let index):
             guard let node = world.servers[index].node else { return nil }
-            if node.currentTerm >= spec.maxTerm {
+            if !node.isLeader && node.currentTerm >= spec.maxTerm {
                 electionDeadlines[index] = .max
                 return nil
             }

@@ -267,6 +267,8 @@ extension World.Server {
             hash = SymmetryHash.mix(hash, 1 << 8 | keys.renamed(leader))
         case .candidate(let votes):
             hash = SymmetryHash.mix(hash, 2 << 24 | UInt64(keys.renamed(votes).bits))
+        case .preCandidate(let votes):
+            hash = SymmetryHash.mix(hash, 4 << 24 | UInt64(keys.renamed(votes).bits))
         case .leader(let progress):
             hash = SymmetryHash.mix(hash, 3 << 24)
             for position in 0..<progress.matchIndex.count {

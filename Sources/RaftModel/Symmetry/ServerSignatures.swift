@@ -92,8 +92,11 @@ enum ServerSignatures {
     /// A leader's progress entry for server `index`, in one word.
     @inline(__always)
     static func progressWord(_ progress: Progress, _ index: Int) -> UInt64 {
-        UInt64(truncatingIfNeeded: progress.matchIndex[index]) << 32
+        let indices =
+            UInt64(truncatingIfNeeded: progress.matchIndex[index]) << 32
             | UInt64(truncatingIfNeeded: progress.nextIndex[index]) & 0xFFFF_FFFF
+        // CheckQuorum's record of who was heard from is per follower too, so it renames with it.
+        return progress.recentlyActive.contains(NodeID(index)) ? SymmetryHash.mix(indices, 0xAC7) : indices
     }
 }
 
@@ -142,6 +145,12 @@ extension World.Server {
                     ServerSignatures.link(index, remaining.trailingZeroBitCount, 3, local: local, links: &links)
                     remaining &= remaining - 1
                 }
+            case .preCandidate(let votes):
+                var remaining = votes.bits
+                while remaining != 0 {
+                    ServerSignatures.link(index, remaining.trailingZeroBitCount, 6, local: local, links: &links)
+                    remaining &= remaining - 1
+                }
             case .leader(let progress):
                 for other in 0..<count {
                     let kind = SymmetryHash.mix(4, ServerSignatures.progressWord(progress, other))
@@ -167,6 +176,8 @@ extension RaftNode {
             hash = SymmetryHash.mix(hash, 0x10 | ServerSignatures.relative(leader, to: id))
         case .candidate(let votes):
             hash = SymmetryHash.mix(hash, 0x20 | UInt64(votes.count) << 8 | (votes.contains(id) ? 1 : 0))
+        case .preCandidate(let votes):
+            hash = SymmetryHash.mix(hash, 0x40 | UInt64(votes.count) << 8 | (votes.contains(id) ? 1 : 0))
         case .leader(let progress):
             // Its own entry apart, the others as an order-free sum.
             var others: UInt64 = 0
@@ -229,6 +240,13 @@ enum SymmetryHash {
                     | UInt64(truncatingIfNeeded: request.lastLogTerm) & 0xFFFF_FFFF)
         case .requestVoteResponse(let response):
             return mix(2, UInt64(truncatingIfNeeded: response.term) << 1 | (response.voteGranted ? 1 : 0))
+        case .preVote(let request):
+            return mix(
+                mix(5, UInt64(truncatingIfNeeded: request.term)),
+                UInt64(truncatingIfNeeded: request.lastLogIndex) << 32
+                    | UInt64(truncatingIfNeeded: request.lastLogTerm) & 0xFFFF_FFFF)
+        case .preVoteResponse(let response):
+            return mix(6, UInt64(truncatingIfNeeded: response.term) << 1 | (response.voteGranted ? 1 : 0))
         case .appendEntries(let request):
             var hash = mix(3, UInt64(truncatingIfNeeded: request.term))
             hash = mix(

@@ -33,6 +33,7 @@ public enum CoverageClassifier {
         let role: CoverageRow.Role =
             switch before.role.kind {
             case .follower: .follower
+            case .preCandidate: .preCandidate
             case .candidate: .candidate
             case .leader: .leader
             }
@@ -42,8 +43,15 @@ public enum CoverageClassifier {
         switch action {
         case .deliver(let envelope):
             (input, outcome) = delivered(envelope, before: before, after: now)
+        case .electionTimeout where before.isLeader:
+            // CheckQuorum: a leader's election timer is its quorum check.
+            (input, outcome) = (.electionTimeout, now.isLeader ? .quorumConfirmed : .quorumLost)
         case .electionTimeout:
-            (input, outcome) = (.electionTimeout, now.isLeader ? .electionWon : .electionStarted)
+            let started: CoverageRow.Outcome =
+                if now.isLeader { .electionWon } else if now.role.kind == .preCandidate { .preElectionStarted } else {
+                    .electionStarted
+                }
+            (input, outcome) = (.electionTimeout, started)
         case .heartbeatTimeout:
             (input, outcome) = (.heartbeatTimeout, .heartbeatsSent)
         case .clientRequest:
@@ -60,7 +68,26 @@ public enum CoverageClassifier {
         let sender = envelope.from
         switch envelope.message {
         case .requestVote(let request):
+            if request.term > before.currentTerm && after.currentTerm == before.currentTerm && after.role == before.role
+            {
+                // CheckQuorum's lease: the higher term was neither adopted nor answered.
+                return (.requestVote, .ignoredLease)
+            }
             return (.requestVote, vote(request, from: sender, before: before, after: after))
+        case .preVote(let request):
+            return (.preVote, preVote(request, from: sender, before: before))
+        case .preVoteResponse(let response):
+            let outcome: CoverageRow.Outcome
+            if response.term > before.currentTerm && !response.voteGranted {
+                outcome = .steppedDown
+            } else if before.role.kind != .preCandidate || response.term != before.currentTerm + 1 {
+                outcome = .ignoredNotCandidate
+            } else if after.role.kind == .candidate || after.isLeader {
+                outcome = .electionStarted
+            } else {
+                outcome = response.voteGranted ? .voteCounted : .voteRefused
+            }
+            return (.preVoteResponse, outcome)
         case .requestVoteResponse(let response):
             let outcome: CoverageRow.Outcome
             if response.term > before.currentTerm {
@@ -109,6 +136,25 @@ public enum CoverageClassifier {
             request.lastLogTerm > before.log.lastTerm
             || (request.lastLogTerm == before.log.lastTerm && request.lastLogIndex >= before.log.lastIndex)
         return logUpToDate && votedNow ? .granted : .refusedLogCheck
+    }
+
+    /// PreVote (the thesis, section 9.6): the lease first, then leader contact, then the vote
+    /// rules a real RequestVote of that term would meet. A pre-vote changes no state, so the
+    /// row follows the rules as `RaftNode` applies them, read from the state before.
+    private static func preVote(_ request: RequestVote, from candidate: NodeID, before: RaftNode) -> CoverageRow.Outcome
+    {
+        if before.hasFreshLeaderContact {
+            return before.options.checkQuorum && request.term > before.currentTerm
+                ? .ignoredLease : .refusedLeaderContact
+        }
+        if request.term < before.currentTerm { return .refusedStaleTerm }
+        if request.term == before.currentTerm, let voted = before.votedFor, voted != candidate {
+            return .refusedAlreadyVoted
+        }
+        let logUpToDate =
+            request.lastLogTerm > before.log.lastTerm
+            || (request.lastLogTerm == before.log.lastTerm && request.lastLogIndex >= before.log.lastIndex)
+        return logUpToDate ? .granted : .refusedLogCheck
     }
 
     /// AppendEntries and heartbeats: Figure 2's receiver rules 1 to 4.

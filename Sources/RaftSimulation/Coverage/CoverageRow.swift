@@ -12,7 +12,9 @@ public struct CoverageRow: Hashable, Sendable {
 
     /// The server's role just before the step; `down` for a crashed server restarting.
     public enum Role: String, CaseIterable, Sendable {
-        case follower, candidate, leader, down
+        case follower
+        case preCandidate = "pre-candidate"
+        case candidate, leader, down
     }
 
     /// What the server was handed: a message by kind (an AppendEntries with no entries is a
@@ -20,6 +22,8 @@ public struct CoverageRow: Hashable, Sendable {
     public enum Input: String, CaseIterable, Sendable {
         case requestVote = "RequestVote"
         case requestVoteResponse = "RequestVoteResponse"
+        case preVote = "PreVote"
+        case preVoteResponse = "PreVoteResponse"
         case appendEntries = "AppendEntries"
         case heartbeat = "Heartbeat"
         case appendEntriesResponse = "AppendEntriesResponse"
@@ -33,6 +37,12 @@ public struct CoverageRow: Hashable, Sendable {
         case refusedStaleTerm = "refused: stale term"
         case refusedAlreadyVoted = "refused: already voted"
         case refusedLogCheck = "refused: log check"
+        // PreVote and CheckQuorum (the thesis, sections 9.6 and 6.2).
+        case refusedLeaderContact = "refused: leader heard from recently"
+        case ignoredLease = "ignored: leader lease (CheckQuorum)"
+        case preElectionStarted = "pre-election started"
+        case quorumConfirmed = "quorum confirmed"
+        case quorumLost = "quorum lost: stepped down"
         // RequestVoteResponse.
         case voteCounted = "vote counted"
         case electionWon = "election won"
@@ -71,12 +81,26 @@ public struct CoverageRow: Hashable, Sendable {
     ///
     /// Only combinations that can arise are listed.
     public static let all: [CoverageRow] = {
-        let running: [Role] = [.follower, .candidate, .leader]
+        let running: [Role] = [.follower, .preCandidate, .candidate, .leader]
         let table: [(Input, [Role], [Outcome])] = [
-            (.requestVote, running, [.granted, .refusedStaleTerm, .refusedAlreadyVoted, .refusedLogCheck]),
+            (
+                .requestVote, running,
+                [.granted, .refusedStaleTerm, .refusedAlreadyVoted, .refusedLogCheck, .ignoredLease]
+            ),
             (
                 .requestVoteResponse, running,
                 [.voteCounted, .electionWon, .voteRefused, .ignoredStaleTerm, .ignoredNotCandidate, .steppedDown]
+            ),
+            (
+                .preVote, running,
+                [
+                    .granted, .refusedStaleTerm, .refusedAlreadyVoted, .refusedLogCheck, .refusedLeaderContact,
+                    .ignoredLease,
+                ]
+            ),
+            (
+                .preVoteResponse, running,
+                [.voteCounted, .electionStarted, .voteRefused, .ignoredNotCandidate, .steppedDown]
             ),
             (
                 .appendEntries, running,
@@ -90,10 +114,14 @@ public struct CoverageRow: Hashable, Sendable {
                 .appendEntriesResponse, running,
                 [.commitAdvanced, .matchRecorded, .backedOff, .ignoredStaleTerm, .ignoredNotLeader, .steppedDown]
             ),
-            (.electionTimeout, [.follower, .candidate], [.electionStarted, .electionWon]),
+            (
+                .electionTimeout, [.follower, .preCandidate, .candidate],
+                [.preElectionStarted, .electionStarted, .electionWon]
+            ),
+            (.electionTimeout, [.leader], [.quorumConfirmed, .quorumLost]),
             (.heartbeatTimeout, [.leader], [.heartbeatsSent]),
             (.clientRequest, [.leader], [.appended]),
-            (.clientRequest, [.follower, .candidate], [.refusedNotLeader]),
+            (.clientRequest, [.follower, .preCandidate, .candidate], [.refusedNotLeader]),
             (.crash, running, [.crashed]),
             (.restart, [.down], [.recoveredLog, .restartedEmpty]),
         ]

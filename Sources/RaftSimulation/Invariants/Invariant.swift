@@ -19,6 +19,13 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
     case monotonicTerm = "monotonic-term"
     /// A running server's commit index never decreases.
     case monotonicCommit = "monotonic-commit"
+    /// A pre-vote changes neither the receiver's term nor its vote, and is granted only by a
+    /// server that has not heard from a leader within an election timeout and whose log is not
+    /// more up to date than the pre-candidate's (the thesis section 9.6).
+    case preVoteRestraint = "pre-vote-restraint"
+    /// A leader whose quorum check finds that it heard from less than a majority (itself counted
+    /// once) since the last check steps down (CheckQuorum, the thesis section 6.2).
+    case checkQuorum = "check-quorum"
 
     public static func < (lhs: InvariantID, rhs: InvariantID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -34,6 +41,8 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
         case .stateMachineSafety: "State Machine Safety"
         case .monotonicTerm: "Monotonic Term"
         case .monotonicCommit: "Monotonic Commit Index"
+        case .preVoteRestraint: "PreVote Restraint"
+        case .checkQuorum: "CheckQuorum Step-Down"
         }
     }
 }

@@ -19,8 +19,10 @@ extension Invariants {
     ///   - before: the stepping server (`action.steppingServer`) as it was just before the step;
     ///     nil when the action is not a server step.
     ///   - committedBefore: how many ghost committed records the world held before the step.
+    ///   - preVoteGrantsBefore: for the delivery of a pre-vote, `preVoteGrants(answering:in:)`
+    ///     in the world before the step; what tells a grant made by this step from an older one.
     public static func stepViolates(
-        after action: Action, before: RaftNode?, committedBefore: Int, in world: World
+        after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0, in world: World
     ) -> Bool {
         switch action {
         case .drop, .duplicate, .partition, .heal:
@@ -30,8 +32,22 @@ extension Invariants {
             // the same entries (persist before send), but the check is cheap and crashes rare.
             return logMatchingFails(for: id.index, in: world)
         case .deliver(let envelope):
+            if case .preVote(let request) = envelope.message, let after = world.servers[envelope.to.index].node {
+                let granted = preVoteGrants(answering: envelope, in: world) > preVoteGrantsBefore
+                if preVoteRestraint(
+                    before: before!, after: after, request: request, from: envelope.from, granted: granted)
+                    != nil
+                {
+                    return true
+                }
+            }
             return stepViolates(server: envelope.to.index, before: before!, committedSeen: committedBefore, in: world)
-        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _):
+        case .electionTimeout(let id):
+            if let after = world.servers[id.index].node, checkQuorum(before: before!, after: after) != nil {
+                return true
+            }
+            return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
+        case .heartbeatTimeout(let id), .clientRequest(let id, _):
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         }
     }

@@ -26,11 +26,13 @@ public enum Invariants {
         case .logMatching: return logMatching(world)
         case .leaderCompleteness: return leaderCompleteness(world)
         case .stateMachineSafety: return stateMachineSafety(world)
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit:
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum:
             guard let previous, let action else { return nil }
             switch invariant {
             case .leaderAppendOnly: return leaderAppendOnly(from: previous, to: world)
             case .monotonicTerm: return monotonicTerm(from: previous, to: world)
+            case .preVoteRestraint: return preVoteRestraint(from: previous, taking: action, to: world)
+            case .checkQuorum: return checkQuorum(from: previous, taking: action, to: world)
             default: return monotonicCommit(from: previous, to: world, action: action)
             }
         }
@@ -40,7 +42,7 @@ public enum Invariants {
     public static func isStateInvariant(_ invariant: InvariantID) -> Bool {
         switch invariant {
         case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety: true
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit: false
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum: false
         }
     }
 
@@ -54,6 +56,8 @@ public enum Invariants {
         leaderAppendOnly(from: previous, to: world)
             ?? monotonicTerm(from: previous, to: world)
             ?? monotonicCommit(from: previous, to: world, action: action)
+            ?? preVoteRestraint(from: previous, taking: action, to: world)
+            ?? checkQuorum(from: previous, taking: action, to: world)
     }
 
     /// Election Safety: no term ever had two leaders (read from the ghost record of leaders).
@@ -191,6 +195,83 @@ public enum Invariants {
             }
         }
         return nil
+    }
+
+    /// PreVote Restraint: delivering a pre-vote leaves the receiver's term and vote alone, and
+    /// the receiver grants it (a granted reply to it appears in the network) only without fresh
+    /// leader contact and with a log no more up to date than the pre-candidate's.
+    public static func preVoteRestraint(from previous: World, taking action: Action, to world: World) -> Violation? {
+        guard case .deliver(let envelope) = action, case .preVote(let request) = envelope.message,
+            let before = previous.servers[envelope.to.index].node, let after = world.servers[envelope.to.index].node
+        else { return nil }
+        let grantsBefore = preVoteGrants(answering: envelope, in: previous)
+        return preVoteRestraint(
+            before: before, after: after, request: request, from: envelope.from,
+            granted: preVoteGrants(answering: envelope, in: world) > grantsBefore)
+    }
+
+    /// PreVote Restraint for one delivered pre-vote, given whether the receiver granted it.
+    static func preVoteRestraint(
+        before: RaftNode, after: RaftNode, request: RequestVote, from candidate: NodeID, granted: Bool
+    ) -> Violation? {
+        let receiver = after.id
+        if after.currentTerm != before.currentTerm || after.votedFor != before.votedFor {
+            return Violation(
+                invariant: .preVoteRestraint, servers: [receiver, candidate].sorted(),
+                terms: [before.currentTerm, after.currentTerm],
+                detail: "\(receiver) changed its term or vote (term \(before.currentTerm) to \(after.currentTerm)) "
+                    + "on \(candidate)'s pre-vote for term \(request.term)")
+        }
+        guard granted else { return nil }
+        let logIsBetter =
+            before.log.lastTerm > request.lastLogTerm
+            || (before.log.lastTerm == request.lastLogTerm && before.log.lastIndex > request.lastLogIndex)
+        if before.hasFreshLeaderContact || logIsBetter {
+            let reason =
+                before.hasFreshLeaderContact
+                ? "while following leader \(before.knownLeader!) of term \(before.currentTerm)"
+                : "with a more up-to-date log (last \(before.log.lastIndex)/\(before.log.lastTerm))"
+            return Violation(
+                invariant: .preVoteRestraint, servers: [receiver, candidate].sorted(), terms: [request.term],
+                detail: "\(receiver) granted \(candidate)'s pre-vote for term \(request.term) \(reason)")
+        }
+        return nil
+    }
+
+    /// For an action that delivers a pre-vote, the granted replies to it in flight in `world`,
+    /// taken before the step for `stepViolates`; 0 for any other action, which needs no count.
+    public static func preVoteGrants(before action: Action, in world: World) -> Int {
+        guard case .deliver(let envelope) = action, case .preVote = envelope.message else { return 0 }
+        return preVoteGrants(answering: envelope, in: world)
+    }
+
+    /// How many granted replies to the pre-vote in `envelope` are in flight in `world`.
+    public static func preVoteGrants(answering envelope: Envelope, in world: World) -> Int {
+        guard case .preVote(let request) = envelope.message else { return 0 }
+        let grant = Envelope(
+            from: envelope.to, to: envelope.from,
+            message: .preVoteResponse(RequestVoteResponse(term: request.term, voteGranted: true)))
+        return world.network.count { $0 == grant }
+    }
+
+    /// CheckQuorum Step-Down: a leader whose election timer fires with CheckQuorum on while it has
+    /// heard from less than a majority since its last check (itself counted once) leads no more.
+    public static func checkQuorum(from previous: World, taking action: Action, to world: World) -> Violation? {
+        guard case .electionTimeout(let id) = action, let before = previous.servers[id.index].node,
+            let after = world.servers[id.index].node
+        else { return nil }
+        return checkQuorum(before: before, after: after)
+    }
+
+    /// CheckQuorum Step-Down for one quorum check: the leader before and after its timer fired.
+    static func checkQuorum(before: RaftNode, after: RaftNode) -> Violation? {
+        guard before.options.checkQuorum, case .leader(let progress) = before.role, after.isLeader else { return nil }
+        let heardFrom = progress.recentlyActive.count + 1
+        guard heardFrom < before.serverCount / 2 + 1 else { return nil }
+        return Violation(
+            invariant: .checkQuorum, servers: [after.id], terms: [after.currentTerm],
+            detail: "leader \(after.id) of term \(after.currentTerm) kept leading after a quorum check that heard "
+                + "from \(heardFrom) of \(before.serverCount) servers")
     }
 
     /// Monotonic Commit: a server that ran before and after a step (and did not restart) never

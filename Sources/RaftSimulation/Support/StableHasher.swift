@@ -105,6 +105,15 @@ extension Message: StablyHashable {
             hasher.combine(2 as UInt64)
             hasher.combine(response.term)
             hasher.combine(response.voteGranted)
+        case .preVote(let request):
+            hasher.combine(5 as UInt64)
+            hasher.combine(request.term)
+            hasher.combine(request.lastLogIndex)
+            hasher.combine(request.lastLogTerm)
+        case .preVoteResponse(let response):
+            hasher.combine(6 as UInt64)
+            hasher.combine(response.term)
+            hasher.combine(response.voteGranted)
         case .appendEntries(let request):
             hasher.combine(3 as UInt64)
             hasher.combine(request.term)
@@ -155,6 +164,12 @@ extension RaftNode: StablyHashable {
             hasher.combine(3 as UInt64)
             for index in progress.nextIndex { hasher.combine(index) }
             for index in progress.matchIndex { hasher.combine(index) }
+            // Only CheckQuorum fills it: left out while empty, every digest of a world without
+            // CheckQuorum stays what it was.
+            if !progress.recentlyActive.isEmpty { hasher.combine(UInt64(progress.recentlyActive.bits) + 1) }
+        case .preCandidate(let votes):
+            hasher.combine(4 as UInt64)
+            hasher.combine(UInt64(votes.bits))
         }
     }
 }

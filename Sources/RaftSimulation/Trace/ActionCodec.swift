@@ -27,6 +27,10 @@ public enum ActionText {
             return "RequestVote \(route) term \(request.term) last \(request.lastLogIndex)/\(request.lastLogTerm)"
         case .requestVoteResponse(let response):
             return "RequestVoteResponse \(route) term \(response.term) \(response.voteGranted ? "granted" : "denied")"
+        case .preVote(let request):
+            return "PreVote \(route) term \(request.term) last \(request.lastLogIndex)/\(request.lastLogTerm)"
+        case .preVoteResponse(let response):
+            return "PreVoteResponse \(route) term \(response.term) \(response.voteGranted ? "granted" : "denied")"
         case .appendEntries(let request):
             let entries = request.entries.map(\.description).joined(separator: " ")
             return "AppendEntries \(route) term \(request.term) prev \(request.prevLogIndex)/\(request.prevLogTerm) "
@@ -78,6 +82,16 @@ public enum ActionCodec {
         case .requestVoteResponse(let response):
             .object([
                 ("type", .string("RequestVoteResponse")), ("term", .integer(response.term)),
+                ("voteGranted", .bool(response.voteGranted)),
+            ])
+        case .preVote(let request):
+            .object([
+                ("type", .string("PreVote")), ("term", .integer(request.term)),
+                ("lastLogIndex", .integer(request.lastLogIndex)), ("lastLogTerm", .integer(request.lastLogTerm)),
+            ])
+        case .preVoteResponse(let response):
+            .object([
+                ("type", .string("PreVoteResponse")), ("term", .integer(response.term)),
                 ("voteGranted", .bool(response.voteGranted)),
             ])
         case .appendEntries(let request):
@@ -139,13 +153,14 @@ public enum ActionCodec {
         let term = try reader.integer("term", in: 0...Int(Int32.max))
         let message: Message
         switch type {
-        case "RequestVote":
-            message = .requestVote(
-                RequestVote(
-                    term: term, lastLogIndex: try reader.integer("lastLogIndex", in: 0...Int(Int32.max)),
-                    lastLogTerm: try reader.integer("lastLogTerm", in: 0...Int(Int32.max))))
-        case "RequestVoteResponse":
-            message = .requestVoteResponse(RequestVoteResponse(term: term, voteGranted: try reader.bool("voteGranted")))
+        case "RequestVote", "PreVote":
+            let request = RequestVote(
+                term: term, lastLogIndex: try reader.integer("lastLogIndex", in: 0...Int(Int32.max)),
+                lastLogTerm: try reader.integer("lastLogTerm", in: 0...Int(Int32.max)))
+            message = type == "PreVote" ? .preVote(request) : .requestVote(request)
+        case "RequestVoteResponse", "PreVoteResponse":
+            let response = RequestVoteResponse(term: term, voteGranted: try reader.bool("voteGranted"))
+            message = type == "PreVoteResponse" ? .preVoteResponse(response) : .requestVoteResponse(response)
         case "AppendEntries":
             var entries: [Entry] = []
             for (offset, item) in try reader.array("entries").enumerated() {

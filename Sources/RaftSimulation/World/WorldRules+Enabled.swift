@@ -18,7 +18,8 @@ extension WorldRules {
             return world.spent.duplicates < spec.maxDuplicates && world.network.contains(envelope)
         case .electionTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
-            return !node.isLeader && node.currentTerm < spec.maxTerm
+            if node.isLeader { return spec.options.checkQuorum }
+            return node.currentTerm < spec.maxTerm
         case .heartbeatTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
             return node.isLeader

@@ -58,7 +58,10 @@ public struct WorldRules: Sendable {
         }
         let networkHasRoom = world.network.count < spec.maxInFlight
         if networkHasRoom {
-            for index in 0..<serverCount where roles.mayStartElection.contains(NodeID(index)) {
+            // With CheckQuorum a leader's election timer is armed too: it times the quorum check.
+            let timedOut = NodeSet(
+                bits: roles.mayStartElection.bits | (spec.options.checkQuorum ? roles.leaders.bits : 0))
+            for index in 0..<serverCount where timedOut.contains(NodeID(index)) {
                 actions.append(.electionTimeout(NodeID(index)))
             }
             for index in 0..<serverCount where roles.leaders.contains(NodeID(index)) {

@@ -86,6 +86,10 @@ public enum MermaidRendering {
             "RequestVote t\(request.term) last \(request.lastLogIndex)/\(request.lastLogTerm)"
         case .requestVoteResponse(let response):
             "Vote t\(response.term) \(response.voteGranted ? "granted" : "denied")"
+        case .preVote(let request):
+            "PreVote t\(request.term) last \(request.lastLogIndex)/\(request.lastLogTerm)"
+        case .preVoteResponse(let response):
+            "PreVote reply t\(response.term) \(response.voteGranted ? "granted" : "denied")"
         case .appendEntries(let request):
             "AppendEntries t\(request.term) prev \(request.prevLogIndex)/\(request.prevLogTerm) "
                 + "[\(request.entries.map(\.description).joined(separator: " "))] commit \(request.leaderCommit)"

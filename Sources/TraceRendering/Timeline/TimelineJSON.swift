@@ -131,10 +131,14 @@ public enum TimelineJSON {
             members.append(("log", log(node.log)))
             switch node.role {
             case .follower(let leader): members.append(("knownLeader", leader.map(name) ?? .null))
+            case .preCandidate(let votes): members.append(("preVotesGranted", .array(votes.members.map(name))))
             case .candidate(let votes): members.append(("votesGranted", .array(votes.members.map(name))))
             case .leader(let progress):
                 members.append(("nextIndex", .array(progress.nextIndex.map(JSONValue.integer))))
                 members.append(("matchIndex", .array(progress.matchIndex.map(JSONValue.integer))))
+                if node.options.checkQuorum {
+                    members.append(("recentlyActive", .array(progress.recentlyActive.members.map(name))))
+                }
             }
         } else {
             members.append(("role", .string("down")))
@@ -175,6 +179,8 @@ public enum TimelineJSON {
         switch message {
         case .requestVote: "RequestVote"
         case .requestVoteResponse: "RequestVoteResponse"
+        case .preVote: "PreVote"
+        case .preVoteResponse: "PreVoteResponse"
         case .appendEntries: "AppendEntries"
         case .appendEntriesResponse: "AppendEntriesResponse"
         }

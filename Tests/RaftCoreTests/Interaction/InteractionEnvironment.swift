@@ -10,7 +10,10 @@
 /// depends on the script alone.
 ///
 /// Commands (a server is named `1` or `s1`):
-/// - `add-nodes 3 [mutant=vote-twice]`: start a cluster of fresh servers.
+/// - `add-nodes 3 [mutant=vote-twice] [preVote=true] [checkQuorum=true]`: start a cluster of
+///   fresh servers, with the protocol switches given.
+/// - `check-quorum 1`: the leader's election timer fires (CheckQuorum's check), named for what
+///   it does; `election-timeout 1` on a leader is the same input.
 /// - `restore 3 term=2 [vote=1] [log=1:x=1,2:y=2]`: server 3 restarts from a disk holding this
 ///   state (a log entry is `term:key=value`), to set up a history in one line.
 /// - `election-timeout 1`, `heartbeat-timeout 1`: the server's timer fires.
@@ -46,6 +49,7 @@ struct InteractionEnvironment {
         case "restore": transcript = try restore(arguments)
         case "election-timeout": transcript = handle(.electionTimeout, at: try onlyServer(arguments))
         case "heartbeat-timeout": transcript = handle(.heartbeatTimeout, at: try onlyServer(arguments))
+        case "check-quorum": transcript = handle(.electionTimeout, at: try onlyServer(arguments))
         case "propose": transcript = try propose(arguments)
         case "deliver": transcript = deliver(to: try servers(arguments))
         case "drop": transcript = drop(to: try servers(arguments))
@@ -66,13 +70,18 @@ struct InteractionEnvironment {
         guard let countText = arguments.first, let count = Int(countText), (1...NodeSet.capacity).contains(count) else {
             throw CommandError(description: "add-nodes needs a server count")
         }
-        let options = try Self.options(arguments.dropFirst(), allowed: ["mutant"])
+        let options = try Self.options(arguments.dropFirst(), allowed: ["mutant", "preVote", "checkQuorum"])
         var mutant: Mutant? = nil
         if let name = options["mutant"] {
             guard let named = Mutant(name: name) else { throw CommandError(description: "unknown mutant '\(name)'") }
             mutant = named
         }
-        nodes = NodeID.all(count).map { RaftNode(id: $0, serverCount: count, mutant: mutant) }
+        var protocolOptions = ProtocolOptions.figure2
+        protocolOptions.preVote = options["preVote"] == "true"
+        protocolOptions.checkQuorum = options["checkQuorum"] == "true"
+        nodes = NodeID.all(count).map {
+            RaftNode(id: $0, serverCount: count, mutant: mutant, options: protocolOptions)
+        }
         disks = Array(repeating: .initial, count: count)
         return nodes.map(Self.describe)
     }
@@ -90,7 +99,8 @@ struct InteractionEnvironment {
         let disk = DurableState(currentTerm: term, votedFor: vote, log: log)
         disks[id.index] = disk
         let node = nodes[id.index]
-        nodes[id.index] = RaftNode(id: id, serverCount: node.serverCount, mutant: node.mutant, restoring: disk)
+        nodes[id.index] = RaftNode(
+            id: id, serverCount: node.serverCount, mutant: node.mutant, options: node.options, restoring: disk)
         return [Self.describe(nodes[id.index])]
     }
 
@@ -137,7 +147,8 @@ struct InteractionEnvironment {
     private mutating func crashRestart(_ id: NodeID) -> [String] {
         let node = nodes[id.index]
         nodes[id.index] = RaftNode(
-            id: id, serverCount: node.serverCount, mutant: node.mutant, restoring: disks[id.index])
+            id: id, serverCount: node.serverCount, mutant: node.mutant, options: node.options,
+            restoring: disks[id.index])
         return ["disk " + Self.describe(disks[id.index]), Self.describe(nodes[id.index])]
     }
 
@@ -217,6 +228,7 @@ struct InteractionEnvironment {
         var words = ["\(node.id) \(node.role.kind.rawValue) term=\(node.currentTerm) vote=\(name(node.votedFor))"]
         switch node.role {
         case .follower(let leader): words.append("leader=\(name(leader))")
+        case .preCandidate(let votes): words.append("preVotes=\(votes)")
         case .candidate(let votes): words.append("votes=\(votes)")
         case .leader: break
         }
@@ -224,6 +236,7 @@ struct InteractionEnvironment {
         if case .leader(let progress) = node.role {
             words.append("next=[\(progress.nextIndex.map(String.init).joined(separator: ","))]")
             words.append("match=[\(progress.matchIndex.map(String.init).joined(separator: ","))]")
+            if node.options.checkQuorum { words.append("recentlyActive=\(progress.recentlyActive)") }
         }
         return words.joined(separator: " ")
     }
@@ -243,6 +256,10 @@ struct InteractionEnvironment {
                 "RequestVote term=\(request.term) lastLogIndex=\(request.lastLogIndex) lastLogTerm=\(request.lastLogTerm)"
             case .requestVoteResponse(let response):
                 "RequestVoteResponse term=\(response.term) voteGranted=\(response.voteGranted)"
+            case .preVote(let request):
+                "PreVote term=\(request.term) lastLogIndex=\(request.lastLogIndex) lastLogTerm=\(request.lastLogTerm)"
+            case .preVoteResponse(let response):
+                "PreVoteResponse term=\(response.term) voteGranted=\(response.voteGranted)"
             case .appendEntries(let request):
                 "AppendEntries term=\(request.term) prevLogIndex=\(request.prevLogIndex) "
                     + "prevLogTerm=\(request.prevLogTerm) entries=\(Log(request.entries)) leaderCommit=\(request.leaderCommit)"
