@@ -138,9 +138,10 @@ public enum CoverageClassifier {
         return logUpToDate && votedNow ? .granted : .refusedLogCheck
     }
 
-    /// PreVote (the thesis, section 9.6): the lease first, then leader contact, then the vote
-    /// rules a real RequestVote of that term would meet. A pre-vote changes no state, so the
-    /// row follows the rules as `RaftNode` applies them, read from the state before.
+    /// PreVote (the thesis, section 9.6): the lease, then leader contact, then the vote rules.
+    ///
+    /// A real RequestVote of that term would meet the same vote rules. A pre-vote changes no
+    /// state, so the row follows the rules as `RaftNode` applies them, read from the state before.
     private static func preVote(_ request: RequestVote, from candidate: NodeID, before: RaftNode) -> CoverageRow.Outcome
     {
         if before.hasFreshLeaderContact {
