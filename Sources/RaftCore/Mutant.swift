@@ -17,6 +17,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case forgetVoteOnRestart = "forget-vote-on-restart"
     case resetTimerWrongly = "reset-timer-wrongly"
     case ignoreHigherTerm = "ignore-higher-term"
+    case backtrackHintOffByOne = "backtrack-hint-off-by-one"
+    case pipelineKeepsNextAfterReject = "pipeline-keeps-next-after-reject"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -36,6 +38,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .forgetVoteOnRestart: "RB-16"
         case .resetTimerWrongly: "RB-29"
         case .ignoreHigherTerm: "RB-30"
+        case .backtrackHintOffByOne: "RB-33"
+        case .pipelineKeepsNextAfterReject: "RB-34"
         }
     }
 
@@ -56,6 +60,10 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "Follower timer: reset on every RequestVote, granted or not (Students' Guide, Livelocks)"
         case .ignoreHigherTerm:
             "AllServers.T>current: a RequestVote failing the log check is refused before its term is adopted"
+        case .backtrackHintOffByOne:
+            "Fast backtracking (section 5.3): the rejection reports one past the first index of the conflicting term"
+        case .pipelineKeepsNextAfterReject:
+            "Flow control: a rejection while streaming frees the window but leaves nextIndex where optimism put it"
         }
     }
 
@@ -74,7 +82,10 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // The ex-leader goes on leading a term it did not win; the ghost record of leaders sees
         // a second leader of that term before any log diverges.
         case .appendAfterStepdown: "election-safety"
-        case .resetTimerWrongly, .ignoreHigherTerm: "liveness"
+        // Both only misdirect what the leader sends next; the follower's consistency check still
+        // refuses every entry that does not fit, so no invariant breaks, but the follower never
+        // catches up: the leader keeps sending from an index it rejects.
+        case .resetTimerWrongly, .ignoreHigherTerm, .backtrackHintOffByOne, .pipelineKeepsNextAfterReject: "liveness"
         }
     }
 
@@ -93,6 +104,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .forgetVoteOnRestart: "akka-raft #62; raft.tla PR #5; hashicorp/raft #661"
         case .resetTimerWrongly: "Students' Guide to Raft (Livelocks); akka-raft #43; butaneprotocol/oracles PR #32"
         case .ignoreHigherTerm: "etcd #8243, #8501; canonical/raft #279; openraft #1796; influxdb PR #2223"
+        case .backtrackHintOffByOne: "ClickHouse/NuRaft PR #105; deventlab/d-engine #346; etcd-io/raft #148"
+        case .pipelineKeepsNextAfterReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
         }
     }
 

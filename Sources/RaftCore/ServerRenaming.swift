@@ -129,7 +129,7 @@ extension Message {
         ("requestVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("requestVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
-        ("appendEntriesResponse", ["term", "success", "matchIndex"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
     ]
 }
 
@@ -145,12 +145,17 @@ extension DurableState: ServerRenamable {
 
 extension Progress: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["nextIndex", "matchIndex"]
+    static let renamedFields = ["nextIndex", "matchIndex", "flow", "inflight"]
 
     public func renamed(by renaming: ServerRenaming) -> Progress? {
         var moved = self
         moved.nextIndex = renaming.reindexed(nextIndex)
         moved.matchIndex = renaming.reindexed(matchIndex)
+        // Empty without pipelining: nothing to move.
+        if isPipelined {
+            moved.flow = renaming.reindexed(flow)
+            moved.inflight = renaming.reindexed(inflight)
+        }
         return moved
     }
 }

@@ -118,6 +118,11 @@ extension Message: StablyHashable {
             hasher.combine(response.term)
             hasher.combine(response.success)
             hasher.combine(response.matchIndex)
+            // Only with fast backtracking, so that every digest of Figure 2's messages stays put.
+            if response.hasHint {
+                hasher.combine(response.conflictTerm)
+                hasher.combine(response.conflictIndex)
+            }
         }
     }
 }
@@ -155,6 +160,12 @@ extension RaftNode: StablyHashable {
             hasher.combine(3 as UInt64)
             for index in progress.nextIndex { hasher.combine(index) }
             for index in progress.matchIndex { hasher.combine(index) }
+            // Only with pipelining, so that every digest of Figure 2's leaders stays put.
+            for (flow, inflight) in zip(progress.flow, progress.inflight) {
+                hasher.combine(flow == .replicate ? 1 : 0)
+                hasher.combine(inflight.count)
+                for lastIndex in inflight { hasher.combine(lastIndex) }
+            }
         }
     }
 }

@@ -135,6 +135,13 @@ public enum TimelineJSON {
             case .leader(let progress):
                 members.append(("nextIndex", .array(progress.nextIndex.map(JSONValue.integer))))
                 members.append(("matchIndex", .array(progress.matchIndex.map(JSONValue.integer))))
+                // Flow control exists only with pipelining; Figure 2's timelines stay as they were.
+                if progress.isPipelined {
+                    members.append(
+                        ("flow", .array(progress.flow.map { .string($0 == .replicate ? "replicate" : "probe") })))
+                    members.append(
+                        ("inflight", .array(progress.inflight.map { .array($0.map(JSONValue.integer)) })))
+                }
             }
         } else {
             members.append(("role", .string("down")))

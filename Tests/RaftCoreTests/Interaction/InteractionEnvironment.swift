@@ -10,7 +10,8 @@
 /// depends on the script alone.
 ///
 /// Commands (a server is named `1` or `s1`):
-/// - `add-nodes 3 [mutant=vote-twice]`: start a cluster of fresh servers.
+/// - `add-nodes 3 [mutant=vote-twice] [window=2] [batch=1] [fast=true]`: start a cluster of
+///   fresh servers, with pipelining (`window`), batching and fast backtracking as given.
 /// - `restore 3 term=2 [vote=1] [log=1:x=1,2:y=2]`: server 3 restarts from a disk holding this
 ///   state (a log entry is `term:key=value`), to set up a history in one line.
 /// - `election-timeout 1`, `heartbeat-timeout 1`: the server's timer fires.
@@ -66,13 +67,28 @@ struct InteractionEnvironment {
         guard let countText = arguments.first, let count = Int(countText), (1...NodeSet.capacity).contains(count) else {
             throw CommandError(description: "add-nodes needs a server count")
         }
-        let options = try Self.options(arguments.dropFirst(), allowed: ["mutant"])
+        let options = try Self.options(arguments.dropFirst(), allowed: ["mutant", "window", "batch", "fast"])
         var mutant: Mutant? = nil
         if let name = options["mutant"] {
             guard let named = Mutant(name: name) else { throw CommandError(description: "unknown mutant '\(name)'") }
             mutant = named
         }
-        nodes = NodeID.all(count).map { RaftNode(id: $0, serverCount: count, mutant: mutant) }
+        var protocolOptions = ProtocolOptions()
+        if let text = options["window"] {
+            guard let window = Int(text), window >= 0 else { throw CommandError(description: "bad window '\(text)'") }
+            protocolOptions.pipelineWindow = window
+        }
+        if let text = options["batch"] {
+            guard let batch = Int(text), batch >= 1 else { throw CommandError(description: "bad batch '\(text)'") }
+            protocolOptions.maxEntriesPerAppend = batch
+        }
+        if let text = options["fast"] {
+            guard let fast = Bool(text) else { throw CommandError(description: "bad fast '\(text)'") }
+            protocolOptions.fastBacktracking = fast
+        }
+        nodes = NodeID.all(count).map {
+            RaftNode(id: $0, serverCount: count, mutant: mutant, options: protocolOptions)
+        }
         disks = Array(repeating: .initial, count: count)
         return nodes.map(Self.describe)
     }
@@ -90,7 +106,8 @@ struct InteractionEnvironment {
         let disk = DurableState(currentTerm: term, votedFor: vote, log: log)
         disks[id.index] = disk
         let node = nodes[id.index]
-        nodes[id.index] = RaftNode(id: id, serverCount: node.serverCount, mutant: node.mutant, restoring: disk)
+        nodes[id.index] = RaftNode(
+            id: id, serverCount: node.serverCount, mutant: node.mutant, options: node.options, restoring: disk)
         return [Self.describe(nodes[id.index])]
     }
 
@@ -137,7 +154,8 @@ struct InteractionEnvironment {
     private mutating func crashRestart(_ id: NodeID) -> [String] {
         let node = nodes[id.index]
         nodes[id.index] = RaftNode(
-            id: id, serverCount: node.serverCount, mutant: node.mutant, restoring: disks[id.index])
+            id: id, serverCount: node.serverCount, mutant: node.mutant, options: node.options,
+            restoring: disks[id.index])
         return ["disk " + Self.describe(disks[id.index]), Self.describe(nodes[id.index])]
     }
 
@@ -224,6 +242,11 @@ struct InteractionEnvironment {
         if case .leader(let progress) = node.role {
             words.append("next=[\(progress.nextIndex.map(String.init).joined(separator: ","))]")
             words.append("match=[\(progress.matchIndex.map(String.init).joined(separator: ","))]")
+            if progress.isPipelined {
+                words.append(
+                    "flow=[\(progress.flow.map { $0 == .replicate ? "replicate" : "probe" }.joined(separator: ","))]")
+                words.append("inflight=[\(progress.inflight.map { "\($0)" }.joined(separator: ","))]")
+            }
         }
         return words.joined(separator: " ")
     }
@@ -248,6 +271,8 @@ struct InteractionEnvironment {
                     + "prevLogTerm=\(request.prevLogTerm) entries=\(Log(request.entries)) leaderCommit=\(request.leaderCommit)"
             case .appendEntriesResponse(let response):
                 "AppendEntriesResponse term=\(response.term) success=\(response.success) matchIndex=\(response.matchIndex)"
+                    + (response.hasHint
+                        ? " conflictTerm=\(response.conflictTerm) conflictIndex=\(response.conflictIndex)" : "")
             }
         return "\(envelope.from)->\(envelope.to) \(fields)"
     }
