@@ -67,6 +67,15 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// Whether the mutant's rule lives in a replication mechanism beyond Figure 2 (pipelining or
+    /// fast backtracking), so that only runs with that mechanism on can show it.
+    public var needsReplicationSwitches: Bool {
+        switch self {
+        case .backtrackHintOffByOne, .pipelineKeepsNextAfterReject: true
+        default: false
+        }
+    }
+
     /// Whether only a liveness check can catch the mutant: it delays or prevents progress but
     /// breaks no safety invariant.
     public var isLivenessOnly: Bool { expectedViolation == "liveness" }

@@ -10,6 +10,9 @@ public struct FailureContext: Sendable {
     /// The spec file the campaign was started with, repeated in reproduce commands.
     public var specFile: String?
     public var mutant: Mutant?
+    /// Whether the campaign let each run's seed switch the replication mechanisms
+    /// (`--swarm-protocol`), repeated in reproduce commands.
+    public var swarmsProtocol = false
 
     public init(spec: WorldSpec, specFile: String?, mutant: Mutant?) {
         self.spec = spec
@@ -23,6 +26,7 @@ public struct FailureContext: Sendable {
         if let specFile { words.append(specFile) }
         words += ["--seed", String(runSeed), "--runs", "1"]
         if let mutant { words += ["--mutant", mutant.name] }
+        if swarmsProtocol { words.append("--swarm-protocol") }
         return words.joined(separator: " ")
     }
 }
@@ -150,12 +154,14 @@ public struct FailurePipeline: Sendable {
     /// actions do not replay (then only the seed reproduces it).
     public func trace(of result: FuzzRunResult) -> Trace? {
         guard case .safety = result.outcome, let actions = result.actions else { return nil }
-        let rules = WorldRules(spec: context.spec, mutant: context.mutant)
+        // The run's spec: the campaign's, with any replication switches its profile drew.
+        let spec = result.spec
+        let rules = WorldRules(spec: spec, mutant: context.mutant)
         var replay = ReplayChooser(recorded: actions)
         guard let replayed = try? rules.run(chooser: &replay, maxSteps: actions.count) else { return nil }
         let runSeed = result.profile.seed
         return Trace(
-            producer: "raftlab fuzz (run seed \(runSeed), as found)", spec: context.spec, mutant: context.mutant,
+            producer: "raftlab fuzz (run seed \(runSeed), as found)", spec: spec, mutant: context.mutant,
             seed: runSeed, actions: replayed.actions, violation: replayed.violation, digest: replayed.digest)
     }
 
@@ -164,7 +170,8 @@ public struct FailurePipeline: Sendable {
     public func shrink(_ result: FuzzRunResult) -> Trace? {
         guard case .safety(let violation) = result.outcome else { return nil }
         var shrinker = Shrinker(mutant: context.mutant, target: violation.invariant)
-        guard let small = shrinker.shrink(result.actions ?? [], in: context.spec) else { return nil }
+        guard let small = shrinker.shrink(result.actions ?? [], in: result.spec)
+        else { return nil }
         let runSeed = result.profile.seed
         return Trace(
             producer: "raftlab fuzz (run seed \(runSeed), shrunk from \(result.steps) steps)",

@@ -12,7 +12,9 @@ extension FailurePipeline {
     /// same worlds the fuzzer saw and then judges the liveness goal again on the last one.
     public func livenessTrace(_ result: FuzzRunResult) -> Trace? {
         guard case .liveness(let failure) = result.outcome, let actions = result.actions else { return nil }
-        let rules = WorldRules(spec: context.spec, mutant: context.mutant)
+        // The run's spec: the campaign's, with any replication switches its profile drew.
+        let spec = result.spec
+        let rules = WorldRules(spec: spec, mutant: context.mutant)
         var replay = ReplayChooser(recorded: actions)
         guard let run = try? rules.run(chooser: &replay, maxSteps: actions.count),
             run.violation == nil, run.actions.count == actions.count
@@ -22,7 +24,7 @@ extension FailurePipeline {
             phaseStartStep: failure.phaseStartStep, step: failure.step, budgetTicks: FaultProfile.livenessBudgetTicks,
             ticks: failure.ticks, stepLimitReached: failure.stepLimitReached, detail: failure.detail)
         return Trace(
-            producer: "raftlab fuzz (run seed \(runSeed), liveness failure, not shrunk)", spec: context.spec,
+            producer: "raftlab fuzz (run seed \(runSeed), liveness failure, not shrunk)", spec: spec,
             mutant: context.mutant, seed: runSeed, actions: actions, violation: nil, liveness: verdict,
             digest: run.digest)
     }

@@ -32,6 +32,11 @@ public struct Campaign: Sendable {
     public var stopAtKind: FuzzOutcome.Kind?
     /// The most actions each run may take (`Fuzzer.runStepLimit`).
     public var runStepLimit = Fuzzer.defaultRunStepLimit
+    /// Lets each run's seed switch the replication mechanisms the spec leaves off.
+    ///
+    /// Pipelining, batching and fast backtracking, as `FaultProfile.replication` draws them. Off
+    /// by default, so that a seed reproduces the run it always did.
+    public var swarmsProtocol = false
     /// Polled before each run is claimed: true stops claiming runs.
     ///
     /// How a signal stops a campaign: runs under way finish, and the report covers every run
@@ -78,6 +83,7 @@ public struct Campaign: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var fuzzer = Fuzzer(spec: campaign.spec, mutant: campaign.mutant)
             fuzzer.runStepLimit = campaign.runStepLimit
+            fuzzer.swarmsProtocol = campaign.swarmsProtocol
             let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
             }

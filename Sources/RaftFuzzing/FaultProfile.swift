@@ -1,3 +1,4 @@
+import RaftCore
 import RaftSimulation
 
 /// Everything one fuzz run's seed decides before the run starts: which fault kinds are on, how
@@ -62,6 +63,17 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// The length of the safety phase, with faults; the liveness phase follows.
     public var safetyTicks: Int
 
+    // MARK: The protocol
+
+    /// The replication mechanisms the run turns on, in a campaign that swarms them, where its spec
+    /// leaves them at their defaults: a pipeline window, a batch size, fast backtracking, each on
+    /// in about half the runs.
+    ///
+    /// Swarmed like the faults, so that one campaign fuzzes Figure 2's replication and each
+    /// mechanism alone and together; a spec that sets a switch pins it (`spec(swarming:)`). Drawn
+    /// in every run, used only when the campaign asks (`Campaign.swarmsProtocol`).
+    public var replication: ProtocolOptions
+
     /// The liveness phase's budget: after healing the network and restarting every server, one
     /// leader must be stable and every acknowledged command applied on every server within this
     /// many ticks.
@@ -107,6 +119,27 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         let fastClockOn = prng.chance(Ratio(1, 3))
         let fastServer = Int(prng.uniform(below: UInt64(WorldSpec.maxServers)))
         fastClockServer = fastClockOn ? fastServer : nil
+        // The replication switches, drawn after everything above for the same reason.
+        replication = ProtocolOptions()
+        let window = [1, 2, 4][Int(prng.uniform(below: 3))]
+        if prng.chance(Ratio(1, 2)) { replication.pipelineWindow = window }
+        let batch = [1, 2, 3][Int(prng.uniform(below: 3))]
+        if prng.chance(Ratio(1, 2)) { replication.maxEntriesPerAppend = batch }
+        replication.fastBacktracking = prng.chance(Ratio(1, 2))
+    }
+
+    /// The spec the run runs: `spec`, with each replication switch it leaves at its default set as
+    /// this profile drew it.
+    ///
+    /// A saved trace records this spec, so it replays under the switches the run had.
+    public func spec(swarming spec: WorldSpec) -> WorldSpec {
+        var swarmed = spec
+        if spec.options.pipelineWindow == 0 { swarmed.options.pipelineWindow = replication.pipelineWindow }
+        if spec.options.maxEntriesPerAppend == nil {
+            swarmed.options.maxEntriesPerAppend = replication.maxEntriesPerAppend
+        }
+        if !spec.options.fastBacktracking { swarmed.options.fastBacktracking = replication.fastBacktracking }
+        return swarmed
     }
 
     /// The range the election timeout of server `index` (in a cluster of `servers`) is drawn from.

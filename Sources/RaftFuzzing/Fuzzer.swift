@@ -46,6 +46,11 @@ public struct LivenessFailure: Hashable, Sendable, CustomStringConvertible {
 /// The result of one fuzz run.
 public struct FuzzRunResult: Sendable {
     public var profile: FaultProfile
+    /// The spec the run ran: the campaign's, with any replication switches the profile drew.
+    ///
+    /// The profile's switches count only when the campaign swarms them. A trace of the run
+    /// records this spec.
+    public var spec: WorldSpec
     public var outcome: FuzzOutcome
     /// Actions taken.
     public var steps: Int
@@ -97,6 +102,9 @@ public struct Fuzzer {
     public var validates = false
     /// Keeps the actions of passing runs too (normally only a failing run's are kept).
     public var keepsActions = false
+    /// Lets each run's seed switch the replication mechanisms the spec leaves off
+    /// (`FaultProfile.replication`).
+    public var swarmsProtocol = false
     /// The most actions one run may take.
     ///
     /// Runs are bounded by virtual time and a correct Raft needs a few thousand steps at most, so a
@@ -117,8 +125,8 @@ public struct Fuzzer {
     /// Runs the seed's run to its end and reports how it went.
     public mutating func run(seed: UInt64) -> FuzzRunResult {
         var run = FuzzRun(
-            seed: seed, rules: rules, stepLimit: runStepLimit, observers: observers, validates: validates,
-            reusing: &buffers)
+            seed: seed, rules: rules, swarmsProtocol: swarmsProtocol, stepLimit: runStepLimit, observers: observers,
+            validates: validates, reusing: &buffers)
         while run.advance() {}
         let result = run.result(keepingActions: keepsActions)
         run.lendBuffers(to: &buffers)

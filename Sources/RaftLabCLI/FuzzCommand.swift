@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--swarm-protocol] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -27,6 +27,11 @@ enum FuzzCommand {
                 help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
             OptionSpec(
                 flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
+            OptionSpec(
+                flag: "--swarm-protocol", valueName: nil,
+                help:
+                    "Let each run's seed switch pipelining, batching and fast backtracking where the spec leaves them off."
+            ),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
@@ -44,6 +49,11 @@ enum FuzzCommand {
             followed by every server, a probe command sent to it must be acknowledged, and every
             acknowledged command must be applied on every server. Runs where the spec's maxTerm or
             maxClientRequests stopped the cluster are counted as "liveness not judged".
+
+            With --swarm-protocol the seed also switches the replication mechanisms of the spec's
+            "protocol" that the spec leaves off: a pipeline window of 1, 2 or 4, at most 1, 2 or 3
+            entries per AppendEntries, and fast backtracking, each on in about half the runs. A saved
+            trace records the switches its run had.
 
             Without SPEC.json the built-in fuzz world is used (3 servers, generous bounds). A spec file
             (the format of specs/, see specs/README.md) sets the servers and the bounds and every invariant is
@@ -100,17 +110,26 @@ enum FuzzCommand {
         var campaign = Campaign(
             spec: worldSpec, mutant: mutant, baseSeed: seed, runs: seconds == nil ? (runs ?? 1000) : nil,
             timeLimit: seconds.map { .seconds($0) }, workers: workers, keepGoing: arguments.has("--keep-going"))
+        campaign.swarmsProtocol = arguments.has("--swarm-protocol")
         Interrupts.install()
         campaign.shouldStop = Interrupts.requested
 
-        let context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
+        var context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
+        context.swarmsProtocol = campaign.swarmsProtocol
         if !json {
             let budget = seconds.map { "time=\($0)s" } ?? "runs=\(campaign.runs!)"
             console.print(
                 "raftlab fuzz: seed=\(seed) \(budget) workers=\(workers) mutant=\(mutant?.name ?? "none") "
                     + "spec=\(worldSpec.name)\(specFile.map { " (\($0))" } ?? "")")
             console.print("  \(worldSpec.summary)")
-            if campaign.runs == 1 { console.print("  run 0: \(FaultProfile(seed: seed))") }
+            if campaign.swarmsProtocol { console.print("  replication switches swarmed per run") }
+            if campaign.runs == 1 {
+                console.print("  run 0: \(FaultProfile(seed: seed))")
+                if campaign.swarmsProtocol {
+                    console.print(
+                        "  run 0 protocol: \(FaultProfile(seed: seed).spec(swarming: worldSpec).options.summary)")
+                }
+            }
         }
         var progress: (@Sendable (Campaign.Progress) -> Void)? = nil
         if !arguments.has("--quiet") {

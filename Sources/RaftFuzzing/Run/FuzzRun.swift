@@ -39,18 +39,20 @@ struct FuzzRun {
 
     /// The run of `seed`; `buffers` lends its storage (and is left empty until `lendBuffers`).
     init(
-        seed: UInt64, rules: WorldRules, stepLimit: Int, observers: StepObservers, validates: Bool,
-        reusing buffers: inout RunBuffers
+        seed: UInt64, rules: WorldRules, swarmsProtocol: Bool = false, stepLimit: Int, observers: StepObservers,
+        validates: Bool, reusing buffers: inout RunBuffers
     ) {
-        self.rules = rules
+        let profile = FaultProfile(seed: seed)
+        // When swarming, the replication switches the spec leaves off are this run's own choice.
+        self.rules =
+            swarmsProtocol ? WorldRules(spec: profile.spec(swarming: rules.spec), mutant: rules.mutant) : rules
         self.stepLimit = stepLimit
         self.observers = observers
         self.validates = validates
-        let profile = FaultProfile(seed: seed)
         self.profile = profile
         let streams = RunStreams(seed: seed)
         let servers = rules.spec.servers
-        world = rules.initialWorld
+        world = self.rules.initialWorld
         clock = VirtualClock(profile: profile, serverCount: servers, prng: streams.timers)
         packets = PacketSimulator(
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
@@ -257,7 +259,7 @@ struct FuzzRun {
         digest.combine(outcome.kind.rawValue)
         let settledTicks = livenessSettled ? liveness.map { clock.now - $0.startTick } : nil
         return FuzzRunResult(
-            profile: profile, outcome: outcome, steps: steps, ticks: clock.now,
+            profile: profile, spec: rules.spec, outcome: outcome, steps: steps, ticks: clock.now,
             livenessTicks: settledTicks,
             livenessUnjudged: livenessSettled || outcome != .passed
                 ? nil : "the spec's \(liveness?.blockedBy ?? "bounds") ran out",
