@@ -18,7 +18,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case resetTimerWrongly = "reset-timer-wrongly"
     case ignoreHigherTerm = "ignore-higher-term"
     case backtrackHintOffByOne = "backtrack-hint-off-by-one"
-    case pipelineKeepsNextAfterReject = "pipeline-keeps-next-after-reject"
+    case keepNextOnReject = "keep-next-on-reject"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -39,7 +39,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .resetTimerWrongly: "RB-29"
         case .ignoreHigherTerm: "RB-30"
         case .backtrackHintOffByOne: "RB-33"
-        case .pipelineKeepsNextAfterReject: "RB-34"
+        case .keepNextOnReject: "RB-34"
         }
     }
 
@@ -62,7 +62,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "AllServers.T>current: a RequestVote failing the log check is refused before its term is adopted"
         case .backtrackHintOffByOne:
             "Fast backtracking (section 5.3): the rejection reports one past the first index of the conflicting term"
-        case .pipelineKeepsNextAfterReject:
+        case .keepNextOnReject:
             "Flow control: a rejection while streaming frees the window but leaves nextIndex where optimism put it"
         }
     }
@@ -71,7 +71,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     /// fast backtracking), so that only runs with that mechanism on can show it.
     public var needsReplicationSwitches: Bool {
         switch self {
-        case .backtrackHintOffByOne, .pipelineKeepsNextAfterReject: true
+        case .backtrackHintOffByOne, .keepNextOnReject: true
         default: false
         }
     }
@@ -94,7 +94,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // Both only misdirect what the leader sends next; the follower's consistency check still
         // refuses every entry that does not fit, so no invariant breaks, but the follower never
         // catches up: the leader keeps sending from an index it rejects.
-        case .resetTimerWrongly, .ignoreHigherTerm, .backtrackHintOffByOne, .pipelineKeepsNextAfterReject: "liveness"
+        case .resetTimerWrongly, .ignoreHigherTerm, .backtrackHintOffByOne, .keepNextOnReject: "liveness"
         }
     }
 
@@ -114,7 +114,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .resetTimerWrongly: "Students' Guide to Raft (Livelocks); akka-raft #43; butaneprotocol/oracles PR #32"
         case .ignoreHigherTerm: "etcd #8243, #8501; canonical/raft #279; openraft #1796; influxdb PR #2223"
         case .backtrackHintOffByOne: "ClickHouse/NuRaft PR #105; deventlab/d-engine #346; etcd-io/raft #148"
-        case .pipelineKeepsNextAfterReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
+        case .keepNextOnReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
         }
     }
 

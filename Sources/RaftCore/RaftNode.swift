@@ -449,7 +449,7 @@ extension RaftNode {
             progress.acknowledge(acknowledged, by: follower)
             role = .leader(progress)
             advanceCommitIndex()
-        } else if progress.flow[peer] == .replicate && deviates(.pipelineKeepsNextAfterReject) {
+        } else if progress.flow[peer] == .replicate && deviates(.keepNextOnReject) {
             // RB-34: the rejection only frees the window; nextIndex stays where optimism put it,
             // past the gap the follower will go on rejecting.
             progress.inflight[peer] = []

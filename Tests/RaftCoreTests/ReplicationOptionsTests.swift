@@ -142,7 +142,7 @@ struct PipeliningTests {
 
     @Test("RB-34: a rejection while streaming leaves nextIndex past the gap")
     func keepsNextMutant() {
-        var node = Self.streamingLeader(mutant: .pipelineKeepsNextAfterReject)
+        var node = Self.streamingLeader(mutant: .keepNextOnReject)
         for value in 1...2 { _ = node.handle(.clientRequest(Command(key: 0, value: UInt16(value)))) }
         _ = deliver(rejection(term: 1), from: s2, to: &node)
         #expect(progress(of: node).flow[s2.index] == .replicate)
@@ -212,5 +212,21 @@ struct FastBacktrackingTests {
             return
         }
         #expect(response.conflictTerm == 2 && response.conflictIndex == 3)
+    }
+}
+
+@Suite("Renaming a pipelining leader moves its flow control with its servers")
+struct FlowControlRenamingTests {
+    @Test("Swapping s2 and s3 swaps their flow and their windows")
+    func renamesFlowControl() throws {
+        var node = PipeliningTests.streamingLeader()
+        for value in 1...2 { _ = node.handle(.clientRequest(Command(key: 0, value: UInt16(value)))) }
+        let before = progress(of: node)
+        #expect(before.flow == [.probe, .replicate, .probe] && before.inflight == [[], [1, 2], [1]])
+        let swapped = try #require(node.renamed(by: ServerRenaming(permutation: [s1, s3, s2])))
+        let after = progress(of: swapped)
+        #expect(after.flow == [.probe, .probe, .replicate])
+        #expect(after.inflight == [[], [1], [1, 2]])
+        #expect(after.nextIndex == [before.nextIndex[0], before.nextIndex[2], before.nextIndex[1]])
     }
 }
