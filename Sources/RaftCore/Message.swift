@@ -44,7 +44,8 @@ public struct AppendEntries: Hashable, Sendable {
     }
 }
 
-/// AppendEntries RPC results (Figure 2), plus the index the follower now matches.
+/// AppendEntries RPC results (Figure 2), plus the index the follower now matches and, with fast
+/// backtracking, where its log conflicts.
 ///
 /// `matchIndex` is `prevLogIndex + entries.count` of the request being answered, as in Ongaro's
 /// raft.tla (`mmatchIndex`): the leader must learn what *this* request proved, not guess it
@@ -53,12 +54,30 @@ public struct AppendEntriesResponse: Hashable, Sendable {
     public var term: Term
     public var success: Bool
     public var matchIndex: LogIndex
+    /// The term of the follower's entry at `prevLogIndex` (0 when its log is too short).
+    ///
+    /// Set only with fast backtracking, on a rejection by the consistency check; 0 otherwise.
+    public var conflictTerm: Term
+    /// The first index the follower holds for `conflictTerm`, or its last index + 1 when its log
+    /// is too short (the extended paper, section 5.3).
+    ///
+    /// Set only with fast backtracking, on a rejection by the consistency check; 0, meaning no
+    /// hint, otherwise.
+    public var conflictIndex: LogIndex
 
-    public init(term: Term, success: Bool, matchIndex: LogIndex) {
+    public init(
+        term: Term, success: Bool, matchIndex: LogIndex, conflictTerm: Term = 0, conflictIndex: LogIndex = 0
+    ) {
         self.term = term
         self.success = success
         self.matchIndex = matchIndex
+        self.conflictTerm = conflictTerm
+        self.conflictIndex = conflictIndex
     }
+
+    /// Whether the rejection carries a fast-backtracking hint; never true with the switch off, so
+    /// Figure 2's messages (their fingerprints and trace lines) are what they always were.
+    public var hasHint: Bool { conflictIndex > 0 }
 }
 
 /// Every message servers exchange.

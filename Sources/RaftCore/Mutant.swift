@@ -20,6 +20,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case preVoteKeepsLaggingTerm = "pre-vote-keeps-lagging-term"
     case preVoteDespiteLeader = "pre-vote-despite-leader"
     case checkQuorumSelfTwice = "check-quorum-self-twice"
+    case backtrackHintOffByOne = "backtrack-hint-off-by-one"
+    case keepNextOnReject = "keep-next-on-reject"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -43,6 +45,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // Not in the catalogue yet: bugs of the PreVote and CheckQuorum extensions themselves.
         case .preVoteDespiteLeader: "EXT-PV"
         case .checkQuorumSelfTwice: "EXT-CQ"
+        case .backtrackHintOffByOne: "RB-33"
+        case .keepNextOnReject: "RB-34"
         }
     }
 
@@ -69,6 +73,10 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "PreVote.grant: granted while following a leader heard from within an election timeout"
         case .checkQuorumSelfTwice:
             "CheckQuorum: the leader counts its own contact twice, so it leads on without a majority"
+        case .backtrackHintOffByOne:
+            "Fast backtracking (section 5.3): the rejection reports one past the first index of the conflicting term"
+        case .keepNextOnReject:
+            "Flow control: a rejection while streaming frees the window but leaves nextIndex where optimism put it"
         }
     }
 
@@ -87,7 +95,11 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // The ex-leader goes on leading a term it did not win; the ghost record of leaders sees
         // a second leader of that term before any log diverges.
         case .appendAfterStepdown: "election-safety"
-        case .resetTimerWrongly, .ignoreHigherTerm, .preVoteKeepsLaggingTerm: "liveness"
+        // The replication mutants only misdirect what the leader sends next; the follower's
+        // consistency check still refuses every entry that does not fit, so no invariant breaks,
+        // but the follower never catches up.
+        case .resetTimerWrongly, .ignoreHigherTerm, .preVoteKeepsLaggingTerm, .backtrackHintOffByOne, .keepNextOnReject:
+            "liveness"
         // Their own rules, checked from outside the server on every step that exercises them.
         case .preVoteDespiteLeader: "pre-vote-restraint"
         case .checkQuorumSelfTwice: "check-quorum"
@@ -103,6 +115,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .preVoteKeepsLaggingTerm, .preVoteDespiteLeader: ProtocolOptions(preVote: true)
         case .checkQuorumSelfTwice: ProtocolOptions(checkQuorum: true)
+        case .backtrackHintOffByOne: ProtocolOptions(fastBacktracking: true)
+        case .keepNextOnReject: ProtocolOptions(pipelineWindow: 2)
         default: .figure2
         }
     }
@@ -125,6 +139,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .preVoteKeepsLaggingTerm: "etcd #8243; canonical/raft #279, PR #280; openraft #1796"
         case .preVoteDespiteLeader: "etcd PR #8334, #8498 (PreVote without the lease); canonical/raft #196"
         case .checkQuorumSelfTwice: "apache/kafka PR #16211 (KAFKA-16531); eBay/NuRaft PR #96"
+        case .backtrackHintOffByOne: "ClickHouse/NuRaft PR #105; deventlab/d-engine #346; etcd-io/raft #148"
+        case .keepNextOnReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
         }
     }
 

@@ -13,7 +13,7 @@
 ///   empty AppendEntries"); entries travel on client requests and on replies that show the
 ///   follower is behind. Both obey the same receiver rules.
 /// - On a rejected AppendEntries the leader decrements `nextIndex` by one (Figure 2), as
-///   raft.tla does; no conflict-term optimisation.
+///   raft.tla does, unless `options.fastBacktracking` gives it the conflicting term's first index.
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
 /// - No snapshots or membership changes. The production mechanisms (PreVote, CheckQuorum,
@@ -269,7 +269,10 @@ extension RaftNode {
 
     /// Takes the lead of the current term and asserts it with heartbeats (section 5.2).
     private mutating func becomeLeader(_ ready: inout Ready) {
-        role = .leader(Progress(serverCount: serverCount, leader: id, lastLogIndex: log.lastIndex))
+        role = .leader(
+            Progress(
+                serverCount: serverCount, leader: id, lastLogIndex: log.lastIndex,
+                pipelined: options.pipelineWindow > 0))
         // CheckQuorum: the leader's own election timer times its first quorum check.
         if options.checkQuorum { ready.timers.append(.resetElectionTimer) }
         sendHeartbeats(&ready)
@@ -383,8 +386,25 @@ extension RaftNode {
         progress.matchIndex[id.index] = log.lastIndex
         role = .leader(progress)
         ready.clientReplies.append(.accepted(command, index: log.lastIndex, term: currentTerm))
-        for peer in peers { sendAppendEntries(to: peer, withEntries: true, &ready) }
+        for peer in peers { replicate(to: peer, &ready) }
         advanceCommitIndex()
+    }
+
+    /// Sends `peer` the entries it lacks: one AppendEntries with every entry from `nextIndex` on
+    /// (Figure 2), or with pipelining as many as its flow control lets through.
+    private mutating func replicate(to peer: NodeID, _ ready: inout Ready) {
+        guard options.pipelineWindow > 0 else {
+            sendAppendEntries(to: peer, withEntries: true, &ready)
+            return
+        }
+        while case .leader(var progress) = role,
+            progress.maySend(to: peer, window: options.pipelineWindow, lastLogIndex: log.lastIndex)
+        {
+            let request = appendEntriesRequest(to: peer, withEntries: true)
+            progress.recordSent(to: peer, lastIndex: request.prevLogIndex + request.entries.count)
+            role = .leader(progress)
+            ready.messages.append(Envelope(from: id, to: peer, message: .appendEntries(request)))
+        }
     }
 
     /// Sends every peer an empty AppendEntries (Figure 2: heartbeats during idle periods).
@@ -393,19 +413,25 @@ extension RaftNode {
         ready.timers.append(.resetHeartbeatTimer)
     }
 
-    /// Sends `peer` an AppendEntries starting at its `nextIndex`: every entry from there when
+    /// Sends `peer` an AppendEntries starting at its `nextIndex`: the entries from there when
     /// `withEntries`, none for a heartbeat.
     private func sendAppendEntries(to peer: NodeID, withEntries: Bool, _ ready: inout Ready) {
+        let request = appendEntriesRequest(to: peer, withEntries: withEntries)
+        ready.messages.append(Envelope(from: id, to: peer, message: .appendEntries(request)))
+    }
+
+    /// The AppendEntries for `peer` from its `nextIndex`: every entry from there, or at most
+    /// `options.maxEntriesPerAppend` of them (batching), when `withEntries`; none for a heartbeat.
+    private func appendEntriesRequest(to peer: NodeID, withEntries: Bool) -> AppendEntries {
         guard case .leader(let progress) = role else { preconditionFailure("\(id) is not leader") }
         let nextIndex = progress.nextIndex[peer.index]
         let prevLogIndex = nextIndex - 1
-        let request = AppendEntries(
+        return AppendEntries(
             term: currentTerm,
             prevLogIndex: prevLogIndex,
             prevLogTerm: log.term(at: prevLogIndex) ?? 0,
-            entries: withEntries ? log.suffix(from: nextIndex) : [],
+            entries: withEntries ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
             leaderCommit: commitIndex)
-        ready.messages.append(Envelope(from: id, to: peer, message: .appendEntries(request)))
     }
 
     /// AppendEntries receiver (Figure 2, rules 1 to 5).
@@ -438,7 +464,18 @@ extension RaftNode {
         }
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
         guard log.matches(index: request.prevLogIndex, term: request.prevLogTerm) else {
-            respondToAppend(success: false, matchIndex: 0, to: leader, &ready)
+            guard options.fastBacktracking else {
+                respondToAppend(success: false, matchIndex: 0, to: leader, &ready)
+                return
+            }
+            // Section 5.3's optimisation: say where the conflicting term starts, so the leader
+            // skips the whole term. RB-33 reports one index past that start.
+            var conflict = log.conflict(at: request.prevLogIndex)
+            if conflict.term > 0 && deviates(.backtrackHintOffByOne) { conflict.firstIndex += 1 }
+            let response = AppendEntriesResponse(
+                term: currentTerm, success: false, matchIndex: 0, conflictTerm: conflict.term,
+                conflictIndex: conflict.firstIndex)
+            ready.messages.append(Envelope(from: id, to: leader, message: .appendEntriesResponse(response)))
             return
         }
         if deviates(.truncateOnStaleAppend) {
@@ -475,8 +512,12 @@ extension RaftNode {
     ) {
         // Replies from older terms answer requests of a leadership that is over.
         guard response.term == currentTerm, case .leader(var progress) = role else { return }
-        let peer = follower.index
         if options.checkQuorum { progress.recentlyActive.insert(follower) }
+        if progress.isPipelined {
+            handlePipelinedResponse(response, from: follower, progress, &ready)
+            return
+        }
+        let peer = follower.index
         if response.success {
             // RB-11 believes the follower now holds everything the leader has.
             let acknowledged = deviates(.matchFromStaleReply) ? log.lastIndex : response.matchIndex
@@ -489,11 +530,62 @@ extension RaftNode {
             }
         } else {
             // Rejected: the follower lacks the entry before nextIndex; step back one and retry
-            // (Figure 2). Never below what the follower is known to match.
-            progress.nextIndex[peer] = max(progress.nextIndex[peer] - 1, progress.matchIndex[peer] + 1)
+            // (Figure 2), or to the hint's index. Never below what the follower is known to match.
+            progress.nextIndex[peer] = backtrackedNextIndex(after: response, for: follower, progress)
             role = .leader(progress)
             sendAppendEntries(to: follower, withEntries: true, &ready)
         }
+    }
+
+    /// Where to send from after `response` rejected the AppendEntries sent from `nextIndex`.
+    ///
+    /// One entry back (Figure 2), or with fast backtracking the first index of the conflicting
+    /// term, or the follower's last index + 1 (section 5.3). Never at or below `matchIndex`, whose
+    /// entries the follower is known to hold, nor past the leader's log.
+    private func backtrackedNextIndex(
+        after response: AppendEntriesResponse, for follower: NodeID, _ progress: Progress
+    ) -> LogIndex {
+        let peer = follower.index
+        let lowest = progress.matchIndex[peer] + 1
+        guard options.fastBacktracking && response.hasHint else {
+            return max(progress.nextIndex[peer] - 1, lowest)
+        }
+        // The hint is trusted as the paper says; a stale one only costs a round trip, since the
+        // follower's consistency check guards every entry it accepts.
+        return min(max(response.conflictIndex, lowest), log.lastIndex + 1)
+    }
+
+    /// AppendEntries reply at a pipelining leader (etcd-io/raft's `Progress`).
+    ///
+    /// An acknowledgement frees the window up to the index it proved and turns a probed follower
+    /// into a replicated one; a rejection drops back to probing, one message at a time, from where
+    /// the logs may meet. Either way the window is then refilled.
+    private mutating func handlePipelinedResponse(
+        _ response: AppendEntriesResponse, from follower: NodeID, _ progress: Progress, _ ready: inout Ready
+    ) {
+        var progress = progress
+        let peer = follower.index
+        if response.success {
+            // RB-11 believes the follower now holds everything the leader has.
+            let acknowledged = deviates(.matchFromStaleReply) ? log.lastIndex : response.matchIndex
+            progress.acknowledge(acknowledged, by: follower)
+            role = .leader(progress)
+            advanceCommitIndex()
+        } else if progress.flow[peer] == .replicate && deviates(.keepNextOnReject) {
+            // RB-34: the rejection only frees the window; nextIndex stays where optimism put it,
+            // past the gap the follower will go on rejecting.
+            progress.inflight[peer] = []
+            role = .leader(progress)
+        } else {
+            let nextIndex =
+                progress.flow[peer] == .replicate
+                // Streaming broke: something before nextIndex did not arrive or did not match.
+                // Start again right after what the follower is known to hold.
+                ? progress.matchIndex[peer] + 1 : backtrackedNextIndex(after: response, for: follower, progress)
+            progress.probe(follower, from: nextIndex)
+            role = .leader(progress)
+        }
+        replicate(to: follower, &ready)
     }
 
     /// Commits the highest index stored on a majority, but only if its entry is from the current

@@ -25,23 +25,54 @@ public enum Role: Hashable, Sendable {
     }
 }
 
-/// The leader's volatile view of every server's log (Figure 2: nextIndex[] and matchIndex[]).
+/// The leader's volatile view of every server's log (Figure 2: nextIndex[] and matchIndex[]),
+/// and, with pipelining on, the flow control of each follower (etcd-io/raft's `Progress`).
 ///
-/// Arrays indexed by `NodeID.index`, so iteration order is the server order.
+/// Arrays indexed by `NodeID.index`, so iteration order is the server order. `flow` and
+/// `inflight` are empty when pipelining is off, so Figure 2's leader carries (and fingerprints)
+/// exactly what it did before the switch existed.
 public struct Progress: Hashable, Sendable {
     /// The index of the next entry to send to each server.
+    ///
+    /// With pipelining, in `Flow.replicate`, it runs ahead of the replies: it is the entry after
+    /// the last one sent, optimistically, and a rejection sets it back.
     public var nextIndex: [LogIndex]
     /// The highest index known to be replicated on each server.
+    ///
+    /// Only acknowledgements move it, and never backwards; optimism lives in `nextIndex` alone.
     public var matchIndex: [LogIndex]
     /// The other servers heard from at this term since the leader last checked its quorum
     /// (CheckQuorum, the thesis section 6.2); always empty with CheckQuorum off.
     ///
     /// The leader itself is not a member: it counts itself once when it checks.
     public var recentlyActive = NodeSet()
+    /// With pipelining, how the leader sends to each server; empty when pipelining is off.
+    public var flow: [Flow]
+    /// With pipelining, per server, the last index of each unacknowledged AppendEntries.
+    ///
+    /// Only AppendEntries carrying entries count, oldest first; the window limits how many there
+    /// are. Empty when pipelining is off.
+    public var inflight: [[LogIndex]]
 
-    init(serverCount: Int, leader: NodeID, lastLogIndex: LogIndex) {
+    /// How the leader replicates to one follower (etcd-io/raft's probe and replicate states).
+    public enum Flow: Hashable, Sendable {
+        /// The follower's log is not known to match: one AppendEntries at a time, `nextIndex` held
+        /// until a reply says where the logs meet.
+        case probe
+        /// The follower matched: AppendEntries stream back to back, up to the window, each
+        /// advancing `nextIndex` before any reply.
+        case replicate
+    }
+
+    init(serverCount: Int, leader: NodeID, lastLogIndex: LogIndex, pipelined: Bool = false) {
         nextIndex = Array(repeating: lastLogIndex + 1, count: serverCount)
         matchIndex = Array(repeating: 0, count: serverCount)
         matchIndex[leader.index] = lastLogIndex
+        // A new leader knows nothing of its followers' logs, so it probes each one first.
+        flow = pipelined ? Array(repeating: .probe, count: serverCount) : []
+        inflight = pipelined ? Array(repeating: [], count: serverCount) : []
     }
+
+    /// Whether the leader tracks flow control (pipelining is on).
+    public var isPipelined: Bool { !flow.isEmpty }
 }

@@ -131,7 +131,7 @@ extension Message {
         ("preVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("preVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
-        ("appendEntriesResponse", ["term", "success", "matchIndex"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
     ]
 }
 
@@ -147,13 +147,18 @@ extension DurableState: ServerRenamable {
 
 extension Progress: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive"]
+    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
 
     public func renamed(by renaming: ServerRenaming) -> Progress? {
         var moved = self
         moved.nextIndex = renaming.reindexed(nextIndex)
         moved.matchIndex = renaming.reindexed(matchIndex)
         moved.recentlyActive = recentlyActive.survivors(renamedBy: renaming)
+        // Empty without pipelining: nothing to move.
+        if isPipelined {
+            moved.flow = renaming.reindexed(flow)
+            moved.inflight = renaming.reindexed(inflight)
+        }
         return moved
     }
 }

@@ -65,10 +65,14 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: Protocol switches, swarmed like the faults unless the spec sets them.
 
-    /// Whether the run's servers use PreVote, when the spec leaves the switches to the swarm.
-    public var preVote: Bool
-    /// Whether the run's servers use CheckQuorum, when the spec leaves the switches to the swarm.
-    public var checkQuorum: Bool
+    /// The mechanisms beyond Figure 2 the run turns on when its spec leaves every switch off:
+    /// PreVote, CheckQuorum, a pipeline window of 1, 2 or 4, at most 1, 2 or 3 entries per
+    /// AppendEntries, and fast backtracking, each on in about half the runs.
+    ///
+    /// Swarmed like the faults, so that one campaign of the correct Raft fuzzes Figure 2 and each
+    /// mechanism alone and together; a spec that sets any switch pins them all
+    /// (`spec(swarming:mutant:)`).
+    public var protocolSwitches: ProtocolOptions
 
     /// The liveness phase's budget: after healing the network and restarting every server, one
     /// leader must be stable and every acknowledged command applied on every server within this
@@ -115,20 +119,26 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         let fastClockOn = prng.chance(Ratio(1, 3))
         let fastServer = Int(prng.uniform(below: UInt64(WorldSpec.maxServers)))
         fastClockServer = fastClockOn ? fastServer : nil
-        // A stream of their own: a run whose switches are both off is the run its seed gave
+        // A stream of their own: a run whose switches are all off is the run its seed gave
         // before the switches existed.
         var switches = RunStreams(seed: seed).protocolSwitches
-        preVote = switches.chance(Ratio(1, 2))
-        checkQuorum = switches.chance(Ratio(1, 2))
+        protocolSwitches = ProtocolOptions()
+        protocolSwitches.preVote = switches.chance(Ratio(1, 2))
+        protocolSwitches.checkQuorum = switches.chance(Ratio(1, 2))
+        let window = [1, 2, 4][Int(switches.uniform(below: 3))]
+        if switches.chance(Ratio(1, 2)) { protocolSwitches.pipelineWindow = window }
+        let batch = [1, 2, 3][Int(switches.uniform(below: 3))]
+        if switches.chance(Ratio(1, 2)) { protocolSwitches.maxEntriesPerAppend = batch }
+        protocolSwitches.fastBacktracking = switches.chance(Ratio(1, 2))
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
     /// protocol switch (a spec with a `protocol` object pins them all) or when the mutant breaks a
-    /// Figure 2 rule; otherwise `spec` with this profile's PreVote and CheckQuorum, and with the
-    /// switch a PreVote or CheckQuorum mutant lives behind forced on.
+    /// Figure 2 rule; otherwise `spec` with this profile's switches, and with the switch a
+    /// mutant of a mechanism beyond Figure 2 lives behind forced on.
     ///
-    /// So a campaign of the correct Raft on the default world checks each combination of the two
-    /// switches, a mutant is never fuzzed with its code switched off, and a Figure 2 mutant's run
+    /// So a campaign of the correct Raft on the default world checks the switches alone and
+    /// together, a mutant is never fuzzed with its code switched off, and a Figure 2 mutant's run
     /// is the one its seed gave before the switches existed (the corpus keeps such runs). Every
     /// trace a run leaves records the switches it ran with.
     public func spec(swarming spec: WorldSpec, mutant: Mutant?) -> WorldSpec {
@@ -136,20 +146,19 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         let needed = mutant?.switchesNeeded ?? .figure2
         if mutant != nil && needed.isFigure2 { return spec }
         var swarmed = spec
-        swarmed.options.preVote = preVote || needed.preVote
-        swarmed.options.checkQuorum = checkQuorum || needed.checkQuorum
+        var options = protocolSwitches
+        options.preVote = options.preVote || needed.preVote
+        options.checkQuorum = options.checkQuorum || needed.checkQuorum
+        if options.pipelineWindow == 0 { options.pipelineWindow = needed.pipelineWindow }
+        if options.maxEntriesPerAppend == nil { options.maxEntriesPerAppend = needed.maxEntriesPerAppend }
+        options.fastBacktracking = options.fastBacktracking || needed.fastBacktracking
+        swarmed.options = options
         return swarmed
     }
 
     /// The range the election timeout of server `index` (in a cluster of `servers`) is drawn from.
     func electionTimeoutTicks(of index: Int, servers: Int) -> ClosedRange<Int> {
         fastClockServer.map { $0 % servers == index } == true ? Self.fastElectionTimeoutTicks : electionTimeoutTicks
-    }
-
-    /// The protocol switches drawn on, for the banner; a spec that sets any switch, or a mutant
-    /// of one of them, overrides the draw (`spec(swarming:mutant:)`).
-    private var protocolWords: [String] {
-        (preVote ? ["preVote"] : []) + (checkQuorum ? ["checkQuorum"] : [])
     }
 
     /// The profile in one line: the seed and every derived setting, so that a bug report is a
@@ -166,7 +175,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
             + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutTicks)))" } ?? "off") "
             + "heartbeat=\(heartbeatIntervalTicks) latency=\(range(messageDelayTicks)) "
             + "safety=\(safetyTicks) liveness<=\(Self.livenessBudgetTicks) ticks"
-            + (preVote || checkQuorum ? " switches=" + protocolWords.joined(separator: ",") : "")
+            + (protocolSwitches.isFigure2 ? "" : " switches=[\(protocolSwitches.summary)]")
     }
 }
 

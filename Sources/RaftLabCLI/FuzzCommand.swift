@@ -60,6 +60,10 @@ enum FuzzCommand {
             Without SPEC.json the built-in fuzz world is used (generous bounds), and each run's seed
             also draws its number of servers: 3 or 5 in 5 runs of 16 each, 7 in 2, and 1, 2, 4 or 6 in
             1 each. The banner of a single run and every trace record the size; --servers N pins it.
+            Unless the spec has a "protocol" object (which pins every switch), each run of the correct
+            Raft also draws the mechanisms beyond Figure 2: PreVote, CheckQuorum, a pipeline window,
+            batching and fast backtracking, each on in about half the runs; a mutant of one of them
+            always runs with its mechanism on, and a mutant of a Figure 2 rule runs Figure 2.
             A spec file (the format of specs/, see specs/README.md) sets the servers and the bounds and
             every invariant is checked; its maxDepth, a model-checking depth, does not apply: each run
             takes at most 20,000 steps.

@@ -90,6 +90,13 @@ extension RaftNode {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
             }
+            // Only a pipelining leader has flow control; Figure 2's mixes exactly what it did.
+            if progress.isPipelined {
+                for (flow, inflight) in zip(progress.flow, progress.inflight) {
+                    hasher.combine(UInt64(inflight.count) << 1 | (flow == .replicate ? 1 : 0))
+                    for lastIndex in inflight { hasher.combine(packed32(lastIndex)) }
+                }
+            }
         }
         if !diskIsNodeState { hasher.combine(disk) }
     }
@@ -159,7 +166,10 @@ private struct FoldedMultiplyHasher {
             for entry in request.entries { combine(packed(entry)) }
         case .appendEntriesResponse(let response):
             combine(packed32(response.term) << 32 | (response.success ? 1 << 10 : 0) | 3 << 8 | route)
-            combine(packed32(response.matchIndex))
+            // The hint shares the word with matchIndex (0 on every rejection), so a reply without
+            // one mixes exactly the word it always did.
+            combine(packed32(response.conflictIndex) << 32 | packed32(response.matchIndex))
+            if response.hasHint { combine(packed32(response.conflictTerm)) }
         }
     }
 
@@ -189,7 +199,7 @@ enum SearchFingerprintFields {
         "role", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log"]
-    static let progress = ["nextIndex", "matchIndex", "recentlyActive"]
+    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
     static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
     static let stateMachine = ["values", "appliedCount"]
     /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
@@ -206,7 +216,7 @@ enum SearchFingerprintFields {
         ("preVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("preVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
-        ("appendEntriesResponse", ["term", "success", "matchIndex"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
     ]
     /// Every role with the labels of its payload (the leader's is one unlabelled `Progress`).
     static let rolePayloads: [(role: String, labels: [String])] = [

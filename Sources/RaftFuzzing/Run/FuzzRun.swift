@@ -41,8 +41,8 @@ struct FuzzRun {
 
     /// The run of `seed`; `buffers` lends its storage (and is left empty until `lendBuffers`).
     init(
-        seed: UInt64, rules: WorldRules, stepLimit: Int, observers: StepObservers, validates: Bool,
-        reusing buffers: inout RunBuffers
+        seed: UInt64, rules: WorldRules, stepLimit: Int, observers: StepObservers,
+        validates: Bool, reusing buffers: inout RunBuffers
     ) {
         self.stepLimit = stepLimit
         self.observers = observers

@@ -7,10 +7,29 @@ import RaftSimulation
 ///
 /// Runs the same campaign (2,000 runs of the default fuzz world from seed 1, every invariant
 /// checked after every step) with one worker and with every core, and checks that both give the
-/// same digest. Wall-clock figures: run on a quiet machine, and compare release builds only.
+/// same digest, then once more with every mechanism beyond Figure 2 on (`everythingOn`), for
+/// what the production mechanisms cost. Wall-clock figures: run on a quiet machine, and compare
+/// release builds only.
 enum FuzzerBenchmark {
     static let runs = 2_000
     static let seed: UInt64 = 1
+
+    /// Every mechanism beyond Figure 2, on in every run: one switch a line, so that each
+    /// mechanism's line joins the others when their branches merge.
+    static var everythingOn: ProtocolOptions {
+        var options = ProtocolOptions()
+        options.pipelineWindow = 2
+        options.maxEntriesPerAppend = 2
+        options.fastBacktracking = true
+        return options
+    }
+
+    /// The default fuzz world with `everythingOn` pinned, so no run swarms a switch off.
+    static var everythingOnSpec: WorldSpec {
+        var spec = WorldSpec.fuzzDefault
+        spec.options = everythingOn
+        return spec
+    }
 
     struct Row {
         var workers: Int
@@ -18,6 +37,14 @@ enum FuzzerBenchmark {
         var seconds: Double { report.elapsed.seconds }
         var runsPerSecond: Int { FuzzCommand.rate(report.runs, seconds) }
         var stepsPerSecond: Int { FuzzCommand.rate(report.steps, seconds) }
+    }
+
+    /// Measures `runs` runs of `everythingOnSpec` from `seed` with every core.
+    static func measureEverythingOn(runs: Int = runs, seed: UInt64 = seed) -> Row {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let campaign = Campaign(
+            spec: everythingOnSpec, mutant: nil, baseSeed: seed, runs: runs, workers: cores, keepGoing: true)
+        return Row(workers: cores, report: campaign.run())
     }
 
     /// Measures `runs` runs from `seed` with 1 worker and with every core.
@@ -41,6 +68,7 @@ enum FuzzerBenchmark {
         if !json { console.printError("bench fuzzer: \(runs) runs from seed \(seed), 1 worker and all cores...") }
         let rows = measure()
         let sameDigest = rows.allSatisfy { $0.report.digest == rows[0].report.digest }
+        let everything = measureEverythingOn()
         if json {
             let items = rows.map { row -> JSONValue in
                 .object([
@@ -54,6 +82,17 @@ enum FuzzerBenchmark {
                 JSONValue.object([
                     ("benchmark", .string("fuzzer")), ("spec", .string(WorldSpec.fuzzDefault.name)),
                     ("seed", .string(String(seed))), ("runs", .array(items)), ("sameDigest", .bool(sameDigest)),
+                    (
+                        "everythingOn",
+                        .object([
+                            ("protocol", .string(everythingOn.summary)), ("workers", .integer(everything.workers)),
+                            ("runs", .integer(everything.report.runs)), ("steps", .integer(everything.report.steps)),
+                            ("milliseconds", .integer(Int(everything.seconds * 1000))),
+                            ("stepsPerSecond", .integer(everything.stepsPerSecond)),
+                            ("failures", .integer(everything.report.failures.count)),
+                            ("digest", .string(hex16(everything.report.digest))),
+                        ])
+                    ),
                 ]).encoded(pretty: false))
             return sameDigest ? .ok : .safetyViolation
         }
@@ -68,6 +107,11 @@ enum FuzzerBenchmark {
                     + pad(String(row.stepsPerSecond), 10) + "  " + hex16(row.report.digest))
         }
         console.print(sameDigest ? "same digest with every worker count" : "DIGESTS DIFFER between worker counts")
+        console.print(
+            "everything on (protocol=[\(everythingOn.summary)]): \(everything.workers) workers, "
+                + "\(everything.report.runs) runs, \(everything.report.steps) steps, "
+                + String(format: "%.2f s", everything.seconds) + ", \(everything.stepsPerSecond) steps/s, "
+                + "\(everything.report.failures.count) failures, digest \(hex16(everything.report.digest))")
         return sameDigest ? .ok : .safetyViolation
     }
 

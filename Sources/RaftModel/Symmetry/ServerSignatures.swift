@@ -95,8 +95,16 @@ enum ServerSignatures {
         let indices =
             UInt64(truncatingIfNeeded: progress.matchIndex[index]) << 32
             | UInt64(truncatingIfNeeded: progress.nextIndex[index]) & 0xFFFF_FFFF
-        // CheckQuorum's record of who was heard from is per follower too, so it renames with it.
-        return progress.recentlyActive.contains(NodeID(index)) ? SymmetryHash.mix(indices, 0xAC7) : indices
+        // CheckQuorum's record of who was heard from, and pipelining's flow control, are per
+        // follower too, so they rename with it.
+        var word = progress.recentlyActive.contains(NodeID(index)) ? SymmetryHash.mix(indices, 0xAC7) : indices
+        if progress.isPipelined {
+            word = SymmetryHash.mix(word, progress.flow[index] == .replicate ? 0xF10 : 0xF11)
+            for lastIndex in progress.inflight[index] {
+                word = SymmetryHash.mix(word, UInt64(truncatingIfNeeded: lastIndex))
+            }
+        }
+        return word
     }
 }
 
@@ -257,9 +265,14 @@ enum SymmetryHash {
             for entry in request.entries { hash = mix(hash, Self.entry(entry)) }
             return hash
         case .appendEntriesResponse(let response):
-            return mix(
+            let hash = mix(
                 mix(4, UInt64(truncatingIfNeeded: response.term) << 1 | (response.success ? 1 : 0)),
                 UInt64(truncatingIfNeeded: response.matchIndex))
+            // The fast-backtracking hint, 0 when the reply carries none.
+            return mix(
+                hash,
+                UInt64(truncatingIfNeeded: response.conflictTerm) << 32
+                    | UInt64(truncatingIfNeeded: response.conflictIndex) & 0xFFFF_FFFF)
         }
     }
 }

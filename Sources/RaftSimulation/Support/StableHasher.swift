@@ -127,6 +127,11 @@ extension Message: StablyHashable {
             hasher.combine(response.term)
             hasher.combine(response.success)
             hasher.combine(response.matchIndex)
+            // Only with fast backtracking, so that every digest of Figure 2's messages stays put.
+            if response.hasHint {
+                hasher.combine(response.conflictTerm)
+                hasher.combine(response.conflictIndex)
+            }
         }
     }
 }
@@ -167,6 +172,12 @@ extension RaftNode: StablyHashable {
             // Only CheckQuorum fills it: left out while empty, every digest of a world without
             // CheckQuorum stays what it was.
             if !progress.recentlyActive.isEmpty { hasher.combine(UInt64(progress.recentlyActive.bits) + 1) }
+            // Only with pipelining, so that every digest of Figure 2's leaders stays put.
+            for (flow, inflight) in zip(progress.flow, progress.inflight) {
+                hasher.combine(flow == .replicate ? 1 : 0)
+                hasher.combine(inflight.count)
+                for lastIndex in inflight { hasher.combine(lastIndex) }
+            }
         case .preCandidate(let votes):
             hasher.combine(4 as UInt64)
             hasher.combine(UInt64(votes.bits))

@@ -38,6 +38,7 @@ public enum ActionText {
         case .appendEntriesResponse(let response):
             return "AppendEntriesResponse \(route) term \(response.term) "
                 + (response.success ? "success match \(response.matchIndex)" : "reject")
+                + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
         }
     }
 }
@@ -102,10 +103,18 @@ public enum ActionCodec {
                 ("leaderCommit", .integer(request.leaderCommit)),
             ])
         case .appendEntriesResponse(let response):
-            .object([
-                ("type", .string("AppendEntriesResponse")), ("term", .integer(response.term)),
-                ("success", .bool(response.success)), ("matchIndex", .integer(response.matchIndex)),
-            ])
+            // The fast-backtracking hint only when there is one, so that Figure 2's traces are
+            // written exactly as before the hint existed.
+            .object(
+                [
+                    ("type", .string("AppendEntriesResponse")), ("term", .integer(response.term)),
+                    ("success", .bool(response.success)), ("matchIndex", .integer(response.matchIndex)),
+                ]
+                    + (response.hasHint
+                        ? [
+                            ("conflictTerm", .integer(response.conflictTerm)),
+                            ("conflictIndex", .integer(response.conflictIndex)),
+                        ] : []))
         }
     }
 
@@ -176,10 +185,19 @@ public enum ActionCodec {
                     prevLogTerm: try reader.integer("prevLogTerm", in: 0...Int(Int32.max)), entries: entries,
                     leaderCommit: try reader.integer("leaderCommit", in: 0...Int(Int32.max))))
         case "AppendEntriesResponse":
+            let success = try reader.bool("success")
+            let matchIndex = try reader.integer("matchIndex", in: 0...Int(Int32.max))
+            // A hint is written only when present, so it is never an explicit 0.
+            let conflictTerm = try reader.optionalInteger("conflictTerm", in: 0...Int(Int32.max))
+            let conflictIndex = try reader.optionalInteger("conflictIndex", in: 1...Int(Int32.max))
+            if (conflictTerm == nil) != (conflictIndex == nil) {
+                throw InputError(
+                    path: reader.path, message: "conflictTerm and conflictIndex come together or not at all")
+            }
             message = .appendEntriesResponse(
                 AppendEntriesResponse(
-                    term: term, success: try reader.bool("success"),
-                    matchIndex: try reader.integer("matchIndex", in: 0...Int(Int32.max))))
+                    term: term, success: success, matchIndex: matchIndex, conflictTerm: conflictTerm ?? 0,
+                    conflictIndex: conflictIndex ?? 0))
         default:
             throw InputError(path: "\(reader.path).type", message: "unknown message type \(UntrustedText.quoted(type))")
         }

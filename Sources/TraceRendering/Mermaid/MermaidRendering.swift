@@ -95,6 +95,7 @@ public enum MermaidRendering {
                 + "[\(request.entries.map(\.description).joined(separator: " "))] commit \(request.leaderCommit)"
         case .appendEntriesResponse(let response):
             "AppendReply t\(response.term) " + (response.success ? "ok match \(response.matchIndex)" : "reject")
+                + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
         }
     }
 

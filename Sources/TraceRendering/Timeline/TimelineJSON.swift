@@ -139,6 +139,13 @@ public enum TimelineJSON {
                 if node.options.checkQuorum {
                     members.append(("recentlyActive", .array(progress.recentlyActive.members.map(name))))
                 }
+                // Flow control exists only with pipelining; Figure 2's timelines stay as they were.
+                if progress.isPipelined {
+                    members.append(
+                        ("flow", .array(progress.flow.map { .string($0 == .replicate ? "replicate" : "probe") })))
+                    members.append(
+                        ("inflight", .array(progress.inflight.map { .array($0.map(JSONValue.integer)) })))
+                }
             }
         } else {
             members.append(("role", .string("down")))

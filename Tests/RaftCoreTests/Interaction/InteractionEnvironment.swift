@@ -10,8 +10,9 @@
 /// depends on the script alone.
 ///
 /// Commands (a server is named `1` or `s1`):
-/// - `add-nodes 3 [mutant=vote-twice] [preVote=true] [checkQuorum=true]`: start a cluster of
-///   fresh servers, with the protocol switches given.
+/// - `add-nodes 3 [mutant=vote-twice] [preVote=true] [checkQuorum=true] [window=2] [batch=1] [fast=true]`:
+///   start a cluster of fresh servers, with the protocol switches given (PreVote, CheckQuorum,
+///   pipelining `window`, batching and fast backtracking).
 /// - `check-quorum 1`: the leader's election timer fires (CheckQuorum's check), named for what
 ///   it does; `election-timeout 1` on a leader is the same input.
 /// - `restore 3 term=2 [vote=1] [log=1:x=1,2:y=2]`: server 3 restarts from a disk holding this
@@ -70,7 +71,8 @@ struct InteractionEnvironment {
         guard let countText = arguments.first, let count = Int(countText), (1...NodeSet.capacity).contains(count) else {
             throw CommandError(description: "add-nodes needs a server count")
         }
-        let options = try Self.options(arguments.dropFirst(), allowed: ["mutant", "preVote", "checkQuorum"])
+        let options = try Self.options(
+            arguments.dropFirst(), allowed: ["mutant", "preVote", "checkQuorum", "window", "batch", "fast"])
         var mutant: Mutant? = nil
         if let name = options["mutant"] {
             guard let named = Mutant(name: name) else { throw CommandError(description: "unknown mutant '\(name)'") }
@@ -79,6 +81,18 @@ struct InteractionEnvironment {
         var protocolOptions = ProtocolOptions.figure2
         protocolOptions.preVote = options["preVote"] == "true"
         protocolOptions.checkQuorum = options["checkQuorum"] == "true"
+        if let text = options["window"] {
+            guard let window = Int(text), window >= 0 else { throw CommandError(description: "bad window '\(text)'") }
+            protocolOptions.pipelineWindow = window
+        }
+        if let text = options["batch"] {
+            guard let batch = Int(text), batch >= 1 else { throw CommandError(description: "bad batch '\(text)'") }
+            protocolOptions.maxEntriesPerAppend = batch
+        }
+        if let text = options["fast"] {
+            guard let fast = Bool(text) else { throw CommandError(description: "bad fast '\(text)'") }
+            protocolOptions.fastBacktracking = fast
+        }
         nodes = NodeID.all(count).map {
             RaftNode(id: $0, serverCount: count, mutant: mutant, options: protocolOptions)
         }
@@ -237,6 +251,11 @@ struct InteractionEnvironment {
             words.append("next=[\(progress.nextIndex.map(String.init).joined(separator: ","))]")
             words.append("match=[\(progress.matchIndex.map(String.init).joined(separator: ","))]")
             if node.options.checkQuorum { words.append("recentlyActive=\(progress.recentlyActive)") }
+            if progress.isPipelined {
+                words.append(
+                    "flow=[\(progress.flow.map { $0 == .replicate ? "replicate" : "probe" }.joined(separator: ","))]")
+                words.append("inflight=[\(progress.inflight.map { "\($0)" }.joined(separator: ","))]")
+            }
         }
         return words.joined(separator: " ")
     }
@@ -265,6 +284,8 @@ struct InteractionEnvironment {
                     + "prevLogTerm=\(request.prevLogTerm) entries=\(Log(request.entries)) leaderCommit=\(request.leaderCommit)"
             case .appendEntriesResponse(let response):
                 "AppendEntriesResponse term=\(response.term) success=\(response.success) matchIndex=\(response.matchIndex)"
+                    + (response.hasHint
+                        ? " conflictTerm=\(response.conflictTerm) conflictIndex=\(response.conflictIndex)" : "")
             }
         return "\(envelope.from)->\(envelope.to) \(fields)"
     }
