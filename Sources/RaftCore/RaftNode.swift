@@ -521,11 +521,17 @@ extension RaftNode {
         if response.success {
             // RB-11 believes the follower now holds everything the leader has.
             let acknowledged = deviates(.matchFromStaleReply) ? log.lastIndex : response.matchIndex
+            let matchedBefore = progress.matchIndex[peer]
             progress.matchIndex[peer] = max(progress.matchIndex[peer], acknowledged)
             progress.nextIndex[peer] = max(progress.nextIndex[peer], progress.matchIndex[peer] + 1)
             role = .leader(progress)
             advanceCommitIndex()
-            if progress.matchIndex[peer] < log.lastIndex {
+            // With batching, a follower catches up over many round trips, and every client
+            // request and heartbeat reply starts another chain of them: only a reply that taught
+            // the leader something continues its chain, so chains sending the same batch collapse
+            // into one instead of multiplying (the fuzzer found the storm otherwise).
+            let continues = options.maxEntriesPerAppend == nil || progress.matchIndex[peer] > matchedBefore
+            if progress.matchIndex[peer] < log.lastIndex && continues {
                 sendAppendEntries(to: follower, withEntries: true, &ready)
             }
         } else {

@@ -59,6 +59,21 @@ struct BatchingTests {
         #expect(progress(of: node).matchIndex[s2.index] == 2)
     }
 
+    @Test("A duplicated acknowledgement sends no second batch: chains of round trips collapse, not multiply")
+    func duplicateAcknowledgementSendsNothing() {
+        let options = ProtocolOptions(maxEntriesPerAppend: 1)
+        var node = leader(options: options, term: 2, log: [entry(1, 1), entry(1, 2), entry(1, 3)])
+        _ = deliver(rejection(term: 2), from: s2, to: &node)
+        _ = deliver(rejection(term: 2), from: s2, to: &node)
+        _ = deliver(rejection(term: 2), from: s2, to: &node)
+        var ready = deliver(acknowledgement(term: 2, matchIndex: 1), from: s2, to: &node)
+        #expect(appends(in: ready, to: s2).map(\.entries) == [[entry(1, 2)]])
+        // The same reply again (a duplicate, or the answer to a second chain's copy of the batch)
+        // teaches nothing: continuing it would double the traffic for the rest of the catch-up.
+        ready = deliver(acknowledgement(term: 2, matchIndex: 1), from: s2, to: &node)
+        #expect(appends(in: ready, to: s2).isEmpty)
+    }
+
     @Test("Without a limit, one AppendEntries carries every entry from nextIndex (Figure 2)")
     func unboundedByDefault() {
         var node = leader(options: .figure2, term: 2, log: [entry(1, 1), entry(1, 2), entry(1, 3)])
