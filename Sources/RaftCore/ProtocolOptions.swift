@@ -5,22 +5,61 @@
 /// server follows Figure 2 exactly as before, and every pinned state count stays the same. The
 /// options are the same on every server of a cluster and never change during a run.
 public struct ProtocolOptions: Hashable, Sendable {
+    /// Every switch in one word: every server of every state the checker explores carries a copy,
+    /// and a wider value made each copy of a server measurably slower.
+    ///
+    /// Bits 0 to 2: preVote, checkQuorum, fastBacktracking; bits 8 to 15: pipelineWindow; bits 16
+    /// to 47: maxEntriesPerAppend (0 for none).
+    private var bits: UInt64 = 0
+
     /// A server that times out first asks whether it could win, without raising its term (the
     /// thesis, section 9.6).
-    public var preVote: Bool
+    public var preVote: Bool {
+        get { bits & 1 != 0 }
+        set { setFlag(1, newValue) }
+    }
     /// A leader that has not heard from a majority within an election timeout steps down, and a
     /// server that heard from a leader recently ignores (pre-)votes (the thesis, sections 6.2 and
     /// 9.6).
-    public var checkQuorum: Bool
-    /// AppendEntries a leader may have outstanding to one follower before it waits for a reply;
-    /// 0 keeps Figure 2's one-request-per-trigger replication without optimistic advance.
-    public var pipelineWindow: Int
-    /// The most entries one AppendEntries carries; nil carries every entry from `nextIndex` on.
-    public var maxEntriesPerAppend: Int?
+    public var checkQuorum: Bool {
+        get { bits & 2 != 0 }
+        set { setFlag(2, newValue) }
+    }
     /// A rejected AppendEntries carries the conflicting term and the first index the follower
     /// holds for it, so the leader skips a whole term per round trip (the extended paper, section
     /// 5.3).
-    public var fastBacktracking: Bool
+    public var fastBacktracking: Bool {
+        get { bits & 4 != 0 }
+        set { setFlag(4, newValue) }
+    }
+    /// AppendEntries a leader may have outstanding to one follower before it waits for a reply
+    /// (0 to 255); 0 keeps Figure 2's one-request-per-trigger replication without optimistic
+    /// advance.
+    public var pipelineWindow: Int {
+        get { Int(truncatingIfNeeded: bits >> 8 & 0xFF) }
+        set {
+            precondition((0...0xFF).contains(newValue), "pipelineWindow \(newValue) out of range")
+            bits = bits & ~(0xFF << 8) | UInt64(newValue) << 8
+        }
+    }
+    /// The most entries one AppendEntries carries (1 to 2^32 - 1); nil carries every entry from
+    /// `nextIndex` on.
+    public var maxEntriesPerAppend: Int? {
+        get {
+            let limit = bits >> 16 & 0xFFFF_FFFF
+            return limit == 0 ? nil : Int(truncatingIfNeeded: limit)
+        }
+        set {
+            let limit = newValue ?? 0
+            precondition((0...0xFFFF_FFFF).contains(limit), "maxEntriesPerAppend \(limit) out of range")
+            precondition(newValue != 0, "maxEntriesPerAppend must be at least 1")
+            bits = bits & ~(0xFFFF_FFFF << 16) | UInt64(limit) << 16
+        }
+    }
+
+    private mutating func setFlag(_ flag: UInt64, _ on: Bool) {
+        bits = on ? bits | flag : bits & ~flag
+    }
 
     public init(
         preVote: Bool = false, checkQuorum: Bool = false, pipelineWindow: Int = 0, maxEntriesPerAppend: Int? = nil,

@@ -69,7 +69,11 @@ extension RaftModel {
             return state.ghost.committed.count > previous.ghost.committed.count
         case .appliedEverywhere:
             guard let before, let after, after.lastApplied > before.lastApplied else { return false }
-            return state.servers.allSatisfy { ($0.node?.lastApplied ?? 0) >= 1 }
+            // By index: a closure over the elements would copy every server.
+            for index in state.servers.indices where (state.servers[index].node?.lastApplied ?? 0) < 1 {
+                return false
+            }
+            return true
         case .suffixTruncated:
             return outcome == .truncatedConflict
         case .voteRefusedByLogCheck:

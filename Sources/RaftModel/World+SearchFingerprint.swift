@@ -78,7 +78,9 @@ extension RaftNode {
         switch role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
         case .candidate(let votes): roleWord = 2 | UInt64(votes.bits) << 2
-        case .leader(let progress): roleWord = 3 | UInt64(progress.recentlyActive.bits) << 2
+        // The leader's progress, CheckQuorum's record included, is mixed below: binding it here
+        // too would copy it (a retain and release of each of its arrays) on every state.
+        case .leader: roleWord = 3
         case .preCandidate(let votes): roleWord = 0 | UInt64(votes.bits) << 2
         }
         hasher.combine(
@@ -90,15 +92,26 @@ extension RaftNode {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
             }
+            // Only CheckQuorum fills it: mixed only when set, so Figure 2's leaders mix what they did.
+            if !progress.recentlyActive.isEmpty { hasher.combine(1 << 32 | UInt64(progress.recentlyActive.bits)) }
             // Only a pipelining leader has flow control; Figure 2's mixes exactly what it did.
-            if progress.isPipelined {
-                for (flow, inflight) in zip(progress.flow, progress.inflight) {
-                    hasher.combine(UInt64(inflight.count) << 1 | (flow == .replicate ? 1 : 0))
-                    for lastIndex in inflight { hasher.combine(packed32(lastIndex)) }
-                }
-            }
+            if progress.isPipelined { Self.combineFlowControl(of: progress, into: &hasher) }
         }
         if !diskIsNodeState { hasher.combine(disk) }
+    }
+}
+
+extension RaftNode {
+    /// Mixes a pipelining leader's flow control into `hasher`.
+    ///
+    /// Kept out of line so that `combine(into:disk:)`, which every state's every server goes
+    /// through, stays small enough to be inlined into the fingerprint loop.
+    @inline(never)
+    fileprivate static func combineFlowControl(of progress: Progress, into hasher: inout FoldedMultiplyHasher) {
+        for (flow, inflight) in zip(progress.flow, progress.inflight) {
+            hasher.combine(UInt64(inflight.count) << 1 | (flow == .replicate ? 1 : 0))
+            for lastIndex in inflight { hasher.combine(packed32(lastIndex)) }
+        }
     }
 }
 
