@@ -74,7 +74,8 @@ let package = Package(
             name: "TraceRenderingTests",
             dependencies: ["RaftCore", "RaftSimulation", "TraceRendering", "RaftTestSupport"],
             exclude: ["Golden"]),
-        .testTarget(name: "RaftFuzzingTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing"]),
+        .testTarget(
+            name: "RaftFuzzingTests", dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing", "RaftCorpus"]),
         .testTarget(
             name: "RaftCorpusTests",
             dependencies: ["RaftCore", "RaftSimulation", "RaftFuzzing", "RaftCorpus", "RaftTestSupport"]),

@@ -175,7 +175,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
             + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutTicks)))" } ?? "off") "
             + "heartbeat=\(heartbeatIntervalTicks) latency=\(range(messageDelayTicks)) "
             + "safety=\(safetyTicks) liveness<=\(Self.livenessBudgetTicks) ticks"
-            + (protocolSwitches.isFigure2 ? "" : " switches=[\(protocolSwitches.summary)]")
+            + (protocolSwitches.isFigure2 ? "" : " switch-draw=[\(protocolSwitches.summary)]")
     }
 }
 

@@ -154,9 +154,14 @@ public struct CheckSpec: Sendable {
         if let listed = reader.optional("reach") {
             guard let items = listed.arrayValue else { throw InputError(path: "reach", message: "expected an array") }
             for (offset, item) in items.enumerated() {
-                guard let text = item.stringValue, let situation = RaftSituation(rawValue: text) else {
+                guard let text = item.stringValue else {
+                    throw InputError(path: "reach[\(offset)]", message: "expected a situation's name (a string)")
+                }
+                guard let situation = RaftSituation(rawValue: text) else {
                     throw InputError(
-                        path: "reach[\(offset)]", message: "unknown situation (expected one of \(RaftSituation.names))")
+                        path: "reach[\(offset)]",
+                        message:
+                            "unknown situation \(UntrustedText.quoted(text)) (specs/README.md lists every situation)")
                 }
                 if reach.contains(situation) {
                     throw InputError(

@@ -36,6 +36,16 @@ public enum RaftSituation: String, CaseIterable, Sendable {
     /// A leader committed an entry of an earlier term by committing one of its own term
     /// (section 5.4.2, Figure 8).
     case previousTermCommitted = "previous-term-committed"
+    /// A server's election timer started a pre-election rather than an election (PreVote, the
+    /// thesis section 9.6).
+    case preElectionStarted = "pre-election-started"
+    /// A pre-vote was refused because the voter heard from a leader within an election timeout,
+    /// or ignored under CheckQuorum's lease: what keeps a returning server from disrupting a
+    /// healthy cluster (the thesis section 9.6).
+    case preVoteRefusedLeaderContact = "pre-vote-refused-leader-contact"
+    /// A leader's quorum check heard from less than a majority and it stepped down (CheckQuorum,
+    /// the thesis section 6.2).
+    case quorumLost = "quorum-lost"
 
     /// The names, for error messages and help.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -90,6 +100,12 @@ extension RaftModel {
             return outcome == .recoveredLog
         case .leaderAfterHeal:
             return becameLeader(before, after) && state.partition == nil && state.spent.partitions > 0
+        case .preElectionStarted:
+            return outcome == .preElectionStarted
+        case .preVoteRefusedLeaderContact:
+            return row?.input == .preVote && (outcome == .refusedLeaderContact || outcome == .ignoredLease)
+        case .quorumLost:
+            return outcome == .quorumLost
         case .previousTermCommitted:
             guard let before, let after, before.isLeader, after.isLeader, after.currentTerm == before.currentTerm,
                 after.commitIndex > before.commitIndex

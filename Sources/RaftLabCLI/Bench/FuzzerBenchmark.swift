@@ -14,10 +14,11 @@ enum FuzzerBenchmark {
     static let runs = 2_000
     static let seed: UInt64 = 1
 
-    /// Every mechanism beyond Figure 2, on in every run: one switch a line, so that each
-    /// mechanism's line joins the others when their branches merge.
+    /// Every mechanism beyond Figure 2, on in every run.
     static var everythingOn: ProtocolOptions {
         var options = ProtocolOptions()
+        options.preVote = true
+        options.checkQuorum = true
         options.pipelineWindow = 2
         options.maxEntriesPerAppend = 2
         options.fastBacktracking = true
