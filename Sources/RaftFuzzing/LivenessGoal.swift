@@ -83,7 +83,8 @@ public enum LivenessGoal {
         } else if probeCanBeSent(in: world, spec: spec) {
             return false
         }
-        return world.servers.allSatisfy { ($0.node?.lastApplied ?? 0) >= evidence.highestAcknowledgedIndex }
+        // Running servers only: the liveness phase may keep a minority down.
+        return world.servers.allSatisfy { $0.node.map { $0.lastApplied >= evidence.highestAcknowledgedIndex } ?? true }
     }
 
     /// Whether a client request can be sent now: the spec has requests left and the network room.
@@ -132,7 +133,9 @@ public enum LivenessGoal {
     public static func stableLeader(in world: World) -> RaftNode? {
         guard let leader = world.currentLeaders.max(by: { $0.currentTerm < $1.currentTerm }) else { return nil }
         for server in world.servers {
-            guard let node = server.node, node.currentTerm == leader.currentTerm else { return nil }
+            // A server kept down has no say; every running one must follow the leader.
+            guard let node = server.node else { continue }
+            guard node.currentTerm == leader.currentTerm else { return nil }
             if node.id != leader.id && node.role != .follower(leader: leader.id) { return nil }
         }
         return leader

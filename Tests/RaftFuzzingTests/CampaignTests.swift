@@ -78,10 +78,6 @@ struct LivenessMutantTests {
         "Each liveness-only mutant fails liveness within 1,000 runs",
         arguments: Mutant.allCases.filter { $0.isLivenessOnly && $0.switchesNeeded.isFigure2 })
     func caught(_ mutant: Mutant) {
-        // The PreVote variant of RB-30 stalls a cluster only while a server stays down (etcd
-        // #8243), which the liveness phase never allows: it restarts every server, and two of
-        // three can always elect a leader whose AppendEntries bring the lagging term up.
-        // `PreVoteCheckQuorumWorldTests.laggingTermStalls` shows the stall instead.
         let report = Campaign(spec: .fuzzDefault, mutant: mutant, baseSeed: 1, runs: 1_000, workers: 2, keepGoing: true)
             .run()
         #expect(!report.failures.isEmpty, "\(mutant.name) not caught in 1,000 runs")
@@ -91,6 +87,25 @@ struct LivenessMutantTests {
                 continue
             }
         }
+    }
+
+    @Test("RB-30's PreVote variant stalls a cluster whose leader stays down: caught within 1,000 runs (etcd #8243)")
+    func laggingTermCaughtWithLeaderKeptDown() throws {
+        let report = Campaign(
+            spec: .fuzzDefault, mutant: .preVoteKeepsLaggingTerm, baseSeed: 2, runs: 1_000, workers: 2,
+            keepGoing: false
+        ).run()
+        let (_, result) = try #require(report.failures.first, "pre-vote-keeps-lagging-term not caught in 1,000 runs")
+        #expect(result.outcome.kind == .liveness)
+        // Only a liveness phase that keeps the leader down lets the lagging term stall the rest.
+        #expect(result.profile.keepsLeaderDown)
+    }
+
+    @Test("The liveness phase keeps the leader down in some profiles and not in others")
+    func leaderDowntimeIsSwarmed() {
+        let profiles = (1...200 as ClosedRange<UInt64>).map(FaultProfile.init(seed:))
+        #expect(profiles.contains { $0.keepsLeaderDown } && profiles.contains { !$0.keepsLeaderDown })
+        #expect(profiles.first { $0.keepsLeaderDown }!.description.contains("liveness-leader-down"))
     }
 
     @Test("The fast-clock setting is on in some profiles and off in others, and names a server")

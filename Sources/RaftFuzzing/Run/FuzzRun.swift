@@ -211,10 +211,24 @@ struct FuzzRun {
         faults.stop()
         workload.stop()
         if world.partition != nil { take(.heal) }
-        for index in world.servers.indices where !world.servers[index].isUp && !safetyViolated {
+        let keptDown = safetyViolated ? nil : leaderKeptDown()
+        if let keptDown {
+            clock.serverCrashed(keptDown, restartsAt: .max)
+            take(.crash(NodeID(keptDown)))
+        }
+        for index in world.servers.indices where !world.servers[index].isUp && !safetyViolated && index != keptDown {
             clock.restartTaken(index)
             take(.restart(NodeID(index)))
         }
+    }
+
+    /// The leader the liveness phase keeps down, if the profile asks for it and the cluster can
+    /// spare it: 3 servers or more, a leader up, and a crash left in the spec's budget.
+    private func leaderKeptDown() -> Int? {
+        guard profile.keepsLeaderDown, world.servers.count >= 3, world.spent.crashes < rules.spec.maxCrashes,
+            let leader = world.currentLeaders.max(by: { $0.currentTerm < $1.currentTerm })
+        else { return nil }
+        return leader.id.index
     }
 
     /// Whether the liveness phase is over: settled, failed, or stopped by the spec's bounds.

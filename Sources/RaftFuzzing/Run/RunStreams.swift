@@ -16,6 +16,9 @@ struct RunStreams {
     /// The draw of the protocol switches (`FaultProfile.preVote`, `.checkQuorum`); seeded after
     /// the cluster size, so that every other stream is what it was before the switches existed.
     var protocolSwitches: PRNG
+    /// Whether the liveness phase keeps the leader down (`FaultProfile.keepsLeaderDown`); seeded
+    /// last, so that every stream above is what it was before.
+    var livenessDowntime: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -26,6 +29,7 @@ struct RunStreams {
         clients = PRNG(seed: root.next())
         clusterSize = PRNG(seed: root.next())
         protocolSwitches = PRNG(seed: root.next())
+        livenessDowntime = PRNG(seed: root.next())
     }
 }
 
