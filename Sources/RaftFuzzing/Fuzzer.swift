@@ -134,15 +134,6 @@ public struct Fuzzer {
         rules = WorldRules(spec: spec, mutant: mutant)
     }
 
-    /// The world the run with `seed` runs in: the spec, with its cluster size drawn when the
-    /// fuzzer draws sizes.
-    public func spec(forRun seed: UInt64) -> WorldSpec {
-        guard drawsClusterSize else { return rules.spec }
-        var spec = rules.spec
-        spec.servers = ClusterSize.drawn(seed: seed)
-        return spec
-    }
-
     /// Runs the seed's run to its end and reports how it went.
     public mutating func run(seed: UInt64) -> FuzzRunResult {
         var runRules = rules

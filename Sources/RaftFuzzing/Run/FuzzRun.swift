@@ -78,7 +78,6 @@ struct FuzzRun {
     /// A turn is a list of concerns: the phase change, the liveness judge's look, then the next
     /// event of the packet simulator, the clock, the fault scheduler or the client workload.
     mutating func advance() -> Bool {
-        let spec = rules.spec
         if liveness == nil && (clock.now >= profile.safetyTicks || steps >= stepLimit / 2) {
             beginLivenessPhase()
             return !safetyViolated
