@@ -30,17 +30,46 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(keyName)=\(value)" }
 }
 
-/// One log entry: the command and the term of the leader that created it (Figure 2).
+/// What a log entry carries.
+///
+/// Besides client commands, a leader may append entries that exist for the protocol's own sake:
+/// the no-op a new leader commits to learn which entries are committed (section 8).
+public enum EntryPayload: Hashable, Sendable, CustomStringConvertible {
+    /// A client command for the state machine.
+    case command(Command)
+    /// An entry with no effect on the state machine, appended by a new leader (section 8).
+    case noOp
+
+    /// `x=1` for a command, `noop` for a no-op: the spelling traces use.
+    public var description: String {
+        switch self {
+        case .command(let command): command.description
+        case .noOp: "noop"
+        }
+    }
+}
+
+/// One log entry: what it carries and the term of the leader that created it (Figure 2).
 public struct Entry: Hashable, Sendable, CustomStringConvertible {
     public var term: Term
-    public var command: Command
+    public var payload: EntryPayload
 
-    public init(term: Term, command: Command) {
+    public init(term: Term, payload: EntryPayload) {
         self.term = term
-        self.command = command
+        self.payload = payload
     }
 
-    public var description: String { "\(term):\(command)" }
+    /// An entry carrying a client command.
+    public init(term: Term, command: Command) {
+        self.init(term: term, payload: .command(command))
+    }
+
+    /// The client command this entry carries; nil for an entry the protocol appended itself.
+    public var command: Command? {
+        if case .command(let command) = payload { command } else { nil }
+    }
+
+    public var description: String { "\(term):\(payload)" }
 }
 
 /// A server's log, indexed from 1 as in the paper.

@@ -8,8 +8,8 @@ public struct ProtocolOptions: Hashable, Sendable {
     /// Every switch in one word: every server of every state the checker explores carries a copy,
     /// and a wider value made each copy of a server measurably slower.
     ///
-    /// Bits 0 to 2: preVote, checkQuorum, fastBacktracking; bits 8 to 15: pipelineWindow; bits 16
-    /// to 47: maxEntriesPerAppend (0 for none).
+    /// Bits 0 to 3: preVote, checkQuorum, fastBacktracking, leaderNoOp; bits 8 to 15:
+    /// pipelineWindow; bits 16 to 47: maxEntriesPerAppend (0 for none).
     private var bits: UInt64 = 0
 
     /// A server that times out first asks whether it could win, without raising its term (the
@@ -31,6 +31,17 @@ public struct ProtocolOptions: Hashable, Sendable {
     public var fastBacktracking: Bool {
         get { bits & 4 != 0 }
         set { setFlag(4, newValue) }
+    }
+    /// A new leader appends a no-op entry of its term at once (section 8).
+    ///
+    /// Until an entry of its own term is committed a leader cannot tell which entries are
+    /// committed (Figure 8), so it can neither answer reads safely nor commit earlier terms'
+    /// entries without waiting for a client. The no-op commits them at the first chance, and
+    /// membership changes rely on it (a leader changes its configuration only after it has
+    /// committed an entry of its term).
+    public var leaderNoOp: Bool {
+        get { bits & 8 != 0 }
+        set { setFlag(8, newValue) }
     }
     /// AppendEntries a leader may have outstanding to one follower before it waits for a reply
     /// (0 to 255); 0 keeps Figure 2's one-request-per-trigger replication without optimistic
@@ -63,13 +74,14 @@ public struct ProtocolOptions: Hashable, Sendable {
 
     public init(
         preVote: Bool = false, checkQuorum: Bool = false, pipelineWindow: Int = 0, maxEntriesPerAppend: Int? = nil,
-        fastBacktracking: Bool = false
+        fastBacktracking: Bool = false, leaderNoOp: Bool = false
     ) {
         self.preVote = preVote
         self.checkQuorum = checkQuorum
         self.pipelineWindow = pipelineWindow
         self.maxEntriesPerAppend = maxEntriesPerAppend
         self.fastBacktracking = fastBacktracking
+        self.leaderNoOp = leaderNoOp
     }
 
     /// Figure 2 as the paper states it: every switch off.
@@ -86,6 +98,7 @@ public struct ProtocolOptions: Hashable, Sendable {
         if pipelineWindow > 0 { words.append("pipelineWindow=\(pipelineWindow)") }
         if let maxEntriesPerAppend { words.append("maxEntriesPerAppend=\(maxEntriesPerAppend)") }
         if fastBacktracking { words.append("fastBacktracking") }
+        if leaderNoOp { words.append("leaderNoOp") }
         return words.isEmpty ? "figure2" : words.joined(separator: " ")
     }
 }

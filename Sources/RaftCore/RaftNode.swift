@@ -16,7 +16,7 @@
 ///   raft.tla does, unless `options.fastBacktracking` gives it the conflicting term's first index.
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
-/// - No snapshots or membership changes. The production mechanisms (PreVote, CheckQuorum,
+/// - No snapshots or membership changes. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
 ///   pipelining, batching, fast backtracking) are switches in `options`, all off by default.
 public struct RaftNode: Hashable, Sendable {
     /// This server's identity.
@@ -275,7 +275,15 @@ extension RaftNode {
                 pipelined: options.pipelineWindow > 0))
         // CheckQuorum: the leader's own election timer times its first quorum check.
         if options.checkQuorum { ready.timers.append(.resetElectionTimer) }
-        sendHeartbeats(&ready)
+        guard options.leaderNoOp else {
+            sendHeartbeats(&ready)
+            advanceCommitIndex()
+            return
+        }
+        // The no-op travels as any entry does; sending it asserts leadership as heartbeats would.
+        appendAsLeader(.noOp)
+        for peer in peers { replicate(to: peer, &ready) }
+        ready.timers.append(.resetHeartbeatTimer)
         advanceCommitIndex()
     }
 }
@@ -377,17 +385,24 @@ extension RaftNode {
     /// Client request (section 8): the leader appends it and replicates; anyone else points the
     /// client at the leader it knows.
     private mutating func handleClientRequest(_ command: Command, _ ready: inout Ready) {
-        guard case .leader(var progress) = role else {
+        guard isLeader else {
             ready.clientReplies.append(.notLeader(leaderHint: knownLeader))
             return
         }
-        log.append(Entry(term: currentTerm, command: command))
-        durableStateChanged = true
-        progress.matchIndex[id.index] = log.lastIndex
-        role = .leader(progress)
+        appendAsLeader(.command(command))
         ready.clientReplies.append(.accepted(command, index: log.lastIndex, term: currentTerm))
         for peer in peers { replicate(to: peer, &ready) }
         advanceCommitIndex()
+    }
+
+    /// Appends an entry of the current term to the leader's own log, which counts as stored on
+    /// the leader itself.
+    private mutating func appendAsLeader(_ payload: EntryPayload) {
+        guard case .leader(var progress) = role else { preconditionFailure("\(id) is not leader") }
+        log.append(Entry(term: currentTerm, payload: payload))
+        durableStateChanged = true
+        progress.matchIndex[id.index] = log.lastIndex
+        role = .leader(progress)
     }
 
     /// Sends `peer` the entries it lacks: one AppendEntries with every entry from `nextIndex` on
@@ -621,8 +636,8 @@ extension RaftNode {
             lastApplied += 1
             let entry = log[lastApplied]
             ready.committed.append(CommittedEntry(index: lastApplied, entry: entry))
-            if isLeader && entry.term == currentTerm {
-                ready.clientReplies.append(.committed(entry.command, index: lastApplied))
+            if isLeader && entry.term == currentTerm, let command = entry.command {
+                ready.clientReplies.append(.committed(command, index: lastApplied))
             }
         }
     }

@@ -138,6 +138,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         let batch = [1, 2, 3][Int(switches.uniform(below: 3))]
         if switches.chance(Ratio(1, 2)) { protocolSwitches.maxEntriesPerAppend = batch }
         protocolSwitches.fastBacktracking = switches.chance(Ratio(1, 2))
+        protocolSwitches.leaderNoOp = switches.chance(Ratio(1, 2))
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
@@ -160,6 +161,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         if options.pipelineWindow == 0 { options.pipelineWindow = needed.pipelineWindow }
         if options.maxEntriesPerAppend == nil { options.maxEntriesPerAppend = needed.maxEntriesPerAppend }
         options.fastBacktracking = options.fastBacktracking || needed.fastBacktracking
+        options.leaderNoOp = options.leaderNoOp || needed.leaderNoOp
         swarmed.options = options
         return swarmed
     }

@@ -127,10 +127,10 @@ private func packed20(_ value: Int) -> UInt64 { UInt64(truncatingIfNeeded: value
 @inline(__always)
 private func packedVote(_ vote: NodeID?) -> UInt64 { UInt64(vote.map { $0.index + 1 } ?? 0) }
 
-/// An entry in one word: term, key, value.
+/// An entry in one word: term, then its payload.
 @inline(__always)
 private func packed(_ entry: Entry) -> UInt64 {
-    packed32(entry.term) << 32 | UInt64(entry.command.key) << 16 | UInt64(entry.command.value)
+    packed32(entry.term) << 32 | entry.packedPayload
 }
 
 /// Mixes 64-bit words one at a time, each with one full-width multiply folded to 64 bits (as

@@ -13,6 +13,7 @@ struct ReplicationSwarmTests {
         #expect(specs.contains { $0.pipelineWindow > 0 } && specs.contains { $0.pipelineWindow == 0 })
         #expect(specs.contains { $0.maxEntriesPerAppend != nil } && specs.contains { $0.maxEntriesPerAppend == nil })
         #expect(specs.contains { $0.fastBacktracking } && specs.contains { !$0.fastBacktracking })
+        #expect(specs.contains { $0.leaderNoOp } && specs.contains { !$0.leaderNoOp })
         #expect(specs.contains { $0.isFigure2 })
 
         var pinned = WorldSpec.fuzzDefault

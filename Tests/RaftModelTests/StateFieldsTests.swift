@@ -50,7 +50,7 @@ struct StateFieldsTests {
         let entry = Entry(term: 1, command: Command(key: 0, value: 1))
         world.ghost.leadersByTerm = [NodeSet(), NodeSet([leader])]
         world.ghost.committed = [World.CommittedRecord(entry: entry, commitTerm: 1, server: leader)]
-        world.ghost.acknowledged = [World.Acknowledgement(command: entry.command, index: 1)]
+        world.ghost.acknowledged = [World.Acknowledgement(command: entry.command!, index: 1)]
         return world
     }
 

@@ -22,7 +22,8 @@ struct SymmetryTests {
     /// Every mechanism beyond Figure 2 on, so that sampled worlds also hold pre-candidates,
     /// pre-vote messages and the leader's record of who it heard from.
     static let everySwitch = ProtocolOptions(
-        preVote: true, checkQuorum: true, pipelineWindow: 2, maxEntriesPerAppend: 1, fastBacktracking: true)
+        preVote: true, checkQuorum: true, pipelineWindow: 2, maxEntriesPerAppend: 1, fastBacktracking: true,
+        leaderNoOp: true)
 
     /// The worlds met on seeded random walks of `servers` servers.
     static func sampledWorlds(

@@ -22,13 +22,30 @@ struct ProtocolOptionsCodecTests {
     func roundTrip() throws {
         var world = Self.world
         world.options = ProtocolOptions(
-            preVote: true, checkQuorum: true, pipelineWindow: 4, maxEntriesPerAppend: 2, fastBacktracking: true)
+            preVote: true, checkQuorum: true, pipelineWindow: 4, maxEntriesPerAppend: 2, fastBacktracking: true,
+            leaderNoOp: true)
         let text = SpecCodec.encode(world).encoded(pretty: false)
         #expect(text.contains("\"protocol\""))
         #expect(try SpecCodec.decode(JSONValue.parse(text), path: "spec") == world)
         #expect(
             world.summary.hasSuffix(
-                "protocol=[preVote checkQuorum pipelineWindow=4 maxEntriesPerAppend=2 fastBacktracking]"))
+                "protocol=[preVote checkQuorum pipelineWindow=4 maxEntriesPerAppend=2 fastBacktracking leaderNoOp]"))
+    }
+
+    @Test("A switch added after the protocol object existed is written only when on, so older traces keep their bytes")
+    func laterSwitchWrittenOnlyWhenOn() throws {
+        var world = Self.world
+        world.options = ProtocolOptions(preVote: true)
+        #expect(!SpecCodec.encode(world).encoded(pretty: false).contains("leaderNoOp"))
+        world.options.leaderNoOp = true
+        let text = SpecCodec.encode(world).encoded(pretty: false)
+        #expect(text.contains(#""leaderNoOp":true"#))
+        #expect(try SpecCodec.decode(JSONValue.parse(text), path: "spec").options.leaderNoOp)
+    }
+
+    @Test("A no-op entry travels in traces as term:noop", arguments: ["3:noop", "1:x=2"])
+    func noOpEntrySpelling(_ text: String) throws {
+        #expect(try ActionCodec.entry(text, path: "e").description == text)
     }
 
     @Test(

@@ -22,6 +22,7 @@ enum FuzzerBenchmark {
         options.pipelineWindow = 2
         options.maxEntriesPerAppend = 2
         options.fastBacktracking = true
+        options.leaderNoOp = true
         return options
     }
 

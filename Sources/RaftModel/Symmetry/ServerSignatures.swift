@@ -221,7 +221,7 @@ enum SymmetryHash {
 
     @inline(__always)
     static func entry(_ entry: Entry) -> UInt64 {
-        UInt64(truncatingIfNeeded: entry.term) << 32 | UInt64(entry.command.key) << 16 | UInt64(entry.command.value)
+        UInt64(truncatingIfNeeded: entry.term) << 32 | entry.packedPayload
     }
 
     @inline(__always)

@@ -250,15 +250,18 @@ public enum ActionCodec {
         return command
     }
 
-    /// Parses `2:x=3` (term, then command), accepting only the spelling `Entry.description`
-    /// writes and terms in the range messages accept.
+    /// Parses `2:x=3` (term, then command) or `2:noop`, accepting only the spelling
+    /// `Entry.description` writes and terms in the range messages accept.
     static func entry(_ text: String, path: String) throws(InputError) -> Entry {
         guard let colon = text.firstIndex(of: ":"), let term = Int(text[..<colon]), (0...Int(Int32.max)).contains(term)
         else {
             throw InputError(
                 path: path, message: "expected an entry like \"2:x=3\", found \(UntrustedText.quoted(text))")
         }
-        let entry = Entry(term: term, command: try command(String(text[text.index(after: colon)...]), path: path))
+        let payloadText = String(text[text.index(after: colon)...])
+        let entry =
+            payloadText == EntryPayload.noOp.description
+            ? Entry(term: term, payload: .noOp) : Entry(term: term, command: try command(payloadText, path: path))
         guard entry.description == text else {
             throw InputError(
                 path: path,

@@ -17,14 +17,18 @@ public enum SpecCodec {
         return .object(fields)
     }
 
-    /// The switches as a JSON object, every field written, in a fixed order.
+    /// The switches as a JSON object, in a fixed order: every field that existed when the
+    /// object was introduced, and each later one only when it is on, so that a trace written
+    /// before it existed reads back to the same bytes.
     public static func encode(_ options: ProtocolOptions) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("preVote", .bool(options.preVote)), ("checkQuorum", .bool(options.checkQuorum)),
             ("pipelineWindow", .integer(options.pipelineWindow)),
             ("maxEntriesPerAppend", options.maxEntriesPerAppend.map { .integer($0) } ?? .null),
             ("fastBacktracking", .bool(options.fastBacktracking)),
-        ])
+        ]
+        if options.leaderNoOp { fields.append(("leaderNoOp", .bool(true))) }
+        return .object(fields)
     }
 
     /// Decodes a `protocol` object; a switch left out is off, an unknown one is an error.
@@ -39,6 +43,7 @@ public enum SpecCodec {
         options.pipelineWindow = try reader.optionalInteger("pipelineWindow", in: 0...64) ?? 0
         options.maxEntriesPerAppend = try reader.optionalInteger("maxEntriesPerAppend", in: 1...1_000_000)
         options.fastBacktracking = try flag("fastBacktracking")
+        options.leaderNoOp = try flag("leaderNoOp")
         try reader.finish()
         return options
     }

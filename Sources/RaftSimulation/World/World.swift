@@ -161,11 +161,11 @@ public struct KeyValueStore: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Inline, so copying a world does not touch a heap object per server.
     public internal(set) var values = InlineArray<2, UInt16?>(repeating: nil)
-    /// How many commands have been applied since the server (re)started.
+    /// How many entries have been applied since the server (re)started, no-ops included.
     public internal(set) var appliedCount = 0
 
-    mutating func apply(_ command: Command) {
-        values[Int(command.key) % Self.keyCount] = command.value
+    mutating func apply(_ entry: Entry) {
+        if let command = entry.command { values[Int(command.key) % Self.keyCount] = command.value }
         appliedCount += 1
     }
 

@@ -196,7 +196,7 @@ public struct WorldRules: Sendable {
         }
 
         mutating func apply(_ committed: CommittedEntry) {
-            world.pointee.servers[server.index].stateMachine.apply(committed.entry.command)
+            world.pointee.servers[server.index].stateMachine.apply(committed.entry)
         }
 
         mutating func reply(_ reply: ClientReply) {

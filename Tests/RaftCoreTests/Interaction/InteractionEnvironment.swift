@@ -171,7 +171,7 @@ struct InteractionEnvironment {
         var lines = node.log.entries.enumerated().map { offset, entry in
             let index = offset + 1
             let marks = (index <= node.commitIndex ? " committed" : "") + (index <= node.lastApplied ? " applied" : "")
-            return "\(index) term=\(entry.term) \(entry.command)\(marks)"
+            return "\(index) term=\(entry.term) \(entry.payload)\(marks)"
         }
         if lines.isEmpty { lines = ["empty"] }
         return lines
@@ -211,7 +211,7 @@ struct InteractionEnvironment {
         }
 
         mutating func apply(_ committed: CommittedEntry) {
-            lines.append("apply \(committed.index) term=\(committed.entry.term) \(committed.entry.command)")
+            lines.append("apply \(committed.index) term=\(committed.entry.term) \(committed.entry.payload)")
         }
 
         mutating func reply(_ reply: ClientReply) {
