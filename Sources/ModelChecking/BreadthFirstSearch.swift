@@ -237,6 +237,14 @@ struct BreadthFirstSearch<M: Model> {
         if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
         let packs = model.packsStates
+        // Room for a typical share's successors up front: grown from empty, each buffer would be
+        // reallocated a dozen times a share, and every reallocation is a trip to the allocator
+        // the other worker may be contending for.
+        result.candidates.reserveCapacity(4 * range.count)
+        if packs {
+            result.candidateBytes = PackedBytes(minimumCapacity: 256 * range.count)
+            result.candidateEnds.reserveCapacity(4 * range.count)
+        }
         for index in range {
             let state = frontier.take(index)
             if result.violation != nil { continue }
