@@ -27,8 +27,15 @@ struct ExpansionResult<M: Model> {
     /// Successors not in the visited set, each once for the worker in its batch, in the order
     /// found.
     var candidates: [Candidate] = []
-    /// The successor state of each candidate, at the same position.
+    /// The successor state of each candidate, at the same position (for a model that does not
+    /// pack its states).
     var candidateStates = MoveOnceBuffer<M.State>(minimumCapacity: 64)
+    /// For a model that packs its states, each candidate's packed successor, one after the other.
+    ///
+    /// Candidate `i` ends at `candidateEnds[i]`. Packed on the worker, so the merge only copies
+    /// bytes and the successor value is dropped on the thread that made it.
+    var candidateBytes = PackedBytes(minimumCapacity: 0)
+    var candidateEnds: [Int] = []
     /// The first violating step in this share: parent position, action position, what failed.
     var violation: (parent: Int, action: Int, violation: PropertyViolation)? = nil
     var generated = 0
@@ -74,10 +81,11 @@ struct BreadthFirstSearch<M: Model> {
         var lastProgress = 0.0
         let visited = FingerprintSet()
         let paths = PathLog()
-        var frontier = MoveOnceBuffer<M.State>()
+        var frontier = StateQueue(model: model, spillAboveBytes: options.queueSpillThresholdBytes)
         var frontierOrdinals: [UInt32] = []
         let merger = Merger<M>(
-            visited: visited, paths: paths, kindCount: model.actionKinds.count,
+            model: model, spillAboveBytes: options.queueSpillThresholdBytes, visited: visited, paths: paths,
+            kindCount: model.actionKinds.count,
             situationCount: model.situationNames.count, classCount: model.transitionClasses.count)
         var initialStates = 0
         var depth = 0
@@ -118,6 +126,7 @@ struct BreadthFirstSearch<M: Model> {
             while start < frontier.count || !pending.isEmpty {
                 let end = min(start + options.batchSize, frontier.count)
                 visited.reserve(forInserting: pending.reduce(0) { $0 + $1.candidates.count })
+                frontier.load(start..<end)
                 let results = expand(frontier, start..<end, visited, merging: pending, into: merger)
                 frontier.markTaken(upTo: end)
                 let mergedBatch = !pending.isEmpty
@@ -131,9 +140,13 @@ struct BreadthFirstSearch<M: Model> {
                     let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
                     return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
                 }
-                // The queue is most of the memory of a breadth-first search: estimate it from a sample.
+                // The queue is most of the memory of a breadth-first search: measured when packed,
+                // else estimated from a sample.
                 let queued = frontier.count - merged + merger.next.count
-                let queueBytes = merger.next.last.map { queued * model.approximateBytes(of: $0) } ?? 0
+                let queueBytes =
+                    model.packsStates
+                    ? frontier.memoryBytes(queued: 0) + merger.next.memoryBytes(queued: 0)
+                    : merger.next.memoryBytes(queued: queued)
                 if let reason = checker.limitReached(
                     distinctStates: visited.count, tableBytes: visited.bytes, queueBytes: queueBytes)
                 {
@@ -161,7 +174,7 @@ struct BreadthFirstSearch<M: Model> {
     /// into shares changes nothing in the merged outcome: the exploration is the same for any
     /// worker count.
     private func expand(
-        _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet,
+        _ frontier: StateQueue<M>, _ range: Range<Int>, _ visited: FingerprintSet,
         merging pending: [ExpansionResult<M>], into merger: Merger<M>
     ) -> [ExpansionResult<M>] {
         // A 32nd of a batch (128 states): a worker that finishes its last share early waits at
@@ -214,7 +227,7 @@ struct BreadthFirstSearch<M: Model> {
     /// are dropped and the merge keeps the same first copy whoever took which share. A
     /// fingerprint table, not a `Set`, which would hash every fingerprint again.
     private func expandShare(
-        _ frontier: MoveOnceBuffer<M.State>, _ range: Range<Int>, _ visited: FingerprintSet,
+        _ frontier: StateQueue<M>, _ range: Range<Int>, _ visited: FingerprintSet,
         _ found: FingerprintSet
     ) -> ExpansionResult<M> {
         let model = checker.model
@@ -223,6 +236,15 @@ struct BreadthFirstSearch<M: Model> {
         let tracksClasses = !model.transitionClasses.isEmpty
         if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
+        let packs = model.packsStates
+        // Room for a typical share's successors up front: grown from empty, each buffer would be
+        // reallocated a dozen times a share, and every reallocation is a trip to the allocator
+        // the other worker may be contending for.
+        result.candidates.reserveCapacity(4 * range.count)
+        if packs {
+            result.candidateBytes = PackedBytes(minimumCapacity: 256 * range.count)
+            result.candidateEnds.reserveCapacity(4 * range.count)
+        }
         for index in range {
             let state = frontier.take(index)
             if result.violation != nil { continue }
@@ -250,7 +272,12 @@ struct BreadthFirstSearch<M: Model> {
                 }
                 if !seen && found.insert(fingerprint) {
                     result.candidates.append(Candidate(fingerprint: fingerprint, parent: index, action: position))
-                    result.candidateStates.append(next)
+                    if packs {
+                        model.pack(next, into: result.candidateBytes)
+                        result.candidateEnds.append(result.candidateBytes.count)
+                    } else {
+                        result.candidateStates.append(next)
+                    }
                 }
             }
         }
@@ -262,9 +289,11 @@ struct BreadthFirstSearch<M: Model> {
 /// whichever thread `expand` gives it: the only writer of the visited set, the path log and the
 /// next level while the workers read.
 final class Merger<M: Model>: @unchecked Sendable {
+    let model: M
+    let spillAboveBytes: Int
     let visited: FingerprintSet
     let paths: PathLog
-    private(set) var next = MoveOnceBuffer<M.State>()
+    private(set) var next: StateQueue<M>
     private(set) var nextOrdinals: [UInt32] = []
     private var frontierOrdinals: [UInt32] = []
     /// Over every batch merged so far: successors generated and actions fired by kind.
@@ -279,7 +308,13 @@ final class Merger<M: Model>: @unchecked Sendable {
     /// The depth of the level being expanded.
     private var depth = 0
 
-    init(visited: FingerprintSet, paths: PathLog, kindCount: Int, situationCount: Int, classCount: Int) {
+    init(
+        model: M, spillAboveBytes: Int, visited: FingerprintSet, paths: PathLog, kindCount: Int, situationCount: Int,
+        classCount: Int
+    ) {
+        self.model = model
+        self.spillAboveBytes = spillAboveBytes
+        next = StateQueue(model: model, spillAboveBytes: spillAboveBytes)
         self.visited = visited
         self.paths = paths
         kindCounts = Array(repeating: 0, count: kindCount)
@@ -290,7 +325,7 @@ final class Merger<M: Model>: @unchecked Sendable {
     func startLevel(frontierOrdinals: [UInt32], expectedStates: Int, depth: Int) {
         self.depth = depth
         self.frontierOrdinals = frontierOrdinals
-        next = MoveOnceBuffer<M.State>(minimumCapacity: expectedStates)
+        next = StateQueue(model: model, expectedStates: expectedStates, spillAboveBytes: spillAboveBytes)
         nextOrdinals = []
     }
 
@@ -309,6 +344,18 @@ final class Merger<M: Model>: @unchecked Sendable {
             if let found = result.violation {
                 violation = found
                 return
+            }
+            if model.packsStates {
+                var start = 0
+                for (position, candidate) in result.candidates.enumerated() {
+                    let end = result.candidateEnds[position]
+                    defer { start = end }
+                    guard visited.insert(candidate.fingerprint) else { continue }
+                    nextOrdinals.append(UInt32(paths.count))
+                    paths.append(parent: frontierOrdinals[candidate.parent], action: candidate.action)
+                    next.append(packed: result.candidateBytes.bytes(from: start, to: end))
+                }
+                continue
             }
             // Moved, not copied: a state is never reference-counted on this serial path.
             let states = result.candidateStates

@@ -43,6 +43,9 @@ public struct CheckerOptions: Sendable {
     ///
     /// Fixed, so the exploration order does not depend on the worker count.
     public var batchSize: Int = 4096
+    /// For a model that packs its states (`Model.packsStates`), the bytes of queued states one
+    /// breadth-first level keeps in memory before it spills the rest to a temporary file.
+    public var queueSpillThresholdBytes: Int = 8 << 20
     /// Remember states in a bitstate table instead of the exact visited set (a depth-first
     /// `SeededDepthFirstSearch`, whatever `strategy` says): see `BitstateTable`.
     public var bitstate: BitstateOptions? = nil

@@ -85,6 +85,20 @@ public protocol Model: Sendable {
     /// The position in `transitionClasses` of the step from `previous` taking `action` to
     /// `state`, or nil when it falls in none.
     func transitionClass(of action: Action, from previous: State, to state: State) -> Int?
+
+    /// Whether breadth-first search queues this model's states packed into bytes
+    /// (`pack(_:into:)`), unpacking each when it expands it, rather than as values.
+    ///
+    /// The queue is most of a breadth-first search's memory: a value with heap storage costs
+    /// several times its packed bytes, and packed bytes can be spilled to disk. False (the
+    /// default) queues the values themselves, and `pack`/`unpack` are never called.
+    var packsStates: Bool { get }
+
+    /// Appends `state`, packed, to `bytes`: everything `unpack(_:)` needs to rebuild it equal.
+    func pack(_ state: State, into bytes: PackedBytes)
+
+    /// The state `pack(_:into:)` packed into exactly `bytes`.
+    func unpack(_ bytes: UnsafeRawBufferPointer) -> State
 }
 
 extension Model {
@@ -105,6 +119,13 @@ extension Model {
     public func situations(reachedBy action: Action, from previous: State, to state: State) -> UInt64 { 0 }
     public var transitionClasses: [String] { [] }
     public func transitionClass(of action: Action, from previous: State, to state: State) -> Int? { nil }
+    public var packsStates: Bool { false }
+    public func pack(_ state: State, into bytes: PackedBytes) {
+        preconditionFailure("\(Self.self) does not pack its states")
+    }
+    public func unpack(_ bytes: UnsafeRawBufferPointer) -> State {
+        preconditionFailure("\(Self.self) does not pack its states")
+    }
 }
 
 /// A property that failed in some state: its name and what went wrong, in words.

@@ -64,6 +64,29 @@ public struct RaftNode: Hashable, Sendable {
         self.log = durable.log
     }
 
+    /// Reassembles a server from every field it holds, as a state packer that stores queued
+    /// servers as bytes decodes them.
+    ///
+    /// A packer's round-trip test (`unpack(pack(w)) == w` over reachable worlds) holds a field
+    /// added later to this list: a field left out comes back with its default and fails it.
+    public init(
+        unpackingID id: NodeID, serverCount: Int, mutant: Mutant?, options: ProtocolOptions, currentTerm: Term,
+        votedFor: NodeID?, log: Log, commitIndex: LogIndex, lastApplied: LogIndex, role: Role,
+        lastInputChangedDurableState: Bool
+    ) {
+        self.init(
+            id: id, serverCount: serverCount, mutant: mutant, options: options,
+            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log))
+        self.commitIndex = commitIndex
+        self.lastApplied = lastApplied
+        self.role = role
+        self.durableStateChanged = lastInputChangedDurableState
+    }
+
+    /// Whether the last input changed term, vote or log; read by a state packer only, so that the
+    /// server it reassembles equals this one.
+    public var lastInputChangedDurableState: Bool { durableStateChanged }
+
     /// An input from the environment.
     public enum Input: Hashable, Sendable {
         case receive(Envelope)

@@ -14,6 +14,11 @@ public struct RaftModel: Model {
     public var situations: [RaftSituation] = []
     /// Whether the check counts its transitions by coverage row (`CoverageRow`).
     public var countsCoverage = false
+    /// Whether breadth-first search queues worlds packed into bytes rather than as values.
+    ///
+    /// The same search in a fraction of the memory (`Packing/WorldPacking.swift`); off only to
+    /// compare the two.
+    public var packsQueuedStates = true
 
     public init(rules: WorldRules, properties: [InvariantID] = InvariantID.allCases) {
         self.rules = rules

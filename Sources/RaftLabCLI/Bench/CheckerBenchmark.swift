@@ -3,11 +3,16 @@ import ModelChecking
 import RaftModel
 import RaftSimulation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `raftlab bench checker`: the model checker's speed and memory on the built-in default spec,
 /// and what symmetry reduction saves.
 ///
 /// Runs the same exhaustive check with one worker and with every core, and prints distinct
-/// states per second and bytes per visited state. Then each symmetry spec runs plain and with
+/// states per second, bytes per visited state, and the peak resident memory of each run per
+/// distinct state (the frontier included: what the machine must really have). Then each symmetry spec runs plain and with
 /// symmetry reduction, on one worker: the reduction must keep at least half the plain speed in
 /// distinct states per second, and at 5 servers store at least 20 times fewer states. Wall-clock
 /// figures: run on a quiet machine, and compare release builds only.
@@ -22,6 +27,12 @@ enum CheckerBenchmark {
         /// How many times the same check ran back to back (see `runSymmetry`); its elapsed time is
         /// the total.
         var repeats = 1
+        /// The process's peak resident set during the run, when the system tells it.
+        var peakResidentBytes: Int? = nil
+        /// Peak resident bytes per distinct state.
+        var residentBytesPerState: Double? {
+            peakResidentBytes.map { Double($0) / Double(max(report.distinctStates, 1)) }
+        }
         var distinctPerSecond: Int {
             report.elapsedSeconds > 0 ? Int(Double(report.distinctStates * repeats) / report.elapsedSeconds) : 0
         }
@@ -88,7 +99,10 @@ enum CheckerBenchmark {
             options.maxDepth = checkSpec.world.maxDepth
             options.workers = workers
             if !json { console.printError("bench checker: default spec, \(workers) worker(s)...") }
-            rows.append(Row(workers: workers, report: Checker(model, options: options).run()))
+            PeakMemory.reset()
+            var row = Row(workers: workers, report: Checker(model, options: options).run())
+            row.peakResidentBytes = PeakMemory.bytes()
+            rows.append(row)
         }
         let symmetryRows = runSymmetry(console, json: json)
         if json {
@@ -99,6 +113,11 @@ enum CheckerBenchmark {
                     ("milliseconds", .integer(Int(row.report.elapsedSeconds * 1000))),
                     ("distinctStatesPerSecond", .integer(row.distinctPerSecond)),
                     ("bytesPerState", .integer(Int(row.report.bytesPerState.rounded()))),
+                    ("peakResidentBytes", row.peakResidentBytes.map { .integer($0) } ?? .null),
+                    (
+                        "peakResidentBytesPerState",
+                        row.residentBytesPerState.map { .integer(Int($0.rounded())) } ?? .null
+                    ),
                 ])
             }
             console.print(
@@ -122,13 +141,16 @@ enum CheckerBenchmark {
             return .ok
         }
         console.print("bench checker: spec \(checkSpec.world.name): \(checkSpec.world.summary)")
-        console.print("workers  distinct states  total states  time      distinct/s  bytes/state")
+        console.print("workers  distinct states  total states  time      distinct/s  bytes/state  peak RSS  RSS/state")
         for row in rows {
             console.print(
                 pad(String(row.workers), 7) + "  " + pad(String(row.report.distinctStates), 15) + "  "
                     + pad(String(row.report.totalStates), 12) + "  "
                     + pad(String(format: "%.2f s", row.report.elapsedSeconds), 8) + "  "
-                    + pad(String(row.distinctPerSecond), 10) + "  " + String(format: "%.1f", row.report.bytesPerState))
+                    + pad(String(row.distinctPerSecond), 10) + "  "
+                    + pad(String(format: "%.1f", row.report.bytesPerState), 11) + "  "
+                    + pad(row.peakResidentBytes.map { "\($0 >> 20) MiB" } ?? "?", 8) + "  "
+                    + pad(row.residentBytesPerState.map { String(format: "%.1f B", $0) } ?? "?", 9))
         }
         if let first = rows.first, let last = rows.last, rows.count > 1 {
             console.print(
@@ -162,5 +184,29 @@ enum CheckerBenchmark {
     private static func pad(_ text: String, _ width: Int) -> String {
         let fill = String(repeating: " ", count: max(abs(width) - text.count, 0))
         return width < 0 ? text + fill : fill + text
+    }
+}
+
+/// The process's peak resident set (`VmHWM`), reset between runs so that each run's peak is its own.
+enum PeakMemory {
+    /// Restarts the kernel's peak count (writing 5 to `/proc/self/clear_refs`): the next peak
+    /// starts from what the process holds now.
+    static func reset() {
+        #if canImport(Glibc)
+            let descriptor = open("/proc/self/clear_refs", O_WRONLY)
+            guard descriptor >= 0 else { return }
+            _ = write(descriptor, "5", 1)
+            close(descriptor)
+        #endif
+    }
+
+    /// The peak resident bytes since the last reset, from `/proc/self/status`; nil off Linux.
+    static func bytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+            return kilobytes.map { $0 * 1024 }
+        }
+        return nil
     }
 }

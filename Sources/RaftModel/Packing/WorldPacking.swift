@@ -1,0 +1,407 @@
+import ModelChecking
+import RaftCore
+import RaftSimulation
+
+/// The Raft world packed into bytes, for the breadth-first queue (`Model.packsStates`).
+///
+/// A queued `World` is a tree of heap objects (the servers' array, each log, each leader's
+/// progress arrays, the network and its messages' entries, the ghost history): several hundred
+/// bytes of objects, headers and allocator slack for what packs into some fifty. The search
+/// queues the bytes, spills them to disk past a size, and unpacks each world when it expands it.
+///
+/// Every field of the world is packed, each integer as an unsigned LEB128 varint (most are
+/// small), except three that are the same for a whole search and come from `rules`: each
+/// server's `mutant`, `options` and (by position) `serverCount`.
+///
+/// **A field added to the world or anything in it (a server, its node, role, progress, disk or
+/// state machine, a message, the fault budget, the ghost history) must be packed here too.**
+/// The round-trip test (`unpack(pack(w)) == w` over thousands of reachable worlds of every spec
+/// and mutant spec, with every protocol switch on) fails until it is: a field left out comes
+/// back with its default value, and the search would merge states that differ in it.
+extension RaftModel {
+    public var packsStates: Bool { packsQueuedStates }
+
+    public func pack(_ world: World, into bytes: PackedBytes) {
+        PackedWorldWriter(bytes: bytes).write(world)
+    }
+
+    public func unpack(_ bytes: UnsafeRawBufferPointer) -> World {
+        var reader = PackedWorldReader(bytes: bytes, rules: rules)
+        let world = reader.readWorld()
+        precondition(reader.isAtEnd, "a packed world has bytes left over")
+        return world
+    }
+}
+
+/// Flag bits of a packed server's first byte.
+private enum ServerFlags {
+    static let up: UInt8 = 1
+    static let lastInputChangedDurableState: UInt8 = 2
+    /// The disk holds exactly the running server's term, vote and log (unless a mutant makes
+    /// them differ, it does): the disk is not packed again.
+    static let diskIsNodeState: UInt8 = 4
+    /// The role's tag, in bits 4 and 5.
+    static let roleShift: UInt8 = 4
+}
+
+/// Role tags.
+private enum RoleTag {
+    static let follower: UInt8 = 0
+    static let preCandidate: UInt8 = 1
+    static let candidate: UInt8 = 2
+    static let leader: UInt8 = 3
+}
+
+/// Message tags.
+private enum MessageTag {
+    static let requestVote: UInt8 = 0
+    static let requestVoteResponse: UInt8 = 1
+    static let preVote: UInt8 = 2
+    static let preVoteResponse: UInt8 = 3
+    static let appendEntries: UInt8 = 4
+    static let appendEntriesResponse: UInt8 = 5
+}
+
+private struct PackedWorldWriter {
+    let bytes: PackedBytes
+
+    @inline(__always)
+    func write(_ value: Int) { bytes.append(varint: value) }
+
+    @inline(__always)
+    func write(vote: NodeID?) { write(vote.map { $0.index + 1 } ?? 0) }
+
+    func write(_ world: World) {
+        write(world.servers.count)
+        world.servers.withUnsafeBufferPointer { servers in
+            for index in servers.indices { write(servers[index]) }
+        }
+        write(world.network.count)
+        world.network.withUnsafeBufferPointer { network in
+            for index in network.indices { write(network[index]) }
+        }
+        write(world.partition.map { Int($0.bits) + 1 } ?? 0)
+        let spent = world.spent
+        write(spent.clientRequests)
+        write(spent.crashes)
+        write(spent.drops)
+        write(spent.duplicates)
+        write(spent.partitions)
+        let ghost = world.ghost
+        write(ghost.leadersByTerm.count)
+        for leaders in ghost.leadersByTerm { write(Int(leaders.bits)) }
+        write(ghost.committed.count)
+        for record in ghost.committed {
+            write(record.entry)
+            write(record.commitTerm)
+            write(record.server.index)
+        }
+        write(ghost.acknowledged.count)
+        for acknowledgement in ghost.acknowledged {
+            write(acknowledgement.command)
+            write(acknowledgement.index)
+        }
+    }
+
+    func write(_ server: World.Server) {
+        if let node = server.node {
+            let disk = server.disk
+            let diskIsNodeState =
+                disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
+            let roleTag: UInt8 =
+                switch node.role {
+                case .follower: RoleTag.follower
+                case .preCandidate: RoleTag.preCandidate
+                case .candidate: RoleTag.candidate
+                case .leader: RoleTag.leader
+                }
+            bytes.append(
+                ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
+                    | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0) | roleTag << ServerFlags.roleShift)
+            write(node.id.index)
+            write(node.currentTerm)
+            write(vote: node.votedFor)
+            write(node.log)
+            write(node.commitIndex)
+            write(node.lastApplied)
+            switch node.role {
+            case .follower(let leader): write(vote: leader)
+            case .preCandidate(let votes), .candidate(let votes): write(Int(votes.bits))
+            case .leader(let progress): write(progress)
+            }
+            if !diskIsNodeState { write(disk) }
+        } else {
+            bytes.append(0)
+            write(server.disk)
+        }
+        let machine = server.stateMachine
+        write(machine.appliedCount)
+        for key in 0..<KeyValueStore.keyCount { write(machine.values[key].map { Int($0) + 1 } ?? 0) }
+    }
+
+    func write(_ disk: DurableState) {
+        write(disk.currentTerm)
+        write(vote: disk.votedFor)
+        write(disk.log)
+    }
+
+    func write(_ log: Log) {
+        write(log.entries.count)
+        for entry in log.entries { write(entry) }
+    }
+
+    @inline(__always)
+    func write(_ entry: Entry) {
+        write(entry.term)
+        write(entry.command)
+    }
+
+    @inline(__always)
+    func write(_ command: Command) {
+        bytes.append(command.key)
+        write(Int(command.value))
+    }
+
+    func write(_ progress: Progress) {
+        write(progress.nextIndex.count)
+        for index in progress.nextIndex { write(index) }
+        write(progress.matchIndex.count)
+        for index in progress.matchIndex { write(index) }
+        write(Int(progress.recentlyActive.bits))
+        write(progress.flow.count)
+        for flow in progress.flow { bytes.append(flow == .replicate ? 1 : 0) }
+        write(progress.inflight.count)
+        for window in progress.inflight {
+            write(window.count)
+            for index in window { write(index) }
+        }
+    }
+
+    func write(_ envelope: Envelope) {
+        write(envelope.from.index)
+        write(envelope.to.index)
+        switch envelope.message {
+        case .requestVote(let request):
+            bytes.append(MessageTag.requestVote)
+            write(request)
+        case .requestVoteResponse(let response):
+            bytes.append(MessageTag.requestVoteResponse)
+            write(response)
+        case .preVote(let request):
+            bytes.append(MessageTag.preVote)
+            write(request)
+        case .preVoteResponse(let response):
+            bytes.append(MessageTag.preVoteResponse)
+            write(response)
+        case .appendEntries(let request):
+            bytes.append(MessageTag.appendEntries)
+            write(request.term)
+            write(request.prevLogIndex)
+            write(request.prevLogTerm)
+            write(request.entries.count)
+            for entry in request.entries { write(entry) }
+            write(request.leaderCommit)
+        case .appendEntriesResponse(let response):
+            bytes.append(MessageTag.appendEntriesResponse)
+            write(response.term)
+            bytes.append(response.success ? 1 : 0)
+            write(response.matchIndex)
+            write(response.conflictTerm)
+            write(response.conflictIndex)
+        }
+    }
+
+    func write(_ request: RequestVote) {
+        write(request.term)
+        write(request.lastLogIndex)
+        write(request.lastLogTerm)
+    }
+
+    func write(_ response: RequestVoteResponse) {
+        write(response.term)
+        bytes.append(response.voteGranted ? 1 : 0)
+    }
+}
+
+private struct PackedWorldReader {
+    var reader: PackedReader
+    let rules: WorldRules
+
+    init(bytes: UnsafeRawBufferPointer, rules: WorldRules) {
+        reader = PackedReader(bytes)
+        self.rules = rules
+    }
+
+    var isAtEnd: Bool { reader.isAtEnd }
+
+    @inline(__always)
+    mutating func byte() -> UInt8 { reader.byte() }
+
+    @inline(__always)
+    mutating func int() -> Int { reader.varint() }
+
+    @inline(__always)
+    mutating func vote() -> NodeID? {
+        let code = int()
+        return code == 0 ? nil : NodeID(code - 1)
+    }
+
+    @inline(__always)
+    mutating func nodeSet() -> NodeSet { NodeSet(bits: UInt16(truncatingIfNeeded: int())) }
+
+    mutating func readWorld() -> World {
+        let serverCount = int()
+        var servers: [World.Server] = []
+        servers.reserveCapacity(serverCount)
+        for _ in 0..<serverCount { servers.append(server(serverCount: serverCount)) }
+        let networkCount = int()
+        var network: [Envelope] = []
+        network.reserveCapacity(networkCount)
+        for _ in 0..<networkCount { network.append(envelope()) }
+        let partitionCode = int()
+        let partition = partitionCode == 0 ? nil : NodeSet(bits: UInt16(truncatingIfNeeded: partitionCode - 1))
+        let spent = World.Budget(
+            unpackingClientRequests: int(), crashes: int(), drops: int(), duplicates: int(), partitions: int())
+        var leadersByTerm: [NodeSet] = []
+        let termCount = int()
+        leadersByTerm.reserveCapacity(termCount)
+        for _ in 0..<termCount { leadersByTerm.append(nodeSet()) }
+        var committed: [World.CommittedRecord] = []
+        let committedCount = int()
+        committed.reserveCapacity(committedCount)
+        for _ in 0..<committedCount {
+            committed.append(World.CommittedRecord(unpackingEntry: entry(), commitTerm: int(), server: NodeID(int())))
+        }
+        var acknowledged: [World.Acknowledgement] = []
+        let acknowledgedCount = int()
+        acknowledged.reserveCapacity(acknowledgedCount)
+        for _ in 0..<acknowledgedCount {
+            acknowledged.append(World.Acknowledgement(unpackingCommand: command(), index: int()))
+        }
+        return World(
+            unpackingServers: servers, network: network, partition: partition, spent: spent,
+            ghost: World.Ghost(unpackingLeadersByTerm: leadersByTerm, committed: committed, acknowledged: acknowledged))
+    }
+
+    mutating func server(serverCount: Int) -> World.Server {
+        let flags = byte()
+        var node: RaftNode? = nil
+        let disk: DurableState
+        if flags & ServerFlags.up != 0 {
+            let id = NodeID(int())
+            let currentTerm = int()
+            let votedFor = vote()
+            let log = self.log()
+            let commitIndex = int()
+            let lastApplied = int()
+            let role: Role =
+                switch flags >> ServerFlags.roleShift & 3 {
+                case RoleTag.follower: .follower(leader: vote())
+                case RoleTag.preCandidate: .preCandidate(votesGranted: nodeSet())
+                case RoleTag.candidate: .candidate(votesGranted: nodeSet())
+                default: .leader(progress())
+                }
+            node = RaftNode(
+                unpackingID: id, serverCount: serverCount, mutant: rules.mutant, options: rules.spec.options,
+                currentTerm: currentTerm, votedFor: votedFor, log: log, commitIndex: commitIndex,
+                lastApplied: lastApplied, role: role,
+                lastInputChangedDurableState: flags & ServerFlags.lastInputChangedDurableState != 0)
+            disk =
+                flags & ServerFlags.diskIsNodeState != 0
+                ? DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log) : durableState()
+        } else {
+            disk = durableState()
+        }
+        let appliedCount = int()
+        var values = InlineArray<2, UInt16?>(repeating: nil)
+        for key in 0..<KeyValueStore.keyCount {
+            let code = int()
+            values[key] = code == 0 ? nil : UInt16(truncatingIfNeeded: code - 1)
+        }
+        return World.Server(
+            unpackingNode: node, disk: disk,
+            stateMachine: KeyValueStore(unpackingValues: values, appliedCount: appliedCount))
+    }
+
+    mutating func durableState() -> DurableState {
+        DurableState(currentTerm: int(), votedFor: vote(), log: log())
+    }
+
+    mutating func log() -> Log {
+        let count = int()
+        guard count > 0 else { return Log() }
+        return Log(entries(count))
+    }
+
+    mutating func entries(_ count: Int) -> [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count { entries.append(entry()) }
+        return entries
+    }
+
+    @inline(__always)
+    mutating func entry() -> Entry { Entry(term: int(), command: command()) }
+
+    @inline(__always)
+    mutating func command() -> Command { Command(key: byte(), value: UInt16(truncatingIfNeeded: int())) }
+
+    mutating func indexes() -> [LogIndex] {
+        let count = int()
+        var indexes: [LogIndex] = []
+        indexes.reserveCapacity(count)
+        for _ in 0..<count { indexes.append(int()) }
+        return indexes
+    }
+
+    mutating func progress() -> Progress {
+        let nextIndex = indexes()
+        let matchIndex = indexes()
+        let recentlyActive = nodeSet()
+        let flowCount = int()
+        var flow: [Progress.Flow] = []
+        flow.reserveCapacity(flowCount)
+        for _ in 0..<flowCount { flow.append(byte() == 1 ? .replicate : .probe) }
+        let inflightCount = int()
+        var inflight: [[LogIndex]] = []
+        inflight.reserveCapacity(inflightCount)
+        for _ in 0..<inflightCount { inflight.append(indexes()) }
+        return Progress(
+            unpackingNextIndex: nextIndex, matchIndex: matchIndex, recentlyActive: recentlyActive, flow: flow,
+            inflight: inflight)
+    }
+
+    mutating func envelope() -> Envelope {
+        let from = NodeID(int())
+        let to = NodeID(int())
+        let message: Message
+        switch byte() {
+        case MessageTag.requestVote: message = .requestVote(requestVote())
+        case MessageTag.requestVoteResponse: message = .requestVoteResponse(requestVoteResponse())
+        case MessageTag.preVote: message = .preVote(requestVote())
+        case MessageTag.preVoteResponse: message = .preVoteResponse(requestVoteResponse())
+        case MessageTag.appendEntries:
+            let term = int()
+            let prevLogIndex = int()
+            let prevLogTerm = int()
+            let entries = self.entries(int())
+            message = .appendEntries(
+                AppendEntries(
+                    term: term, prevLogIndex: prevLogIndex, prevLogTerm: prevLogTerm, entries: entries,
+                    leaderCommit: int()))
+        default:
+            message = .appendEntriesResponse(
+                AppendEntriesResponse(
+                    term: int(), success: byte() == 1, matchIndex: int(), conflictTerm: int(), conflictIndex: int()))
+        }
+        return Envelope(from: from, to: to, message: message)
+    }
+
+    mutating func requestVote() -> RequestVote {
+        RequestVote(term: int(), lastLogIndex: int(), lastLogTerm: int())
+    }
+
+    mutating func requestVoteResponse() -> RequestVoteResponse {
+        RequestVoteResponse(term: int(), voteGranted: byte() == 1)
+    }
+}
