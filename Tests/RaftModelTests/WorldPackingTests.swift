@@ -30,7 +30,8 @@ struct WorldPackingTests {
     /// Every protocol switch on at once: each adds state (pre-candidates, CheckQuorum's record,
     /// flow control and in-flight windows, batches, backtracking hints) the packer must carry.
     static let everySwitch = ProtocolOptions(
-        preVote: true, checkQuorum: true, pipelineWindow: 2, maxEntriesPerAppend: 1, fastBacktracking: true)
+        preVote: true, checkQuorum: true, pipelineWindow: 2, maxEntriesPerAppend: 1, fastBacktracking: true,
+        leaderNoOp: true)
 
     /// The worlds of the first levels of a breadth-first walk (at most `levelLimit` a level),
     /// then along seeded random runs, which reach the deep worlds: long logs, leaders with
@@ -152,5 +153,21 @@ struct WorldPackingTests {
             paths.append(counterexample.actions)
         }
         #expect(paths.allSatisfy { $0 == paths[0] })
+    }
+
+    @Test("Every entry payload survives packing: a command, a command whose key is the escape byte, a no-op")
+    func entryPayloads() {
+        let log = Log([
+            Entry(term: 1, command: Command(key: 1, value: 300)), Entry(term: 2, command: Command(key: 0xFF, value: 7)),
+            Entry(term: 3, payload: .noOp),
+        ])
+        var world = World(serverCount: 3, mutant: nil)
+        world.servers[1].node = RaftNode(id: NodeID(1), serverCount: 3, restoring: DurableState(currentTerm: 3, log: log))
+        world.servers[1].disk = DurableState(currentTerm: 3, log: log)
+        let spec = WorldSpec(
+            name: "payloads", servers: 3, maxTerm: 3, maxClientRequests: 1, maxCrashes: 0, maxInFlight: 2, maxDrops: 0,
+            maxDuplicates: 0, maxPartitions: 0, maxDepth: 10)
+        let model = RaftModel(rules: WorldRules(spec: spec))
+        #expect(Self.roundTrip(world, model) == world)
     }
 }

@@ -33,6 +33,14 @@ extension RaftModel {
     }
 }
 
+/// The key byte that starts an entry payload other than a command with an ordinary key, and the
+/// tag that follows it.
+private enum PayloadEscape {
+    static let marker: UInt8 = 0xFF
+    static let command: UInt8 = 0
+    static let noOp: UInt8 = 1
+}
+
 /// Flag bits of a packed server's first byte.
 private enum ServerFlags {
     static let up: UInt8 = 1
@@ -150,10 +158,23 @@ private struct PackedWorldWriter {
         for entry in log.entries { write(entry) }
     }
 
+    /// An entry: its term, then its payload. A command packs as its key byte and value; key
+    /// byte `PayloadEscape.marker` starts every other payload (and a command whose key is that
+    /// byte), so the common entry stays two bytes after its term.
     @inline(__always)
     func write(_ entry: Entry) {
         write(entry.term)
-        write(entry.command)
+        switch entry.payload {
+        case .command(let command) where command.key != PayloadEscape.marker:
+            write(command)
+        case .command(let command):
+            bytes.append(PayloadEscape.marker)
+            bytes.append(PayloadEscape.command)
+            write(command)
+        case .noOp:
+            bytes.append(PayloadEscape.marker)
+            bytes.append(PayloadEscape.noOp)
+        }
     }
 
     @inline(__always)
@@ -341,7 +362,18 @@ private struct PackedWorldReader {
     }
 
     @inline(__always)
-    mutating func entry() -> Entry { Entry(term: int(), command: command()) }
+    mutating func entry() -> Entry {
+        let term = int()
+        let key = byte()
+        guard key == PayloadEscape.marker else {
+            return Entry(term: term, command: Command(key: key, value: UInt16(truncatingIfNeeded: int())))
+        }
+        switch byte() {
+        case PayloadEscape.command: return Entry(term: term, command: command())
+        case PayloadEscape.noOp: return Entry(term: term, payload: .noOp)
+        case let tag: preconditionFailure("unknown packed payload tag \(tag)")
+        }
+    }
 
     @inline(__always)
     mutating func command() -> Command { Command(key: byte(), value: UInt16(truncatingIfNeeded: int())) }
