@@ -162,7 +162,8 @@ struct WorldPackingTests {
             Entry(term: 3, payload: .noOp),
         ])
         var world = World(serverCount: 3, mutant: nil)
-        world.servers[1].node = RaftNode(id: NodeID(1), serverCount: 3, restoring: DurableState(currentTerm: 3, log: log))
+        world.servers[1].node = RaftNode(
+            id: NodeID(1), serverCount: 3, restoring: DurableState(currentTerm: 3, log: log))
         world.servers[1].disk = DurableState(currentTerm: 3, log: log)
         let spec = WorldSpec(
             name: "payloads", servers: 3, maxTerm: 3, maxClientRequests: 1, maxCrashes: 0, maxInFlight: 2, maxDrops: 0,

@@ -158,9 +158,11 @@ private struct PackedWorldWriter {
         for entry in log.entries { write(entry) }
     }
 
-    /// An entry: its term, then its payload. A command packs as its key byte and value; key
-    /// byte `PayloadEscape.marker` starts every other payload (and a command whose key is that
-    /// byte), so the common entry stays two bytes after its term.
+    /// An entry: its term, then its payload.
+    ///
+    /// A command packs as its key byte and value; key byte `PayloadEscape.marker` starts every
+    /// other payload (and a command whose key is that byte), so the common entry stays two bytes
+    /// after its term.
     @inline(__always)
     func write(_ entry: Entry) {
         write(entry.term)
