@@ -112,6 +112,13 @@ enum FuzzCommand {
                 let checkSpec = try CheckSpec.decode(Files.read(path))
                 worldSpec = checkSpec.world
                 specMutant = checkSpec.mutant
+                if worldSpec.hasSearchOnlyBounds {
+                    throw InputError(
+                        path: "bounds",
+                        message:
+                            "maxElections, maxHeartbeats and discardStaleMessages bound only `raftlab check`; the fuzzer does not follow them"
+                    )
+                }
             } catch let error as InputError {
                 throw CommandFailure(code: .badInput, message: "\(path): \(error.description)")
             }

@@ -94,6 +94,8 @@ public struct CheckSpec: Sendable {
             maxDuplicates: try bounds.optionalInteger("maxDuplicates", in: count) ?? 0,
             maxPartitions: try bounds.optionalInteger("maxPartitions", in: count) ?? 0,
             maxDepth: try bounds.integer("maxDepth", in: 1...100_000))
+        spec.maxElections = try bounds.optionalInteger("maxElections", in: count)
+        spec.maxHeartbeats = try bounds.optionalInteger("maxHeartbeats", in: count)
         if let options = reader.optional("protocol") {
             spec.options = try SpecCodec.decodeOptions(options, path: "protocol")
         }
@@ -190,6 +192,8 @@ public struct CheckSpec: Sendable {
             }
             depthFirst = strategy == "dfs"
         }
+        spec.discardsStaleMessages =
+            try reader.optional("discardStaleMessages") == nil ? false : reader.bool("discardStaleMessages")
         try reader.finish()
         var decoded = CheckSpec(
             world: spec, description: description, faults: faults, properties: properties, expected: expected,

@@ -27,6 +27,9 @@ extension World {
             UInt64(partition.map { Int($0.bits) + 1 } ?? 0) | packed20(spent.clientRequests) << 20
                 | packed20(spent.crashes) << 40)
         hasher.combine(packed20(spent.drops) | packed20(spent.duplicates) << 20 | packed20(spent.partitions) << 40)
+        if spent.spentOptionalBounds {
+            hasher.combine(packed20(spent.elections) | packed20(spent.heartbeats) << 20)
+        }
         let leaders = ghost.leadersByTerm
         hasher.combine(
             UInt64(leaders.count) | UInt64(ghost.committed.count) << 20 | UInt64(ghost.acknowledged.count) << 40)

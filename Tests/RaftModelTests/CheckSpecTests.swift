@@ -135,8 +135,8 @@ struct MutantSpecTests {
 
 @Suite("The checker catches every safety mutant under its spec")
 struct MutantCatchTests {
-    /// `commit-previous-term` needs millions of states (most of a minute in a release build): CI checks
-    /// it with the release binary (`.ci/run`), and `corpus/mutants/` keeps its counterexample.
+    /// `commit-previous-term` is checked with symmetry, as its spec asks, by `DepthSpecTests`, which
+    /// also pins its shortest counterexample; `corpus/mutants/` keeps that counterexample.
     static let caughtHere = Mutant.allCases.filter { !$0.isLivenessOnly && $0 != .commitPreviousTerm }
 
     @Test("The mutant's spec yields a violation of the mutant's expected property", arguments: caughtHere)

@@ -61,6 +61,9 @@ enum CanonicalRepresentative {
         hash = SymmetryHash.mix(
             hash, UInt64(spent.clientRequests) | UInt64(spent.crashes) << 20 | UInt64(spent.drops) << 40)
         hash = SymmetryHash.mix(hash, UInt64(spent.duplicates) | UInt64(spent.partitions) << 20)
+        if spent.spentOptionalBounds {
+            hash = SymmetryHash.mix(hash, UInt64(spent.elections) | UInt64(spent.heartbeats) << 20)
+        }
         let ghost = world.ghost
         hash = SymmetryHash.mix(
             hash,

@@ -13,6 +13,10 @@ public enum SpecCodec {
             ("maxDuplicates", .integer(spec.maxDuplicates)), ("maxPartitions", .integer(spec.maxPartitions)),
             ("maxDepth", .integer(spec.maxDepth)),
         ]
+        // The optional bounds are written only when set, as `protocol` is.
+        if let bound = spec.maxElections { fields.append(("maxElections", .integer(bound))) }
+        if let bound = spec.maxHeartbeats { fields.append(("maxHeartbeats", .integer(bound))) }
+        if spec.discardsStaleMessages { fields.append(("discardStaleMessages", .bool(true))) }
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
         return .object(fields)
     }
@@ -64,6 +68,10 @@ public enum SpecCodec {
             maxPartitions: try reader.integer("maxPartitions", in: bound),
             // A depth of 0 allows no step at all: no writer records one, so it can only be a mistake.
             maxDepth: try reader.integer("maxDepth", in: 1...bound.upperBound))
+        spec.maxElections = try reader.optionalInteger("maxElections", in: bound)
+        spec.maxHeartbeats = try reader.optionalInteger("maxHeartbeats", in: bound)
+        spec.discardsStaleMessages =
+            try reader.optional("discardStaleMessages") == nil ? false : reader.bool("discardStaleMessages")
         if let options = reader.optional("protocol") {
             spec.options = try decodeOptions(
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")

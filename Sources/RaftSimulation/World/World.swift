@@ -56,6 +56,16 @@ public struct World: Hashable, Sendable {
         public internal(set) var drops = 0
         public internal(set) var duplicates = 0
         public internal(set) var partitions = 0
+        /// Elections started; counted only when the spec bounds them (`WorldSpec.maxElections`),
+        /// so that a spec without that bound tells no two worlds apart by it.
+        public internal(set) var elections = 0
+        /// Heartbeat timeouts; counted only when the spec bounds them (`maxHeartbeats`).
+        public internal(set) var heartbeats = 0
+
+        /// Whether a count kept only under an optional bound is above 0: the fingerprints mix
+        /// those counts only then, so that the fingerprint of every world of a spec without
+        /// these bounds, and the digests saved traces carry, stay as they were.
+        public var spentOptionalBounds: Bool { elections | heartbeats != 0 }
     }
 
     /// Ghost history: facts about the past that the invariants need and no server keeps.
@@ -208,6 +218,10 @@ extension World: StablyHashable {
         hasher.combine(spent.drops)
         hasher.combine(spent.duplicates)
         hasher.combine(spent.partitions)
+        if spent.spentOptionalBounds {
+            hasher.combine(spent.elections)
+            hasher.combine(spent.heartbeats)
+        }
         hasher.combine(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { hasher.combine(UInt64(leaders.bits)) }
         hasher.combine(ghost.committed.count)

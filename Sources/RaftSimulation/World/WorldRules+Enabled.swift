@@ -19,10 +19,10 @@ extension WorldRules {
         case .electionTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
             if node.isLeader { return spec.options.checkQuorum }
-            return node.currentTerm < spec.maxTerm
+            return node.currentTerm < spec.maxTerm && spec.maxElections.map { world.spent.elections < $0 } ?? true
         case .heartbeatTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
-            return node.isLeader
+            return node.isLeader && spec.maxHeartbeats.map { world.spent.heartbeats < $0 } ?? true
         case .clientRequest(let id, let command):
             return networkHasRoom && world.spent.clientRequests < spec.maxClientRequests
                 && world.servers[id.index].isUp && command == nextCommand(in: world)

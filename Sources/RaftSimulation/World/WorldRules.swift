@@ -58,14 +58,18 @@ public struct WorldRules: Sendable {
         }
         let networkHasRoom = world.network.count < spec.maxInFlight
         if networkHasRoom {
+            let electionsLeft = spec.maxElections.map { spent.elections < $0 } ?? true
             // With CheckQuorum a leader's election timer is armed too: it times the quorum check.
             let timedOut = NodeSet(
-                bits: roles.mayStartElection.bits | (spec.options.checkQuorum ? roles.leaders.bits : 0))
+                bits: (electionsLeft ? roles.mayStartElection.bits : 0)
+                    | (spec.options.checkQuorum ? roles.leaders.bits : 0))
             for index in 0..<serverCount where timedOut.contains(NodeID(index)) {
                 actions.append(.electionTimeout(NodeID(index)))
             }
-            for index in 0..<serverCount where roles.leaders.contains(NodeID(index)) {
-                actions.append(.heartbeatTimeout(NodeID(index)))
+            if spec.maxHeartbeats.map({ spent.heartbeats < $0 }) ?? true {
+                for index in 0..<serverCount where roles.leaders.contains(NodeID(index)) {
+                    actions.append(.heartbeatTimeout(NodeID(index)))
+                }
             }
             if spent.clientRequests < spec.maxClientRequests {
                 let command = nextCommand(in: world)
@@ -116,8 +120,13 @@ public struct WorldRules: Sendable {
             world.enqueue(envelope)
             world.spent.duplicates += 1
         case .electionTimeout(let node):
+            // A leader's election timer (CheckQuorum) times a quorum check, not an election.
+            if spec.maxElections != nil && world.servers[node.index].node?.isLeader == false {
+                world.spent.elections += 1
+            }
             step(node, .electionTimeout, in: &world, timers: timers, sent: sent)
         case .heartbeatTimeout(let node):
+            if spec.maxHeartbeats != nil { world.spent.heartbeats += 1 }
             step(node, .heartbeatTimeout, in: &world, timers: timers, sent: sent)
         case .clientRequest(let node, let command):
             step(node, .clientRequest(command), in: &world, timers: timers, sent: sent)
@@ -153,9 +162,18 @@ public struct WorldRules: Sendable {
     ) {
         // The server steps in place in the world's array: taken out and put back, its arrays
         // would be retained and released once more on every step the checker explores.
+        // Only servers change terms, so the newest one is known before the step is carried out.
+        var discardBelow: Term = 0
+        if spec.discardsStaleMessages {
+            discardBelow = world.newestTerm
+        }
         let outcome = world.servers[id.index].handle(input, as: id)
+        if spec.discardsStaleMessages && outcome.currentTerm > discardBelow {
+            discardBelow = outcome.currentTerm
+            world.network.removeAll { $0.message.term < discardBelow }
+        }
         withUnsafeMutablePointer(to: &world) { world in
-            var shell = Shell(world: world, server: id, timers: timers, sent: sent)
+            var shell = Shell(world: world, server: id, discardBelow: discardBelow, timers: timers, sent: sent)
             outcome.ready.carryOut(into: &shell)
         }
 
@@ -182,14 +200,18 @@ public struct WorldRules: Sendable {
     private struct Shell: ReadyShell {
         let world: UnsafeMutablePointer<World>
         let server: NodeID
+        /// Messages of a lower term are lost as they are sent (`WorldSpec.discardsStaleMessages`);
+        /// 0 when the spec keeps them.
+        let discardBelow: Term
         let timers: TimerObserver?
         let sent: SendObserver?
 
         mutating func persist(_ durable: DurableState) { world.pointee.servers[server.index].disk = durable }
 
         mutating func send(_ envelope: Envelope) {
-            // A message across the partition is lost as it is sent.
-            if !world.pointee.isCut(envelope.from, envelope.to) {
+            // A message across the partition is lost as it is sent, and so is one of a term the
+            // cluster has left when the spec discards those.
+            if !world.pointee.isCut(envelope.from, envelope.to) && envelope.message.term >= discardBelow {
                 world.pointee.enqueue(envelope)
                 sent?(envelope)
             }
@@ -209,6 +231,18 @@ public struct WorldRules: Sendable {
         }
 
         mutating func arm(_ timer: TimerDirective) { timers?(server, timer) }
+    }
+}
+
+extension World {
+    /// The newest term any server has reached: the highest on any disk, since a server makes
+    /// its term durable before it acts in it.
+    var newestTerm: Term {
+        var newest: Term = 0
+        servers.withUnsafeBufferPointer { servers in
+            for index in servers.indices { newest = max(newest, servers[index].disk.currentTerm) }
+        }
+        return newest
     }
 }
 

@@ -31,6 +31,30 @@ public struct WorldSpec: Hashable, Sendable {
     public var maxDepth: Int
     /// The mechanisms beyond Figure 2 every server runs with; all off by default.
     public var options: ProtocolOptions = .figure2
+    /// Elections, in all: election timeouts at servers that do not lead (each starts an election,
+    /// or a pre-election with PreVote); nil bounds them by `maxTerm` alone.
+    ///
+    /// `maxTerm` lets every server time out in every term, so most of a deep space is split votes
+    /// and repeated candidacies; a scenario that needs one candidate per term (Figure 8) needs
+    /// exactly as many elections as terms.
+    public var maxElections: Int? = nil
+    /// Heartbeat timeouts at leaders, in all; nil for no bound.
+    ///
+    /// A leader still sends AppendEntries on winning, on each client request and on each
+    /// rejection, so with 0 replication goes on; only the idle-time broadcasts, each a message to
+    /// every follower that may arrive at any later step, are cut.
+    public var maxHeartbeats: Int? = nil
+    /// Whether the network loses every message whose term is below the newest term any server
+    /// has reached: those in flight when a server enters a newer term, and those sent later.
+    ///
+    /// Such a message can only be refused or ignored by a server of the newer term, or reach a
+    /// server that lags, and every one in flight can arrive at any later step, so each term's
+    /// leftovers multiply the states of every term after it. Dropping them makes the terms
+    /// communication-closed rounds: the paths explored are those where no message outlives its
+    /// term, which are paths of the full network too (each loss is a drop), so a violation
+    /// found is real; what is left out is every bug that needs a message of an old term to
+    /// arrive late (a stale vote counted, a stale reply trusted).
+    public var discardsStaleMessages = false
 
     public init(
         name: String, servers: Int, maxTerm: Int, maxClientRequests: Int, maxCrashes: Int, maxInFlight: Int,
@@ -48,6 +72,12 @@ public struct WorldSpec: Hashable, Sendable {
         self.maxDepth = maxDepth
     }
 
+    /// Whether the spec sets a bound only the model checker's search follows (`maxElections`,
+    /// `maxHeartbeats`, `discardsStaleMessages`): the fuzzer's clock and packet simulator time
+    /// elections, heartbeats and deliveries by rules of their own, so it refuses such a spec
+    /// rather than take steps the world would not enable.
+    public var hasSearchOnlyBounds: Bool { maxElections != nil || maxHeartbeats != nil || discardsStaleMessages }
+
     /// The largest cluster a spec may describe.
     public static let maxServers = 7
 
@@ -62,6 +92,9 @@ public struct WorldSpec: Hashable, Sendable {
         "servers=\(servers) maxTerm=\(maxTerm) maxClientRequests=\(maxClientRequests) maxCrashes=\(maxCrashes) "
             + "maxInFlight=\(maxInFlight) maxDrops=\(maxDrops) maxDuplicates=\(maxDuplicates) "
             + "maxPartitions=\(maxPartitions) maxDepth=\(maxDepth)"
+            + (maxElections.map { " maxElections=\($0)" } ?? "")
+            + (maxHeartbeats.map { " maxHeartbeats=\($0)" } ?? "")
+            + (discardsStaleMessages ? " discardStaleMessages" : "")
             + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
     }
 }
