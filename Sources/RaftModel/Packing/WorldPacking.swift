@@ -95,6 +95,8 @@ private struct PackedWorldWriter {
         write(spent.drops)
         write(spent.duplicates)
         write(spent.partitions)
+        write(spent.elections)
+        write(spent.heartbeats)
         let ghost = world.ghost
         write(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { write(Int(leaders.bits)) }
@@ -284,7 +286,8 @@ private struct PackedWorldReader {
         let partitionCode = int()
         let partition = partitionCode == 0 ? nil : NodeSet(bits: UInt16(truncatingIfNeeded: partitionCode - 1))
         let spent = World.Budget(
-            unpackingClientRequests: int(), crashes: int(), drops: int(), duplicates: int(), partitions: int())
+            unpackingClientRequests: int(), crashes: int(), drops: int(), duplicates: int(), partitions: int(),
+            elections: int(), heartbeats: int())
         var leadersByTerm: [NodeSet] = []
         let termCount = int()
         leadersByTerm.reserveCapacity(termCount)

@@ -25,11 +25,13 @@ extension World.Server {
 }
 
 extension World.Budget {
-    public init(unpackingClientRequests clientRequests: Int, crashes: Int, drops: Int, duplicates: Int, partitions: Int)
-    {
+    public init(
+        unpackingClientRequests clientRequests: Int, crashes: Int, drops: Int, duplicates: Int, partitions: Int,
+        elections: Int, heartbeats: Int
+    ) {
         self.init(
             clientRequests: clientRequests, crashes: crashes, drops: drops, duplicates: duplicates,
-            partitions: partitions)
+            partitions: partitions, elections: elections, heartbeats: heartbeats)
     }
 }
 
