@@ -216,7 +216,7 @@ enum SearchFingerprintFields {
     ]
     static let disk = ["currentTerm", "votedFor", "log"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
-    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats"]
     static let stateMachine = ["values", "appliedCount"]
     /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
     static let ghost = ["leadersByTerm", "committed", "acknowledged"]

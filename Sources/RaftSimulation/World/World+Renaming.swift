@@ -87,7 +87,9 @@ extension World.Acknowledgement {
 
 extension World.Budget {
     /// See `World.renamedFields`: counts, carried over by renaming.
-    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let renamedFields = [
+        "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats",
+    ]
 }
 
 extension KeyValueStore {
