@@ -27,6 +27,8 @@ extension World {
             UInt64(partition.map { Int($0.bits) + 1 } ?? 0) | packed20(spent.clientRequests) << 20
                 | packed20(spent.crashes) << 40)
         hasher.combine(packed20(spent.drops) | packed20(spent.duplicates) << 20 | packed20(spent.partitions) << 40)
+        // Only when membership changes happened: a fixed cluster mixes exactly what it did.
+        if spent.configChanges > 0 { hasher.combine(1 << 63 | packed20(spent.configChanges)) }
         let leaders = ghost.leadersByTerm
         hasher.combine(
             UInt64(leaders.count) | UInt64(ghost.committed.count) << 20 | UInt64(ghost.acknowledged.count) << 40)
@@ -205,15 +207,19 @@ private struct FoldedMultiplyHasher {
 enum SearchFingerprintFields {
     static let world = ["servers", "network", "partition", "spent", "ghost"]
     static let server = ["node", "disk", "stateMachine"]
-    /// `id` is implied by the server's position, `serverCount`, `mutant` and `options` are the
-    /// same for a whole search, and `durableStateChanged` lives only within one step.
+    /// `id` is implied by the server's position, `serverCount`, `initialConfiguration`, `mutant`
+    /// and `options` are the same for a whole search, `configuration` and `configurationIndex`
+    /// follow from the log and the initial configuration, and `durableStateChanged` lives only
+    /// within one step.
     static let node = [
-        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied",
-        "role", "durableStateChanged",
+        "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
+        "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
-    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions", "configChanges"]
+    /// Mixed whole through `Entry.packedPayload`.
+    static let configuration = ["voters", "learners"]
     static let stateMachine = ["values", "appliedCount"]
     /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
     static let ghost = ["leadersByTerm", "committed", "acknowledged"]

@@ -76,6 +76,7 @@ extension World.CommittedRecord: ServerRenamable {
         guard let server = renaming[server] else { return nil }
         var copy = self
         copy.server = server
+        copy.entry = entry.renamed(by: renaming)
         return copy
     }
 }
@@ -87,7 +88,7 @@ extension World.Acknowledgement {
 
 extension World.Budget {
     /// See `World.renamedFields`: counts, carried over by renaming.
-    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions", "configChanges"]
 }
 
 extension KeyValueStore {

@@ -56,6 +56,8 @@ public struct World: Hashable, Sendable {
         public internal(set) var drops = 0
         public internal(set) var duplicates = 0
         public internal(set) var partitions = 0
+        /// Membership changes the leaders appended (the thesis, section 4.1).
+        public internal(set) var configChanges = 0
     }
 
     /// Ghost history: facts about the past that the invariants need and no server keeps.
@@ -208,6 +210,8 @@ extension World: StablyHashable {
         hasher.combine(spent.drops)
         hasher.combine(spent.duplicates)
         hasher.combine(spent.partitions)
+        // Only when membership changes happened, so fixed clusters hash as they always did.
+        if spent.configChanges > 0 { hasher.combine(spent.configChanges) }
         hasher.combine(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { hasher.combine(UInt64(leaders.bits)) }
         hasher.combine(ghost.committed.count)

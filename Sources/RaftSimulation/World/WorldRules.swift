@@ -204,7 +204,8 @@ public struct WorldRules: Sendable {
             case .accepted: world.pointee.spent.clientRequests += 1
             case .committed(let command, let index):
                 world.pointee.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
-            case .notLeader: break
+            case .notLeader, .configurationRefused: break
+            case .configurationAccepted: world.pointee.spent.configChanges += 1
             }
         }
 
