@@ -205,7 +205,8 @@ private struct FoldedMultiplyHasher {
 /// state fails it until the fingerprint handles it (a field left out by mistake would merge
 /// distinct states and silently shrink the search).
 enum SearchFingerprintFields {
-    static let world = ["servers", "network", "partition", "spent", "ghost"]
+    /// `initialConfiguration` is the same for a whole search.
+    static let world = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration"]
     static let server = ["node", "disk", "stateMachine"]
     /// `id` is implied by the server's position, `serverCount`, `initialConfiguration`, `mutant`
     /// and `options` are the same for a whole search, `configuration` and `configurationIndex`

@@ -19,7 +19,7 @@ extension Configuration: ServerRenamable {
 extension Entry {
     /// Whether the entry names servers, so renaming must look inside it.
     @inline(__always)
-    var namesServers: Bool {
+    public var namesServers: Bool {
         if case .configuration = payload { true } else { false }
     }
 
@@ -43,5 +43,28 @@ extension Log {
     /// The log with its configuration entries renamed.
     func renamingConfigurations(by renaming: ServerRenaming) -> Log {
         Log(entries.renamingConfigurations(by: renaming))
+    }
+}
+
+extension ConfigurationChange: ServerRenamable {
+    /// The change about the renamed server; nil when the renaming drops it.
+    public func renamed(by renaming: ServerRenaming) -> ConfigurationChange? {
+        guard let server = renaming[server] else { return nil }
+        switch self {
+        case .addLearner: return .addLearner(server)
+        case .promote: return .promote(server)
+        case .remove: return .remove(server)
+        }
+    }
+
+    /// The change in one small number: the kind in bits 0 to 1, the server above, for hashes.
+    public var code: Int {
+        let kind =
+            switch self {
+            case .addLearner: 1
+            case .promote: 2
+            case .remove: 3
+            }
+        return kind | server.index << 2
     }
 }

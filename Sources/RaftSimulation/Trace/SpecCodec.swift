@@ -13,6 +13,9 @@ public enum SpecCodec {
             ("maxDuplicates", .integer(spec.maxDuplicates)), ("maxPartitions", .integer(spec.maxPartitions)),
             ("maxDepth", .integer(spec.maxDepth)),
         ]
+        // Membership only when a spec uses it, so that a fixed cluster's trace reads as before.
+        if let members = spec.initialMembers { fields.append(("members", .integer(members))) }
+        if spec.maxConfigChanges > 0 { fields.append(("maxConfigChanges", .integer(spec.maxConfigChanges))) }
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
         return .object(fields)
     }
@@ -64,10 +67,13 @@ public enum SpecCodec {
             maxPartitions: try reader.integer("maxPartitions", in: bound),
             // A depth of 0 allows no step at all: no writer records one, so it can only be a mistake.
             maxDepth: try reader.integer("maxDepth", in: 1...bound.upperBound))
+        spec.initialMembers = try reader.optionalInteger("members", in: 1...spec.servers)
+        spec.maxConfigChanges = try reader.optionalInteger("maxConfigChanges", in: 1...bound.upperBound) ?? 0
         if let options = reader.optional("protocol") {
             spec.options = try decodeOptions(
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")
         }
+        spec.turnOnWhatMembershipNeeds()
         return spec
     }
 

@@ -6,7 +6,7 @@ extension World: ServerRenamable {
     /// until renaming handles it.
     ///
     /// `spent` counts faults and names no server.
-    static let renamedFields = ["servers", "network", "partition", "spent", "ghost"]
+    static let renamedFields = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration"]
 
     /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
     /// messages, the partition and the ghost history all follow.
@@ -36,6 +36,7 @@ extension World: ServerRenamable {
         }
         guard let ghost = ghost.renamed(by: renaming) else { return nil }
         copy.ghost = ghost
+        copy.initialConfiguration = initialConfiguration?.survivors(renamedBy: renaming)
         return copy
     }
 }
@@ -111,6 +112,8 @@ extension Action: ServerRenamable {
         case .restart(let id): renaming[id].map(Action.restart)
         case .partition(let side): Partition.namedSide(of: side, renamedBy: renaming).map(Action.partition)
         case .heal: .heal
+        case .proposeChange(let id, let change):
+            renaming[id].flatMap { id in change.renamed(by: renaming).map { .proposeChange(id, $0) } }
         }
     }
 }

@@ -31,6 +31,15 @@ public struct WorldSpec: Hashable, Sendable {
     public var maxDepth: Int
     /// The mechanisms beyond Figure 2 every server runs with; all off by default.
     public var options: ProtocolOptions = .figure2
+    /// How many of the slots are the initial configuration's voters (the first ones); nil for
+    /// every slot, the fixed cluster.
+    ///
+    /// The other slots run as empty followers outside the configuration until a membership change
+    /// adds them (the thesis, chapter 4).
+    public var initialMembers: Int? = nil
+    /// Membership changes the leaders may append, in all; 0 (the default) allows none, and the
+    /// cluster is fixed.
+    public var maxConfigChanges = 0
 
     public init(
         name: String, servers: Int, maxTerm: Int, maxClientRequests: Int, maxCrashes: Int, maxInFlight: Int,
@@ -62,6 +71,8 @@ public struct WorldSpec: Hashable, Sendable {
         "servers=\(servers) maxTerm=\(maxTerm) maxClientRequests=\(maxClientRequests) maxCrashes=\(maxCrashes) "
             + "maxInFlight=\(maxInFlight) maxDrops=\(maxDrops) maxDuplicates=\(maxDuplicates) "
             + "maxPartitions=\(maxPartitions) maxDepth=\(maxDepth)"
+            + (initialMembers.map { " members=\($0)" } ?? "")
+            + (maxConfigChanges > 0 ? " maxConfigChanges=\(maxConfigChanges)" : "")
             + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
     }
 }

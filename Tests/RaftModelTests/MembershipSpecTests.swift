@@ -1,0 +1,32 @@
+import Foundation
+import ModelChecking
+import RaftTestSupport
+import Testing
+
+@testable import RaftCore
+@testable import RaftModel
+@testable import RaftSimulation
+
+/// The membership specs CI checks (the thesis, chapter 4), with symmetry reduction.
+@Suite("Membership specs")
+struct MembershipSpecTests {
+    /// A change to these counts changes what the checker explores in CI: review it.
+    @Test(
+        "Each membership spec passes, reaching what it lists, with its pinned distinct-state count",
+        arguments: [("membership-add", 180_566), ("membership-remove-leader", 282_469)])
+    func pinnedCounts(_ name: String, _ distinctStates: Int) throws {
+        let file = CheckSpecTests.specsDirectory.appendingPathComponent("\(name).json")
+        let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
+        #expect(spec.world.maxConfigChanges > 0 && spec.world.options.leaderNoOp)
+        var options = CheckerOptions()
+        options.maxDepth = spec.world.maxDepth
+        options.symmetry = true
+        options.workers = 2
+        var model = RaftModel(rules: WorldRules(spec: spec.world), properties: spec.properties)
+        model.situations = spec.reach
+        let report = Checker(model, options: options).run()
+        #expect(report.verdictName == "pass")
+        #expect(spec.judge(report, mutant: nil).outcome == .met)
+        #expect(report.distinctStates == distinctStates)
+    }
+}
