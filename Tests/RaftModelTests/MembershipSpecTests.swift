@@ -29,4 +29,22 @@ struct MembershipSpecTests {
         #expect(spec.judge(report, mutant: nil).outcome == .met)
         #expect(report.distinctStates == distinctStates)
     }
+
+    @Test("Bad membership fields are errors naming the field")
+    func badFields() {
+        func error(_ members: String, _ changes: String) -> InputError? {
+            let text = """
+                {"name": "m", "servers": 4, \(members) "faults": [], "expect": "pass",
+                 "bounds": {"maxTerm": 1, "maxClientRequests": 0, "maxInFlight": 2, "maxDepth": 5\(changes)}}
+                """
+            do {
+                _ = try CheckSpec.decode(text)
+                return nil
+            } catch { return error }
+        }
+        #expect(error(#""members": 3,"#, #", "maxConfigChanges": 2"#) == nil)
+        #expect(error(#""members": 5,"#, "")?.path == "members")
+        #expect(error(#""members": 0,"#, "")?.path == "members")
+        #expect(error("", #", "maxConfigChanges": -1"#)?.path == "bounds.maxConfigChanges")
+    }
 }
