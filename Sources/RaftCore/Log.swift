@@ -39,12 +39,17 @@ public enum EntryPayload: Hashable, Sendable, CustomStringConvertible {
     case command(Command)
     /// An entry with no effect on the state machine, appended by a new leader (section 8).
     case noOp
+    /// The cluster's membership from this entry on, in effect on each server as soon as it
+    /// appends it (the thesis, section 4.1).
+    case configuration(Configuration)
 
-    /// `x=1` for a command, `noop` for a no-op: the spelling traces use.
+    /// `x=1` for a command, `noop` for a no-op, `config(voters={s1,s2})` for a configuration: the
+    /// spelling traces use.
     public var description: String {
         switch self {
         case .command(let command): command.description
         case .noOp: "noop"
+        case .configuration(let configuration): "config(\(configuration))"
         }
     }
 }

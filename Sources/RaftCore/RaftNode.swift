@@ -16,13 +16,19 @@
 ///   raft.tla does, unless `options.fastBacktracking` gives it the conflicting term's first index.
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
-/// - No snapshots or membership changes. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
+/// - Membership changes are single-server changes (the thesis, chapter 4), with the 2015 fix: a
+///   leader appends a configuration only after committing an entry of its term. No snapshots. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
 ///   pipelining, batching, fast backtracking) are switches in `options`, all off by default.
 public struct RaftNode: Hashable, Sendable {
     /// This server's identity.
     public let id: NodeID
-    /// How many servers the cluster has; a majority is more than half of them.
+    /// How many server slots the cluster has: the size of per-server arrays.
+    ///
+    /// Which of them vote is `configuration`'s business; without membership changes all do.
     public let serverCount: Int
+    /// The configuration this server was created with, in effect until its log holds one (the
+    /// thesis, section 4.1); part of the server's creation, so a restart starts from it again.
+    public let initialConfiguration: Configuration
     /// The documented deviation this server runs with, if any.
     public let mutant: Mutant?
     /// The mechanisms beyond Figure 2 this server runs with (the same on every server).
@@ -42,6 +48,17 @@ public struct RaftNode: Hashable, Sendable {
     public private(set) var lastApplied: LogIndex = 0
     public private(set) var role: Role = .follower(leader: nil)
 
+    // MARK: Membership (the thesis, chapter 4)
+
+    /// The latest configuration in the log, else `initialConfiguration`: the one this server
+    /// votes, counts and replicates by, committed or not (section 4.1).
+    ///
+    /// Derived from the log and kept in step with it, so that counting votes does not search the
+    /// log; a restart recomputes it from the disk's log.
+    public private(set) var configuration: Configuration
+    /// The index of the entry `configuration` came from; 0 for `initialConfiguration`.
+    public private(set) var configurationIndex: LogIndex
+
     /// Set whenever term, vote or log change during one input, so `Ready.persist` is filled.
     private var durableStateChanged = false
 
@@ -51,7 +68,7 @@ public struct RaftNode: Hashable, Sendable {
     /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state").
     public init(
         id: NodeID, serverCount: Int, mutant: Mutant? = nil, options: ProtocolOptions = .figure2,
-        restoring durable: DurableState = .initial
+        configuration initial: Configuration? = nil, restoring durable: DurableState = .initial
     ) {
         precondition(serverCount >= 1 && serverCount <= NodeSet.capacity)
         precondition(id.index < serverCount)
@@ -59,9 +76,12 @@ public struct RaftNode: Hashable, Sendable {
         self.serverCount = serverCount
         self.mutant = mutant
         self.options = options
+        self.initialConfiguration = initial ?? .allVoters(serverCount)
         self.currentTerm = durable.currentTerm
         self.votedFor = durable.votedFor
         self.log = durable.log
+        // Section 4.1: the latest configuration in the log, committed or not.
+        (configuration, configurationIndex) = durable.log.latestConfiguration ?? (initialConfiguration, 0)
     }
 
     /// Reassembles a server from every field it holds, as a state packer that stores queued
@@ -70,12 +90,14 @@ public struct RaftNode: Hashable, Sendable {
     /// A packer's round-trip test (`unpack(pack(w)) == w` over reachable worlds) holds a field
     /// added later to this list: a field left out comes back with its default and fails it.
     public init(
-        unpackingID id: NodeID, serverCount: Int, mutant: Mutant?, options: ProtocolOptions, currentTerm: Term,
-        votedFor: NodeID?, log: Log, commitIndex: LogIndex, lastApplied: LogIndex, role: Role,
-        lastInputChangedDurableState: Bool
+        unpackingID id: NodeID, serverCount: Int, mutant: Mutant?, options: ProtocolOptions,
+        initialConfiguration: Configuration, currentTerm: Term, votedFor: NodeID?, log: Log, commitIndex: LogIndex,
+        lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool
     ) {
+        // `configuration` and `configurationIndex` follow from the log and the initial
+        // configuration, as on a restart.
         self.init(
-            id: id, serverCount: serverCount, mutant: mutant, options: options,
+            id: id, serverCount: serverCount, mutant: mutant, options: options, configuration: initialConfiguration,
             restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log))
         self.commitIndex = commitIndex
         self.lastApplied = lastApplied
@@ -93,6 +115,8 @@ public struct RaftNode: Hashable, Sendable {
         case electionTimeout
         case heartbeatTimeout
         case clientRequest(Command)
+        /// A client asks for one single-server membership change (the thesis, section 4.1).
+        case proposeConfigurationChange(ConfigurationChange)
     }
 
     /// The durable state as it must be written to disk.
@@ -141,7 +165,12 @@ public struct RaftNode: Hashable, Sendable {
             precondition(envelope.to == id, "\(id) received a message for \(envelope.to)")
             receive(envelope, &ready)
         case .electionTimeout:
-            if isLeader {
+            if !isLeader && !configuration.voters.contains(id) {
+                // Section 4.2.3: a server outside its latest configuration's voters (a learner,
+                // a server not yet added, or one that learnt of its removal) never campaigns,
+                // so removed servers that know it cannot disrupt the cluster.
+                break
+            } else if isLeader {
                 // A leader's election timer is armed only with CheckQuorum on.
                 if options.checkQuorum { checkQuorum(&ready) }
             } else if options.preVote {
@@ -153,7 +182,10 @@ public struct RaftNode: Hashable, Sendable {
             if isLeader { sendHeartbeats(&ready) }
         case .clientRequest(let command):
             handleClientRequest(command, &ready)
+        case .proposeConfigurationChange(let change):
+            handleConfigurationChange(change, &ready)
         }
+        stepDownIfRemoved(&ready)
         applyCommitted(&ready)
         if durableStateChanged { ready.persist = durableState }
         return ready
@@ -165,13 +197,20 @@ public struct RaftNode: Hashable, Sendable {
     @inline(__always)
     private func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
 
-    private var majority: Int { serverCount / 2 + 1 }
-
-    /// Every other server, lazily: an array here would be allocated on every election and
-    /// heartbeat round.
+    /// Every other member of the configuration, voter or learner: whom a leader replicates to.
+    ///
+    /// Lazily: an array here would be allocated on every election and heartbeat round.
     private var peers: LazyMapSequence<LazyFilterSequence<Range<Int>>, NodeID> {
         let me = id.index
-        return (0..<serverCount).lazy.filter { $0 != me }.map(NodeID.init)
+        let members = configuration.members
+        return (0..<serverCount).lazy.filter { $0 != me && members.contains(NodeID($0)) }.map(NodeID.init)
+    }
+
+    /// Every other voter of the configuration: whom a (pre-)candidate asks.
+    private var voterPeers: LazyMapSequence<LazyFilterSequence<Range<Int>>, NodeID> {
+        let me = id.index
+        let voters = configuration.voters
+        return (0..<serverCount).lazy.filter { $0 != me && voters.contains(NodeID($0)) }.map(NodeID.init)
     }
 }
 
@@ -262,12 +301,12 @@ extension RaftNode {
         votes.insert(id)
         role = .candidate(votesGranted: votes)
         ready.timers.append(.resetElectionTimer)
-        if votes.count >= majority {
+        if configuration.isQuorum(votes) {
             becomeLeader(&ready)
             return
         }
         let request = RequestVote(term: currentTerm, lastLogIndex: log.lastIndex, lastLogTerm: log.lastTerm)
-        for peer in peers {
+        for peer in voterPeers {
             ready.messages.append(Envelope(from: id, to: peer, message: .requestVote(request)))
         }
     }
@@ -280,12 +319,12 @@ extension RaftNode {
         votes.insert(id)
         role = .preCandidate(votesGranted: votes)
         ready.timers.append(.resetElectionTimer)
-        if votes.count >= majority {
+        if configuration.isQuorum(votes) {
             startElection(&ready)
             return
         }
         let request = RequestVote(term: currentTerm + 1, lastLogIndex: log.lastIndex, lastLogTerm: log.lastTerm)
-        for peer in peers {
+        for peer in voterPeers {
             ready.messages.append(Envelope(from: id, to: peer, message: .preVote(request)))
         }
     }
@@ -349,7 +388,7 @@ extension RaftNode {
         guard case .candidate(var votes) = role, response.voteGranted else { return }
         votes.insert(voter)
         role = .candidate(votesGranted: votes)
-        if votes.count >= majority { becomeLeader(&ready) }
+        if configuration.isQuorum(votes) { becomeLeader(&ready) }
     }
 
     /// Pre-vote receiver (the thesis section 9.6).
@@ -382,7 +421,7 @@ extension RaftNode {
         }
         votes.insert(voter)
         role = .preCandidate(votesGranted: votes)
-        if votes.count >= majority { startElection(&ready) }
+        if configuration.isQuorum(votes) { startElection(&ready) }
     }
 
     /// CheckQuorum at the leader's election timeout (the thesis section 6.2): lead on only if a
@@ -391,8 +430,12 @@ extension RaftNode {
     private mutating func checkQuorum(_ ready: inout Ready) {
         guard case .leader(var progress) = role else { return }
         // The mutant counts the leader's own contact twice: in a cluster of three it never steps down.
-        let heardFrom = progress.recentlyActive.count + (deviates(.checkQuorumSelfTwice) ? 2 : 1)
-        guard heardFrom >= majority else {
+        // Only voters count, the leader itself included while it is one (section 4.2.2).
+        let voters = configuration.voters
+        let heardFrom =
+            NodeSet(bits: progress.recentlyActive.bits & voters.bits).count + (voters.contains(id) ? 1 : 0)
+            + (deviates(.checkQuorumSelfTwice) ? 1 : 0)
+        guard 2 * heardFrom > voters.count else {
             becomeFollower(term: currentTerm, leader: nil, &ready)
             return
         }
@@ -422,7 +465,7 @@ extension RaftNode {
     /// the leader itself.
     private mutating func appendAsLeader(_ payload: EntryPayload) {
         guard case .leader(var progress) = role else { preconditionFailure("\(id) is not leader") }
-        log.append(Entry(term: currentTerm, payload: payload))
+        appendToLog(Entry(term: currentTerm, payload: payload))
         durableStateChanged = true
         progress.matchIndex[id.index] = log.lastIndex
         role = .leader(progress)
@@ -518,7 +561,7 @@ extension RaftNode {
         }
         if deviates(.truncateOnStaleAppend) {
             // RB-08: whatever follows prevLogIndex goes, conflicting or not.
-            log.truncate(after: request.prevLogIndex)
+            truncateLog(after: request.prevLogIndex)
             durableStateChanged = true
         }
         // 3. Delete an existing entry only if it conflicts (same index, different term), and all
@@ -527,9 +570,9 @@ extension RaftNode {
             let index = request.prevLogIndex + 1 + offset
             if let existingTerm = log.term(at: index) {
                 if existingTerm == entry.term { continue }
-                log.truncate(after: index - 1)
+                truncateLog(after: index - 1)
             }
-            log.append(entry)
+            appendToLog(entry)
             durableStateChanged = true
         }
         // 5. commitIndex = min(leaderCommit, index of last new entry).
@@ -638,9 +681,12 @@ extension RaftNode {
         guard case .leader(let progress) = role else { return }
         var index = log.lastIndex
         while index > commitIndex {
-            let replicas = progress.matchIndex.reduce(0) { $0 + ($1 >= index ? 1 : 0) }
+            // A majority of the configuration's voters; a leader that is not one does not count
+            // itself (the thesis, section 4.2.2).
+            var replicas = NodeSet()
+            for server in 0..<serverCount where progress.matchIndex[server] >= index { replicas.insert(NodeID(server)) }
             // RB-07 drops the current-term conjunct.
-            if replicas >= majority && (log[index].term == currentTerm || deviates(.commitPreviousTerm)) {
+            if configuration.isQuorum(replicas) && (log[index].term == currentTerm || deviates(.commitPreviousTerm)) {
                 commitIndex = index
                 return
             }
@@ -672,10 +718,12 @@ extension RaftNode: ServerRenamable {
     /// The stored properties `renamed(by:)` accounts for; a test holds this list to the type's
     /// actual stored properties, so that a new field fails it until renaming handles it.
     ///
-    /// `durableStateChanged` lives only within one `handle(_:)` call and starts false.
+    /// `durableStateChanged` lives only within one `handle(_:)` call and starts false;
+    /// `configuration` and `configurationIndex` are recomputed from the renamed log and initial
+    /// configuration.
     static let renamedFields = [
-        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied",
-        "role", "durableStateChanged",
+        "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
+        "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is
@@ -689,10 +737,66 @@ extension RaftNode: ServerRenamable {
         guard let id = renaming[id], let durable = inMemory.renamed(by: renaming), let role = role.renamed(by: renaming)
         else { return nil }
         var copy = RaftNode(
-            id: id, serverCount: renaming.serverCountAfter, mutant: mutant, options: options, restoring: durable)
+            id: id, serverCount: renaming.serverCountAfter, mutant: mutant, options: options,
+            configuration: initialConfiguration.survivors(renamedBy: renaming), restoring: durable)
         copy.commitIndex = commitIndex
         copy.lastApplied = lastApplied
         copy.role = role
         return copy
+    }
+}
+
+// MARK: - Membership changes (the thesis, chapter 4)
+
+extension RaftNode {
+    /// A client's membership change (section 4.1): the leader appends the configuration it leads
+    /// to, which takes effect at once, and replicates it like any entry.
+    ///
+    /// Refused unless the leader has committed an entry of its term (Ongaro's 2015 fix, RB-23:
+    /// otherwise sibling configurations of different terms need not overlap) and its log holds no
+    /// uncommitted configuration (RB-24: two changes in flight need not overlap either), and unless
+    /// the change applies to the current configuration.
+    private mutating func handleConfigurationChange(_ change: ConfigurationChange, _ ready: inout Ready) {
+        guard isLeader else {
+            ready.clientReplies.append(.notLeader(leaderHint: knownLeader))
+            return
+        }
+        let committedOwnTerm = log.term(at: commitIndex) == currentTerm
+        let noChangeInFlight = configurationIndex <= commitIndex
+        guard committedOwnTerm, noChangeInFlight, let next = configuration.applying(change) else {
+            ready.clientReplies.append(.configurationRefused(change))
+            return
+        }
+        appendAsLeader(.configuration(next))
+        ready.clientReplies.append(.configurationAccepted(change, index: log.lastIndex, term: currentTerm))
+        for peer in peers { replicate(to: peer, &ready) }
+        advanceCommitIndex()
+    }
+
+    /// A leader that is not a voter of its configuration steps down once that configuration is
+    /// committed (section 4.2.2): until then it leads on, replicating and committing without
+    /// counting itself, so the change that removed it still commits.
+    private mutating func stepDownIfRemoved(_ ready: inout Ready) {
+        guard configurationIndex > 0, isLeader, !configuration.voters.contains(id), commitIndex >= configurationIndex
+        else { return }
+        becomeFollower(term: currentTerm, leader: nil, &ready)
+    }
+
+    /// Appends `entry` to the log, adopting it as the configuration if it is one (section 4.1).
+    private mutating func appendToLog(_ entry: Entry) {
+        log.append(entry)
+        if case .configuration(let next) = entry.payload {
+            configuration = next
+            configurationIndex = log.lastIndex
+        }
+    }
+
+    /// Truncates the log after `index`, falling back to the previous configuration if the
+    /// latest one goes with it (section 4.1: a server uses the latest one its log holds).
+    private mutating func truncateLog(after index: LogIndex) {
+        log.truncate(after: index)
+        if configurationIndex > index {
+            (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)
+        }
     }
 }

@@ -35,6 +35,12 @@ public enum ClientReply: Hashable, Sendable {
     case accepted(Command, index: LogIndex, term: Term)
     /// The leader applied the command: the client may consider it done.
     case committed(Command, index: LogIndex)
+    /// The leader appended the configuration `change` leads to at `index` in `term`; it is in
+    /// effect already, and not yet committed (the thesis, section 4.1).
+    case configurationAccepted(ConfigurationChange, index: LogIndex, term: Term)
+    /// The leader refused `change`: a change is still in flight, it has not yet committed an
+    /// entry of its term, or the change does not apply to its configuration.
+    case configurationRefused(ConfigurationChange)
 }
 
 /// An entry the state machine must apply, with its index.

@@ -117,7 +117,12 @@ extension Envelope: ServerRenamable {
 
     public func renamed(by renaming: ServerRenaming) -> Envelope? {
         guard let from = renaming[from], let to = renaming[to] else { return nil }
-        // The message itself names no server: its sender and receiver are the envelope's.
+        // The message itself names no server (its sender and receiver are the envelope's), except
+        // the configurations its entries may carry.
+        if case .appendEntries(var request) = message, request.entries.contains(where: \.namesServers) {
+            request.entries = request.entries.renamingConfigurations(by: renaming)
+            return Envelope(from: from, to: to, message: .appendEntries(request))
+        }
         return Envelope(from: from, to: to, message: message)
     }
 }
@@ -141,7 +146,8 @@ extension DurableState: ServerRenamable {
 
     public func renamed(by renaming: ServerRenaming) -> DurableState? {
         guard let votedFor = votedFor.renamed(by: renaming) else { return nil }
-        return DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log)
+        return DurableState(
+            currentTerm: currentTerm, votedFor: votedFor, log: log.renamingConfigurations(by: renaming))
     }
 }
 

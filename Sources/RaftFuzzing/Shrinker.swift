@@ -137,6 +137,10 @@ public struct Shrinker {
                     let renaming = ServerRenaming.removing(NodeID(index), serverCount: smaller.servers)
                     candidate = candidate.compactMap { $0.renamed(by: renaming) }
                     smaller.servers -= 1
+                    // The initial voters are the first slots: dropping one of them leaves one fewer.
+                    if let members = smaller.initialMembers, index < members {
+                        smaller.initialMembers = max(members - 1, 1)
+                    }
                 }
                 if let kept = attempt(candidate, in: smaller) {
                     current = kept

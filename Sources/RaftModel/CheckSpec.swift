@@ -99,6 +99,9 @@ public struct CheckSpec: Sendable {
         if let options = reader.optional("protocol") {
             spec.options = try SpecCodec.decodeOptions(options, path: "protocol")
         }
+        spec.initialMembers = try reader.optionalInteger("members", in: 1...servers)
+        spec.maxConfigChanges = try bounds.optionalInteger("maxConfigChanges", in: count) ?? 0
+        spec.turnOnWhatMembershipNeeds()
         let maxStates = try bounds.optionalInteger("maxStates", in: 1...Int.max)
         try bounds.finish()
         var faults: [FaultKind] = []

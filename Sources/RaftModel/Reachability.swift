@@ -46,6 +46,17 @@ public enum RaftSituation: String, CaseIterable, Sendable {
     /// A leader's quorum check heard from less than a majority and it stepped down (CheckQuorum,
     /// the thesis section 6.2).
     case quorumLost = "quorum-lost"
+    /// A leader appended a membership change (the thesis, section 4.1).
+    case configurationAppended = "configuration-appended"
+    /// A configuration entry was committed for the first time at its index (section 4.1).
+    case configurationCommitted = "configuration-committed"
+    /// A learner became a voter by a committed change (section 4.2.1).
+    case learnerPromoted = "learner-promoted"
+    /// A leader removed from the configuration stepped down once that configuration committed
+    /// (section 4.2.2).
+    case removedLeaderSteppedDown = "removed-leader-stepped-down"
+    /// A leader refused a change because an earlier one is not committed yet (section 4.1).
+    case changeRefusedInFlight = "change-refused-in-flight"
 
     /// The names, for error messages and help.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -106,6 +117,16 @@ extension RaftModel {
             return row?.input == .preVote && (outcome == .refusedLeaderContact || outcome == .ignoredLease)
         case .quorumLost:
             return outcome == .quorumLost
+        case .configurationAppended:
+            return outcome == .configurationAppended
+        case .changeRefusedInFlight:
+            return outcome == .refusedChangeInFlight
+        case .configurationCommitted, .learnerPromoted:
+            return Self.newlyCommittedConfiguration(from: previous, to: state, promoting: situation == .learnerPromoted)
+        case .removedLeaderSteppedDown:
+            guard let before, let after, before.isLeader, !after.isLeader, after.currentTerm == before.currentTerm
+            else { return false }
+            return !after.configuration.voters.contains(after.id)
         case .previousTermCommitted:
             guard let before, let after, before.isLeader, after.isLeader, after.currentTerm == before.currentTerm,
                 after.commitIndex > before.commitIndex

@@ -30,6 +30,8 @@ extension World {
         if spent.spentOptionalBounds {
             hasher.combine(packed20(spent.elections) | packed20(spent.heartbeats) << 20)
         }
+        // Only when membership changes happened: a fixed cluster mixes exactly what it did.
+        if spent.configChanges > 0 { hasher.combine(1 << 63 | packed20(spent.configChanges)) }
         let leaders = ghost.leadersByTerm
         hasher.combine(
             UInt64(leaders.count) | UInt64(ghost.committed.count) << 20 | UInt64(ghost.acknowledged.count) << 40)
@@ -206,17 +208,24 @@ private struct FoldedMultiplyHasher {
 /// state fails it until the fingerprint handles it (a field left out by mistake would merge
 /// distinct states and silently shrink the search).
 enum SearchFingerprintFields {
-    static let world = ["servers", "network", "partition", "spent", "ghost"]
+    /// `initialConfiguration` is the same for a whole search.
+    static let world = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration"]
     static let server = ["node", "disk", "stateMachine"]
-    /// `id` is implied by the server's position, `serverCount`, `mutant` and `options` are the
-    /// same for a whole search, and `durableStateChanged` lives only within one step.
+    /// `id` is implied by the server's position, `serverCount`, `initialConfiguration`, `mutant`
+    /// and `options` are the same for a whole search, `configuration` and `configurationIndex`
+    /// follow from the log and the initial configuration, and `durableStateChanged` lives only
+    /// within one step.
     static let node = [
-        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied",
-        "role", "durableStateChanged",
+        "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
+        "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
-    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats"]
+    static let budget = [
+        "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats", "configChanges",
+    ]
+    /// Mixed whole through `Entry.packedPayload`.
+    static let configuration = ["voters", "learners"]
     static let stateMachine = ["values", "appliedCount"]
     /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
     static let ghost = ["leadersByTerm", "committed", "acknowledged"]

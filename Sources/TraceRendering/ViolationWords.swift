@@ -56,6 +56,12 @@ public enum ViolationWords {
         case .checkQuorum:
             "With CheckQuorum, a leader that heard from less than a majority within an election timeout steps "
                 + "down (thesis section 6.2): otherwise it keeps clients waiting on a leadership that cannot commit."
+        case .oneUncommittedConfiguration:
+            "A leader appends a configuration only once the previous one is committed (thesis section 4.1): two "
+                + "changes in flight can leave an old and a new majority with no server in common."
+        case .singleServerChange:
+            "Each configuration differs from the one before it by at most one voter (thesis section 4.1): "
+                + "otherwise a majority of the old voters and a majority of the new need not overlap."
         }
     }
 
@@ -111,8 +117,8 @@ public enum ViolationWords {
             else { return nil }
             return "\(servers[0])'s commit index went down from \(old.commitIndex) to \(node.commitIndex) "
                 + "while it kept running"
-        case .preVoteRestraint, .checkQuorum:
-            // The detail already says it from the step itself.
+        case .preVoteRestraint, .checkQuorum, .oneUncommittedConfiguration, .singleServerChange:
+            // The detail already says it from the step itself, or from the logs it names.
             return nil
         }
     }

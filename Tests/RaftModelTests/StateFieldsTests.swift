@@ -78,6 +78,9 @@ struct StateFieldsTests {
     func serverFields() throws {
         let node = try #require(sampleWorld.servers[0].node)
         expectAccountedFor(node, renamed: RaftNode.renamedFields, fingerprinted: SearchFingerprintFields.node)
+        expectAccountedFor(
+            node.configuration, renamed: Configuration.renamedFields,
+            fingerprinted: SearchFingerprintFields.configuration)
         guard case .leader(let progress) = node.role else {
             Issue.record("the sample server does not lead")
             return

@@ -39,6 +39,7 @@ private enum PayloadEscape {
     static let marker: UInt8 = 0xFF
     static let command: UInt8 = 0
     static let noOp: UInt8 = 1
+    static let configuration: UInt8 = 2
 }
 
 /// Flag bits of a packed server's first byte.
@@ -48,6 +49,9 @@ private enum ServerFlags {
     /// The disk holds exactly the running server's term, vote and log (unless a mutant makes
     /// them differ, it does): the disk is not packed again.
     static let diskIsNodeState: UInt8 = 4
+    /// The server was created with a configuration other than the world's initial one (which
+    /// follows, as voters and learners).
+    static let ownInitialConfiguration: UInt8 = 8
     /// The role's tag, in bits 4 and 5.
     static let roleShift: UInt8 = 4
 }
@@ -81,8 +85,15 @@ private struct PackedWorldWriter {
 
     func write(_ world: World) {
         write(world.servers.count)
+        if let initial = world.initialConfiguration {
+            write(Int(initial.voters.bits) + 1)
+            write(Int(initial.learners.bits))
+        } else {
+            write(0)
+        }
+        let defaultInitial = world.initialConfiguration ?? .allVoters(world.servers.count)
         world.servers.withUnsafeBufferPointer { servers in
-            for index in servers.indices { write(servers[index]) }
+            for index in servers.indices { write(servers[index], defaultInitial: defaultInitial) }
         }
         write(world.network.count)
         world.network.withUnsafeBufferPointer { network in
@@ -97,6 +108,7 @@ private struct PackedWorldWriter {
         write(spent.partitions)
         write(spent.elections)
         write(spent.heartbeats)
+        write(spent.configChanges)
         let ghost = world.ghost
         write(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { write(Int(leaders.bits)) }
@@ -113,8 +125,9 @@ private struct PackedWorldWriter {
         }
     }
 
-    func write(_ server: World.Server) {
+    func write(_ server: World.Server, defaultInitial: Configuration) {
         if let node = server.node {
+            let ownInitial = node.initialConfiguration != defaultInitial
             let disk = server.disk
             let diskIsNodeState =
                 disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
@@ -127,7 +140,9 @@ private struct PackedWorldWriter {
                 }
             bytes.append(
                 ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
-                    | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0) | roleTag << ServerFlags.roleShift)
+                    | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
+                    | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift)
+            if ownInitial { write(node.initialConfiguration) }
             write(node.id.index)
             write(node.currentTerm)
             write(vote: node.votedFor)
@@ -178,7 +193,16 @@ private struct PackedWorldWriter {
         case .noOp:
             bytes.append(PayloadEscape.marker)
             bytes.append(PayloadEscape.noOp)
+        case .configuration(let configuration):
+            bytes.append(PayloadEscape.marker)
+            bytes.append(PayloadEscape.configuration)
+            write(configuration)
         }
+    }
+
+    func write(_ configuration: Configuration) {
+        write(Int(configuration.voters.bits))
+        write(Int(configuration.learners.bits))
     }
 
     @inline(__always)
@@ -274,11 +298,19 @@ private struct PackedWorldReader {
     @inline(__always)
     mutating func nodeSet() -> NodeSet { NodeSet(bits: UInt16(truncatingIfNeeded: int())) }
 
+    mutating func configuration() -> Configuration { Configuration(voters: nodeSet(), learners: nodeSet()) }
+
     mutating func readWorld() -> World {
         let serverCount = int()
+        let initialCode = int()
+        let initialConfiguration =
+            initialCode == 0
+            ? nil
+            : Configuration(voters: NodeSet(bits: UInt16(truncatingIfNeeded: initialCode - 1)), learners: nodeSet())
+        let defaultInitial = initialConfiguration ?? .allVoters(serverCount)
         var servers: [World.Server] = []
         servers.reserveCapacity(serverCount)
-        for _ in 0..<serverCount { servers.append(server(serverCount: serverCount)) }
+        for _ in 0..<serverCount { servers.append(server(serverCount: serverCount, defaultInitial: defaultInitial)) }
         let networkCount = int()
         var network: [Envelope] = []
         network.reserveCapacity(networkCount)
@@ -287,7 +319,7 @@ private struct PackedWorldReader {
         let partition = partitionCode == 0 ? nil : NodeSet(bits: UInt16(truncatingIfNeeded: partitionCode - 1))
         let spent = World.Budget(
             unpackingClientRequests: int(), crashes: int(), drops: int(), duplicates: int(), partitions: int(),
-            elections: int(), heartbeats: int())
+            elections: int(), heartbeats: int(), configChanges: int())
         var leadersByTerm: [NodeSet] = []
         let termCount = int()
         leadersByTerm.reserveCapacity(termCount)
@@ -306,14 +338,17 @@ private struct PackedWorldReader {
         }
         return World(
             unpackingServers: servers, network: network, partition: partition, spent: spent,
-            ghost: World.Ghost(unpackingLeadersByTerm: leadersByTerm, committed: committed, acknowledged: acknowledged))
+            ghost: World.Ghost(unpackingLeadersByTerm: leadersByTerm, committed: committed, acknowledged: acknowledged),
+            initialConfiguration: initialConfiguration)
     }
 
-    mutating func server(serverCount: Int) -> World.Server {
+    mutating func server(serverCount: Int, defaultInitial: Configuration) -> World.Server {
         let flags = byte()
         var node: RaftNode? = nil
         let disk: DurableState
         if flags & ServerFlags.up != 0 {
+            let initialConfiguration =
+                flags & ServerFlags.ownInitialConfiguration != 0 ? configuration() : defaultInitial
             let id = NodeID(int())
             let currentTerm = int()
             let votedFor = vote()
@@ -329,7 +364,7 @@ private struct PackedWorldReader {
                 }
             node = RaftNode(
                 unpackingID: id, serverCount: serverCount, mutant: rules.mutant, options: rules.spec.options,
-                currentTerm: currentTerm, votedFor: votedFor, log: log, commitIndex: commitIndex,
+                initialConfiguration: initialConfiguration, currentTerm: currentTerm, votedFor: votedFor, log: log, commitIndex: commitIndex,
                 lastApplied: lastApplied, role: role,
                 lastInputChangedDurableState: flags & ServerFlags.lastInputChangedDurableState != 0)
             disk =
@@ -376,6 +411,7 @@ private struct PackedWorldReader {
         switch byte() {
         case PayloadEscape.command: return Entry(term: term, command: command())
         case PayloadEscape.noOp: return Entry(term: term, payload: .noOp)
+        case PayloadEscape.configuration: return Entry(term: term, payload: .configuration(configuration()))
         case let tag: preconditionFailure("unknown packed payload tag \(tag)")
         }
     }

@@ -64,6 +64,7 @@ enum CanonicalRepresentative {
         if spent.spentOptionalBounds {
             hash = SymmetryHash.mix(hash, UInt64(spent.elections) | UInt64(spent.heartbeats) << 20)
         }
+        if spent.configChanges > 0 { hash = SymmetryHash.mix(hash, UInt64(spent.configChanges) | 1 << 60) }
         let ghost = world.ghost
         hash = SymmetryHash.mix(
             hash,
@@ -236,6 +237,45 @@ private struct RenamedWorldKeys {
         for leaders in world.ghost.leadersByTerm {
             hash = SymmetryHash.mix(hash, UInt64(renamed(leaders).bits))
         }
+        if world.spent.configChanges > 0 { hash = mixConfigurations(into: hash, of: world, order: order) }
+        return hash
+    }
+
+    /// Mixes into `hash` every configuration the world holds (in logs, disks, messages and the
+    /// committed history) under the new names: the signatures and message hashes hash them by
+    /// size only (`SymmetryHash.entry`).
+    ///
+    /// Only called once a change was appended, so fixed clusters pay nothing for it.
+    mutating func mixConfigurations(into start: UInt64, of world: World, order: ServerOrder) -> UInt64 {
+        var hash = start
+        func mix(_ entries: [Entry], _ tag: UInt64) {
+            for (offset, entry) in entries.enumerated() {
+                guard case .configuration(let configuration) = entry.payload else { continue }
+                hash = SymmetryHash.mix(
+                    hash,
+                    tag << 48 | UInt64(offset) << 32 | UInt64(renamed(configuration.learners).bits) << 16
+                        | UInt64(renamed(configuration.voters).bits))
+            }
+        }
+        for position in 0..<count {
+            let server = world.servers[order[position]]
+            hash = SymmetryHash.mix(hash, UInt64(position) | 0xC0 << 8)
+            if let node = server.node { mix(node.log.entries, 1) }
+            mix(server.disk.log.entries, 2)
+        }
+        // Messages as a multiset again: each one's configurations with its route, summed.
+        var messages: UInt64 = 0
+        for envelope in world.network {
+            guard case .appendEntries(let request) = envelope.message, request.entries.contains(where: \.namesServers)
+            else { continue }
+            let saved = hash
+            hash = UInt64(newIndex[envelope.from.index] << 4 | newIndex[envelope.to.index])
+            mix(request.entries, 3)
+            messages &+= hash
+            hash = saved
+        }
+        hash = SymmetryHash.mix(hash, messages)
+        mix(world.ghost.committed.map(\.entry), 4)
         return hash
     }
 

@@ -131,6 +131,8 @@ extension World.Server {
             let onSide = side.contains(id)
             hash = SymmetryHash.mix(hash, UInt64(onSide ? side.count : world.servers.count - side.count) | 1 << 8)
         }
+        // Its membership situation: only servers in the same one may trade places.
+        if world.hasMembership { hash = SymmetryHash.mix(hash, membershipWord(as: id, in: world)) }
         // The terms it led, in order.
         let leadersByTerm = world.ghost.leadersByTerm
         for term in leadersByTerm.indices where leadersByTerm[term].contains(id) {
@@ -221,7 +223,13 @@ enum SymmetryHash {
 
     @inline(__always)
     static func entry(_ entry: Entry) -> UInt64 {
-        UInt64(truncatingIfNeeded: entry.term) << 32 | entry.packedPayload
+        // A configuration by its sizes only: which servers it names is a matter of names, which
+        // the key hashes under the new names (`RenamedWorldKeys.mixConfigurations`).
+        if case .configuration(let configuration) = entry.payload {
+            return UInt64(truncatingIfNeeded: entry.term) << 32 | 1 << 25 | UInt64(configuration.learners.count) << 8
+                | UInt64(configuration.voters.count)
+        }
+        return UInt64(truncatingIfNeeded: entry.term) << 32 | entry.packedPayload
     }
 
     @inline(__always)

@@ -15,7 +15,7 @@ public enum CoverageClassifier {
         switch action {
         case .deliver(let envelope): envelope.to
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _), .crash(let id),
-            .restart(let id):
+            .restart(let id), .proposeChange(let id, _):
             id
         case .drop, .duplicate, .partition, .heal: nil
         }
@@ -56,6 +56,8 @@ public enum CoverageClassifier {
             (input, outcome) = (.heartbeatTimeout, .heartbeatsSent)
         case .clientRequest:
             (input, outcome) = (.clientRequest, before.isLeader ? .appended : .refusedNotLeader)
+        case .proposeChange:
+            (input, outcome) = (.proposeChange, changeOutcome(before: before, after: now))
         case .drop, .duplicate, .partition, .heal, .crash, .restart:
             return nil
         }

@@ -28,6 +28,8 @@ public struct CoverageRow: Hashable, Sendable {
         case heartbeat = "Heartbeat"
         case appendEntriesResponse = "AppendEntriesResponse"
         case electionTimeout, heartbeatTimeout, clientRequest, crash, restart
+        /// A client's membership change (the thesis, section 4.1).
+        case proposeChange
     }
 
     /// What came of the input, in the words of Figure 2's receiver rules.
@@ -69,6 +71,10 @@ public struct CoverageRow: Hashable, Sendable {
         case crashed
         case recoveredLog = "log recovered from disk"
         case restartedEmpty = "restarted with an empty disk"
+        // Membership changes (the thesis, chapter 4).
+        case configurationAppended = "configuration appended"
+        case refusedChangeInFlight = "refused: a change is in flight"
+        case refusedNoCommitOfTerm = "refused: no entry of its term committed"
     }
 
     public init(role: Role, input: Input, outcome: Outcome) {
@@ -124,6 +130,7 @@ public struct CoverageRow: Hashable, Sendable {
             (.clientRequest, [.follower, .preCandidate, .candidate], [.refusedNotLeader]),
             (.crash, running, [.crashed]),
             (.restart, [.down], [.recoveredLog, .restartedEmpty]),
+            (.proposeChange, [.leader], [.configurationAppended, .refusedChangeInFlight, .refusedNoCommitOfTerm]),
         ]
         return table.flatMap { input, roles, outcomes in
             roles.flatMap { role in outcomes.map { CoverageRow(role: role, input: input, outcome: $0) } }

@@ -26,6 +26,12 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
     /// A leader whose quorum check finds that it heard from less than a majority (itself counted
     /// once) since the last check steps down (CheckQuorum, the thesis section 6.2).
     case checkQuorum = "check-quorum"
+    /// No leader's log holds more than one configuration the cluster has not committed (the
+    /// thesis, section 4.1).
+    case oneUncommittedConfiguration = "one-uncommitted-configuration"
+    /// Each configuration in a log differs from the one before it by at most one voter (the
+    /// thesis, section 4.1).
+    case singleServerChange = "single-server-change"
 
     public static func < (lhs: InvariantID, rhs: InvariantID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -43,6 +49,8 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
         case .monotonicCommit: "Monotonic Commit Index"
         case .preVoteRestraint: "PreVote Restraint"
         case .checkQuorum: "CheckQuorum Step-Down"
+        case .oneUncommittedConfiguration: "One Uncommitted Configuration"
+        case .singleServerChange: "Single-Server Change"
         }
     }
 }

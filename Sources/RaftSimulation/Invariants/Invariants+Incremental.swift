@@ -24,6 +24,8 @@ extension Invariants {
     public static func stepViolates(
         after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0, in world: World
     ) -> Bool {
+        // Checked whole, and only when membership is in play.
+        if world.hasMembership && membershipViolation(world) != nil { return true }
         switch action {
         case .drop, .duplicate, .partition, .heal:
             return false
@@ -47,7 +49,7 @@ extension Invariants {
                 return true
             }
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
-        case .heartbeatTimeout(let id), .clientRequest(let id, _):
+        case .heartbeatTimeout(let id), .clientRequest(let id, _), .proposeChange(let id, _):
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         }
     }
@@ -132,7 +134,9 @@ extension Action {
     public var steppingServer: NodeID? {
         switch self {
         case .deliver(let envelope): envelope.to
-        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _): id
+        case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _),
+            .proposeChange(let id, _):
+            id
         default: nil
         }
     }

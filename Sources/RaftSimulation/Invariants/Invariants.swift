@@ -26,6 +26,8 @@ public enum Invariants {
         case .logMatching: return logMatching(world)
         case .leaderCompleteness: return leaderCompleteness(world)
         case .stateMachineSafety: return stateMachineSafety(world)
+        case .oneUncommittedConfiguration: return world.hasMembership ? oneUncommittedConfiguration(world) : nil
+        case .singleServerChange: return world.hasMembership ? singleServerChange(world) : nil
         case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum:
             guard let previous, let action else { return nil }
             switch invariant {
@@ -41,7 +43,9 @@ public enum Invariants {
     /// Whether the invariant reads only the world (not the step that led to it).
     public static func isStateInvariant(_ invariant: InvariantID) -> Bool {
         switch invariant {
-        case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety: true
+        case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety, .oneUncommittedConfiguration,
+            .singleServerChange:
+            true
         case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum: false
         }
     }
@@ -49,6 +53,7 @@ public enum Invariants {
     /// The invariants over one world alone.
     public static func checkState(_ world: World) -> Violation? {
         electionSafety(world) ?? logMatching(world) ?? leaderCompleteness(world) ?? stateMachineSafety(world)
+            ?? membershipViolation(world)
     }
 
     /// The invariants over one step: they compare the world before and after it.

@@ -16,6 +16,7 @@ public enum ActionText {
         case .restart(let node): "restart \(node)"
         case .partition(let side): "partition \(side) from the rest"
         case .heal: "heal"
+        case .proposeChange(let node, let change): "propose \(change) to \(node)"
         }
     }
 
@@ -61,6 +62,10 @@ public enum ActionCodec {
         case .partition(let side):
             .object([("action", .string("partition")), ("side", .array(side.members.map(name)))])
         case .heal: .object([("action", .string("heal"))])
+        case .proposeChange(let node, let change):
+            .object([
+                ("action", .string("proposeChange")), ("server", name(node)), ("change", .string(change.description)),
+            ])
         }
     }
 
@@ -149,6 +154,10 @@ public enum ActionCodec {
             }
             action = .partition(side)
         case "heal": action = .heal
+        case "proposeChange":
+            let target = try server("server")
+            action = .proposeChange(
+                target, try change(reader.string("change"), path: "\(path).change", servers: servers))
         default:
             throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }
@@ -250,7 +259,7 @@ public enum ActionCodec {
         return command
     }
 
-    /// Parses `2:x=3` (term, then command) or `2:noop`, accepting only the spelling
+    /// Parses `2:x=3` (term, then command), `2:noop` or `2:config(voters={s1,s2})`, accepting only the spelling
     /// `Entry.description` writes and terms in the range messages accept.
     static func entry(_ text: String, path: String) throws(InputError) -> Entry {
         guard let colon = text.firstIndex(of: ":"), let term = Int(text[..<colon]), (0...Int(Int32.max)).contains(term)
@@ -260,8 +269,13 @@ public enum ActionCodec {
         }
         let payloadText = String(text[text.index(after: colon)...])
         let entry =
-            payloadText == EntryPayload.noOp.description
-            ? Entry(term: term, payload: .noOp) : Entry(term: term, command: try command(payloadText, path: path))
+            if payloadText == EntryPayload.noOp.description {
+                Entry(term: term, payload: .noOp)
+            } else if payloadText.hasPrefix("config(") {
+                Entry(term: term, payload: .configuration(try configuration(payloadText, path: path)))
+            } else {
+                Entry(term: term, command: try command(payloadText, path: path))
+            }
         guard entry.description == text else {
             throw InputError(
                 path: path,

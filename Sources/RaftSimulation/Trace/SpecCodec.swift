@@ -17,6 +17,9 @@ public enum SpecCodec {
         if let bound = spec.maxElections { fields.append(("maxElections", .integer(bound))) }
         if let bound = spec.maxHeartbeats { fields.append(("maxHeartbeats", .integer(bound))) }
         if spec.discardsStaleMessages { fields.append(("discardStaleMessages", .bool(true))) }
+        // Membership only when a spec uses it, so that a fixed cluster's trace reads as before.
+        if let members = spec.initialMembers { fields.append(("members", .integer(members))) }
+        if spec.maxConfigChanges > 0 { fields.append(("maxConfigChanges", .integer(spec.maxConfigChanges))) }
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
         return .object(fields)
     }
@@ -72,10 +75,13 @@ public enum SpecCodec {
         spec.maxHeartbeats = try reader.optionalInteger("maxHeartbeats", in: bound)
         spec.discardsStaleMessages =
             try reader.optional("discardStaleMessages") == nil ? false : reader.bool("discardStaleMessages")
+        spec.initialMembers = try reader.optionalInteger("members", in: 1...spec.servers)
+        spec.maxConfigChanges = try reader.optionalInteger("maxConfigChanges", in: 1...bound.upperBound) ?? 0
         if let options = reader.optional("protocol") {
             spec.options = try decodeOptions(
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")
         }
+        spec.turnOnWhatMembershipNeeds()
         return spec
     }
 

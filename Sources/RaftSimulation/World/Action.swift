@@ -23,6 +23,8 @@ public enum Action: Hashable, Sendable {
     case partition(NodeSet)
     /// The network is whole again.
     case heal
+    /// A client asks a server for one membership change (the thesis, section 4.1).
+    case proposeChange(NodeID, ConfigurationChange)
 
     /// The kind of action, for statistics, weights and reports.
     public var kind: Kind {
@@ -37,13 +39,14 @@ public enum Action: Hashable, Sendable {
         case .restart: .restart
         case .partition: .partition
         case .heal: .heal
+        case .proposeChange: .proposeChange
         }
     }
 
     /// Action kinds, in the fixed order used by `WorldRules.enabledActions` and reports.
     public enum Kind: String, CaseIterable, Hashable, Sendable {
         case deliver, drop, duplicate, electionTimeout, heartbeatTimeout, clientRequest, crash, restart, partition,
-            heal
+            heal, proposeChange
     }
 }
 
@@ -74,6 +77,10 @@ extension Action: StablyHashable {
             hasher.combine(Int(side.bits))
         case .heal:
             hasher.combine(10)
+        case .proposeChange(let node, let change):
+            hasher.combine(11)
+            hasher.combine(node.index)
+            hasher.combine(change.code)
         }
     }
 }

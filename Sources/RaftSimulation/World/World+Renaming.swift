@@ -6,7 +6,7 @@ extension World: ServerRenamable {
     /// until renaming handles it.
     ///
     /// `spent` counts faults and names no server.
-    static let renamedFields = ["servers", "network", "partition", "spent", "ghost"]
+    static let renamedFields = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration"]
 
     /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
     /// messages, the partition and the ghost history all follow.
@@ -36,6 +36,7 @@ extension World: ServerRenamable {
         }
         guard let ghost = ghost.renamed(by: renaming) else { return nil }
         copy.ghost = ghost
+        copy.initialConfiguration = initialConfiguration?.survivors(renamedBy: renaming)
         return copy
     }
 }
@@ -76,6 +77,7 @@ extension World.CommittedRecord: ServerRenamable {
         guard let server = renaming[server] else { return nil }
         var copy = self
         copy.server = server
+        copy.entry = entry.renamed(by: renaming)
         return copy
     }
 }
@@ -88,7 +90,7 @@ extension World.Acknowledgement {
 extension World.Budget {
     /// See `World.renamedFields`: counts, carried over by renaming.
     static let renamedFields = [
-        "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats",
+        "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats", "configChanges",
     ]
 }
 
@@ -112,6 +114,8 @@ extension Action: ServerRenamable {
         case .restart(let id): renaming[id].map(Action.restart)
         case .partition(let side): Partition.namedSide(of: side, renamedBy: renaming).map(Action.partition)
         case .heal: .heal
+        case .proposeChange(let id, let change):
+            renaming[id].flatMap { id in change.renamed(by: renaming).map { .proposeChange(id, $0) } }
         }
     }
 }

@@ -8,8 +8,10 @@ import RaftCore
 /// back with its default and fails it.
 extension World {
     public init(
-        unpackingServers servers: [Server], network: [Envelope], partition: NodeSet?, spent: Budget, ghost: Ghost
+        unpackingServers servers: [Server], network: [Envelope], partition: NodeSet?, spent: Budget, ghost: Ghost,
+        initialConfiguration: Configuration?
     ) {
+        self.initialConfiguration = initialConfiguration
         self.servers = servers
         self.network = network
         self.partition = partition
@@ -27,11 +29,11 @@ extension World.Server {
 extension World.Budget {
     public init(
         unpackingClientRequests clientRequests: Int, crashes: Int, drops: Int, duplicates: Int, partitions: Int,
-        elections: Int, heartbeats: Int
+        elections: Int, heartbeats: Int, configChanges: Int
     ) {
         self.init(
             clientRequests: clientRequests, crashes: crashes, drops: drops, duplicates: duplicates,
-            partitions: partitions, elections: elections, heartbeats: heartbeats)
+            partitions: partitions, elections: elections, heartbeats: heartbeats, configChanges: configChanges)
     }
 }
 

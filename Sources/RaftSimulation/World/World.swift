@@ -16,6 +16,11 @@ public struct World: Hashable, Sendable {
     public internal(set) var spent: Budget
     /// History that no server can see, kept for the invariants.
     public internal(set) var ghost: Ghost
+    /// The configuration every server was created with, and restarts with.
+    ///
+    /// Nil when every slot votes (the fixed cluster). It never changes during a run, but renaming
+    /// moves it.
+    public internal(set) var initialConfiguration: Configuration?
 
     /// One server slot: the running process (nil while crashed), its disk, its state machine.
     public struct Server: Hashable, Sendable {
@@ -43,7 +48,7 @@ public struct World: Hashable, Sendable {
             roles.up.insert(id)
             if node.isLeader {
                 roles.leaders.insert(id)
-            } else if node.currentTerm < maxTerm {
+            } else if node.currentTerm < maxTerm && node.configuration.voters.contains(id) {
                 roles.mayStartElection.insert(id)
             }
         }
@@ -66,6 +71,8 @@ public struct World: Hashable, Sendable {
         /// those counts only then, so that the fingerprint of every world of a spec without
         /// these bounds, and the digests saved traces carry, stay as they were.
         public var spentOptionalBounds: Bool { elections | heartbeats != 0 }
+        /// Membership changes the leaders appended (the thesis, section 4.1).
+        public internal(set) var configChanges = 0
     }
 
     /// Ghost history: facts about the past that the invariants need and no server keeps.
@@ -101,17 +108,24 @@ public struct World: Hashable, Sendable {
     }
 
     /// The initial world: every server up, empty logs, nothing in flight.
-    public init(serverCount: Int, mutant: Mutant?, options: ProtocolOptions = .figure2) {
+    public init(
+        serverCount: Int, mutant: Mutant?, options: ProtocolOptions = .figure2, configuration: Configuration? = nil
+    ) {
         servers = NodeID.all(serverCount).map { id in
             Server(
-                node: RaftNode(id: id, serverCount: serverCount, mutant: mutant, options: options), disk: .initial,
-                stateMachine: KeyValueStore())
+                node: RaftNode(
+                    id: id, serverCount: serverCount, mutant: mutant, options: options, configuration: configuration),
+                disk: .initial, stateMachine: KeyValueStore())
         }
         network = []
         partition = nil
         spent = Budget()
         ghost = Ghost()
+        initialConfiguration = configuration
     }
+
+    /// Whether membership is in play: spare slots at the start, or a change appended since.
+    public var hasMembership: Bool { initialConfiguration != nil || spent.configChanges > 0 }
 
     /// The log of server `index`: the running one's, or its disk's while crashed.
     public func log(of index: Int) -> Log { servers[index].node?.log ?? servers[index].disk.log }
@@ -120,7 +134,7 @@ public struct World: Hashable, Sendable {
     public var currentLeaders: [RaftNode] { servers.compactMap { $0.node }.filter(\.isLeader) }
 
     /// Which servers run, which lead, and which may start an election (running, not leading,
-    /// below `maxTerm`): what enabling actions needs, read in one pass without copying a server.
+    /// below `maxTerm`, a voter of its configuration): what enabling actions needs, read in one pass without copying a server.
     func serverRoles(maxTerm: Term) -> ServerRoles {
         var roles = ServerRoles()
         servers.withUnsafeBufferPointer { servers in
@@ -222,6 +236,8 @@ extension World: StablyHashable {
             hasher.combine(spent.elections)
             hasher.combine(spent.heartbeats)
         }
+        // Only when membership changes happened, so fixed clusters hash as they always did.
+        if spent.configChanges > 0 { hasher.combine(spent.configChanges) }
         hasher.combine(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { hasher.combine(UInt64(leaders.bits)) }
         hasher.combine(ghost.committed.count)

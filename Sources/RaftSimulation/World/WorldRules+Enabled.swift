@@ -19,7 +19,8 @@ extension WorldRules {
         case .electionTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
             if node.isLeader { return spec.options.checkQuorum }
-            return node.currentTerm < spec.maxTerm && spec.maxElections.map { world.spent.elections < $0 } ?? true
+            return node.currentTerm < spec.maxTerm && node.configuration.voters.contains(id)
+                && spec.maxElections.map { world.spent.elections < $0 } ?? true
         case .heartbeatTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
             return node.isLeader && spec.maxHeartbeats.map { world.spent.heartbeats < $0 } ?? true
@@ -35,6 +36,8 @@ extension WorldRules {
                 && Partition.isNamedSide(side, servers: spec.servers)
         case .heal:
             return world.partition != nil
+        case .proposeChange(let id, let change):
+            return networkHasRoom && isProposalEnabled(change, to: id, in: world)
         }
     }
 }
@@ -52,6 +55,7 @@ extension Action {
             [id]
         case .partition(let side): side.members
         case .heal: []
+        case .proposeChange(let id, let change): [id, change.server]
         }
     }
 }

@@ -16,7 +16,10 @@ public struct WorldRules: Sendable {
     }
 
     /// The world every run starts from.
-    public var initialWorld: World { World(serverCount: spec.servers, mutant: mutant, options: spec.options) }
+    public var initialWorld: World {
+        World(
+            serverCount: spec.servers, mutant: mutant, options: spec.options, configuration: spec.initialConfiguration)
+    }
 
     /// The command a client sends next: request number `n` writes value `n` to key `n mod keys`.
     public func nextCommand(in world: World) -> Command {
@@ -26,7 +29,7 @@ public struct WorldRules: Sendable {
 
     /// Every action possible in `world` within the spec's bounds, in a fixed order: deliveries
     /// (in network order), drops, duplicates, election timeouts, heartbeats, client requests,
-    /// crashes, restarts, partitions, heal.
+    /// membership changes, crashes, restarts, partitions, heal.
     public func enabledActions(in world: World) -> [Action] {
         var actions: [Action] = []
         enabledActions(in: world, into: &actions)
@@ -77,6 +80,7 @@ public struct WorldRules: Sendable {
                     actions.append(.clientRequest(NodeID(index), command))
                 }
             }
+            if spec.maxConfigChanges > 0 { appendProposals(in: world, leaders: roles.leaders, to: &actions) }
         }
         if spent.crashes < spec.maxCrashes {
             for index in 0..<serverCount where roles.up.contains(NodeID(index)) {
@@ -137,7 +141,8 @@ public struct WorldRules: Sendable {
         case .restart(let node):
             let disk = world.servers[node.index].disk
             world.servers[node.index].node = RaftNode(
-                id: node, serverCount: spec.servers, mutant: mutant, options: spec.options, restoring: disk)
+                id: node, serverCount: spec.servers, mutant: mutant, options: spec.options,
+                configuration: world.initialConfiguration, restoring: disk)
             timers?(node, .resetElectionTimer)
         case .partition(let side):
             world.partition = side
@@ -145,6 +150,8 @@ public struct WorldRules: Sendable {
             world.spent.partitions += 1
         case .heal:
             world.partition = nil
+        case .proposeChange(let node, let change):
+            step(node, .proposeConfigurationChange(change), in: &world, timers: timers, sent: sent)
         }
     }
 
@@ -226,7 +233,8 @@ public struct WorldRules: Sendable {
             case .accepted: world.pointee.spent.clientRequests += 1
             case .committed(let command, let index):
                 world.pointee.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
-            case .notLeader: break
+            case .notLeader, .configurationRefused: break
+            case .configurationAccepted: world.pointee.spent.configChanges += 1
             }
         }
 

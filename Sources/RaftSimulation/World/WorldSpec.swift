@@ -55,6 +55,15 @@ public struct WorldSpec: Hashable, Sendable {
     /// found is real; what is left out is every bug that needs a message of an old term to
     /// arrive late (a stale vote counted, a stale reply trusted).
     public var discardsStaleMessages = false
+    /// How many of the slots are the initial configuration's voters (the first ones); nil for
+    /// every slot, the fixed cluster.
+    ///
+    /// The other slots run as empty followers outside the configuration until a membership change
+    /// adds them (the thesis, chapter 4).
+    public var initialMembers: Int? = nil
+    /// Membership changes the leaders may append, in all; 0 (the default) allows none, and the
+    /// cluster is fixed.
+    public var maxConfigChanges = 0
 
     public init(
         name: String, servers: Int, maxTerm: Int, maxClientRequests: Int, maxCrashes: Int, maxInFlight: Int,
@@ -95,6 +104,8 @@ public struct WorldSpec: Hashable, Sendable {
             + (maxElections.map { " maxElections=\($0)" } ?? "")
             + (maxHeartbeats.map { " maxHeartbeats=\($0)" } ?? "")
             + (discardsStaleMessages ? " discardStaleMessages" : "")
+            + (initialMembers.map { " members=\($0)" } ?? "")
+            + (maxConfigChanges > 0 ? " maxConfigChanges=\(maxConfigChanges)" : "")
             + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
     }
 }

@@ -76,6 +76,7 @@ public enum MermaidRendering {
         case .restart(let node): return "Note over \(node): \(number) restart from disk"
         case .partition(let side): return "Note over \(everyone): \(number) partition \(side) from the rest"
         case .heal: return "Note over \(everyone): \(number) heal the partition"
+        case .proposeChange(let node, let change): return "Note over \(node): \(number) client proposes \(change)"
         }
     }
 
@@ -130,7 +131,7 @@ extension StepEvent {
     func place(everyone: String) -> String {
         switch self {
         case .campaigned(let node, _), .becameLeader(let node, _), .steppedDown(let node, _), .committed(let node, _),
-            .refused(let node):
+            .refused(let node), .configurationChanged(let node, _):
             "\(node)"
         case .clusterCommitted, .acknowledged, .cutInFlight: everyone
         }

@@ -20,6 +20,9 @@ public enum StepEvent: Hashable, Sendable, CustomStringConvertible {
     case acknowledged(Command)
     /// A partition cut this many messages in flight.
     case cutInFlight(count: Int)
+    /// The server's configuration changed: it appended or truncated a configuration entry, or
+    /// restarted from its disk (the thesis, section 4.1).
+    case configurationChanged(NodeID, Configuration)
 
     public var description: String {
         switch self {
@@ -31,6 +34,7 @@ public enum StepEvent: Hashable, Sendable, CustomStringConvertible {
         case .refused(let node): "\(node) refuses: not leader"
         case .acknowledged(let command): "\(command) acknowledged to client"
         case .cutInFlight(let count): "\(count) in flight lost"
+        case .configurationChanged(let node, let configuration): "\(node) now uses \(configuration)"
         }
     }
 
@@ -49,6 +53,9 @@ public enum StepEvent: Hashable, Sendable, CustomStringConvertible {
             if old?.isLeader == true && !node.isLeader { events.append(.steppedDown(node.id, term: node.currentTerm)) }
             if let old, node.commitIndex > old.commitIndex {
                 events.append(.committed(node.id, upTo: node.commitIndex))
+            }
+            if let changed = configurationChange(of: node, from: old, disk: before.servers[index].disk) {
+                events.append(changed)
             }
         }
         let firstNew = before.ghost.committed.count

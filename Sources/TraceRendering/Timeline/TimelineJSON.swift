@@ -110,7 +110,7 @@ public enum TimelineJSON {
         switch action {
         case .deliver(let envelope), .drop(let envelope), .duplicate(let envelope): .array([name(envelope.to)])
         case .electionTimeout(let node), .heartbeatTimeout(let node), .clientRequest(let node, _), .crash(let node),
-            .restart(let node):
+            .restart(let node), .proposeChange(let node, _):
             .array([name(node)])
         case .partition(let side): .array(side.members.map(name))
         case .heal, nil: .array([])

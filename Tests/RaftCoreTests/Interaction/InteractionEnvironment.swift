@@ -222,6 +222,10 @@ struct InteractionEnvironment {
                 lines.append("reply accepted \(command) index=\(index) term=\(term)")
             case .committed(let command, let index):
                 lines.append("reply committed \(command) index=\(index)")
+            case .configurationAccepted(let change, let index, let term):
+                lines.append("reply accepted \(change) index=\(index) term=\(term)")
+            case .configurationRefused(let change):
+                lines.append("reply refused \(change)")
             }
         }
 
