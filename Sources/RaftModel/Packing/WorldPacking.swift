@@ -364,7 +364,8 @@ private struct PackedWorldReader {
                 }
             node = RaftNode(
                 unpackingID: id, serverCount: serverCount, mutant: rules.mutant, options: rules.spec.options,
-                initialConfiguration: initialConfiguration, currentTerm: currentTerm, votedFor: votedFor, log: log, commitIndex: commitIndex,
+                initialConfiguration: initialConfiguration, currentTerm: currentTerm, votedFor: votedFor, log: log,
+                commitIndex: commitIndex,
                 lastApplied: lastApplied, role: role,
                 lastInputChangedDurableState: flags & ServerFlags.lastInputChangedDurableState != 0)
             disk =
