@@ -16,7 +16,7 @@
 ///   raft.tla does, unless `options.fastBacktracking` gives it the conflicting term's first index.
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
-/// - No snapshots or membership changes. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
+/// - No membership changes. Snapshots (section 7) are taken only when the environment asks. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
 ///   pipelining, batching, fast backtracking) are switches in `options`, all off by default.
 public struct RaftNode: Hashable, Sendable {
     /// This server's identity.
@@ -32,23 +32,28 @@ public struct RaftNode: Hashable, Sendable {
 
     public private(set) var currentTerm: Term
     public private(set) var votedFor: NodeID?
-    public private(set) var log: Log
+    public internal(set) var log: Log
+    /// The snapshot covering the log's compacted prefix (section 7); nil while nothing is
+    /// compacted.
+    public internal(set) var snapshot: Snapshot?
 
     // MARK: Volatile state
 
     /// The highest log index known to be committed.
-    public private(set) var commitIndex: LogIndex = 0
+    public internal(set) var commitIndex: LogIndex = 0
     /// The highest log index applied to the state machine.
-    public private(set) var lastApplied: LogIndex = 0
-    public private(set) var role: Role = .follower(leader: nil)
+    public internal(set) var lastApplied: LogIndex = 0
+    public internal(set) var role: Role = .follower(leader: nil)
 
     /// Set whenever term, vote or log change during one input, so `Ready.persist` is filled.
-    private var durableStateChanged = false
+    var durableStateChanged = false
 
     /// Creates a server, starting from `durable` (what its disk holds: `.initial` on first boot).
     ///
     /// A restart is the same call with the disk's contents: only persistent state survives, so
-    /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state").
+    /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state"), or
+    /// with its snapshot's last included index, which it committed and applied before (section
+    /// 7): the shell loads the snapshot's state and the log is applied from there.
     public init(
         id: NodeID, serverCount: Int, mutant: Mutant? = nil, options: ProtocolOptions = .figure2,
         restoring durable: DurableState = .initial
@@ -62,6 +67,9 @@ public struct RaftNode: Hashable, Sendable {
         self.currentTerm = durable.currentTerm
         self.votedFor = durable.votedFor
         self.log = durable.log
+        self.snapshot = durable.snapshot
+        self.commitIndex = durable.log.baseIndex
+        self.lastApplied = durable.log.baseIndex
     }
 
     /// An input from the environment.
@@ -70,12 +78,17 @@ public struct RaftNode: Hashable, Sendable {
         case electionTimeout
         case heartbeatTimeout
         case clientRequest(Command)
+        /// The shell's state machine, which has applied every entry up to `lastApplied`, is in
+        /// `state`: snapshot it and discard that prefix of the log (section 7).
+        case takeSnapshot(SnapshotState)
     }
 
     /// The durable state as it must be written to disk.
     public var durableState: DurableState {
         // RB-16: the vote lives only in memory, so a restart forgets it.
-        DurableState(currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log)
+        DurableState(
+            currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log,
+            snapshot: snapshot)
     }
 
     /// Whether this server believes it leads the current term.
@@ -130,6 +143,8 @@ public struct RaftNode: Hashable, Sendable {
             if isLeader { sendHeartbeats(&ready) }
         case .clientRequest(let command):
             handleClientRequest(command, &ready)
+        case .takeSnapshot(let state):
+            takeSnapshot(of: state)
         }
         applyCommitted(&ready)
         if durableStateChanged { ready.persist = durableState }
@@ -140,9 +155,9 @@ public struct RaftNode: Hashable, Sendable {
     ///
     /// The one read of the mutant setting.
     @inline(__always)
-    private func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
+    func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
 
-    private var majority: Int { serverCount / 2 + 1 }
+    var majority: Int { serverCount / 2 + 1 }
 
     /// Every other server, lazily: an array here would be allocated on every election and
     /// heartbeat round.
@@ -199,6 +214,8 @@ extension RaftNode {
             handleAppendEntries(request, from: envelope.from, &ready)
         case .appendEntriesResponse(let response):
             handleAppendEntriesResponse(response, from: envelope.from, &ready)
+        case .installSnapshot(let request):
+            handleInstallSnapshot(request, from: envelope.from, &ready)
         }
     }
 
@@ -218,7 +235,7 @@ extension RaftNode {
     }
 
     /// Becomes follower of `term`; a new term clears the vote (one vote per term, section 5.2).
-    private mutating func becomeFollower(term: Term, leader: NodeID?, _ ready: inout Ready) {
+    mutating func becomeFollower(term: Term, leader: NodeID?, _ ready: inout Ready) {
         precondition(term >= currentTerm, "\(id) asked to go back from term \(currentTerm) to \(term)")
         let wasLeader = isLeader
         if term > currentTerm {
@@ -415,6 +432,13 @@ extension RaftNode {
         while case .leader(var progress) = role,
             progress.maySend(to: peer, window: options.pipelineWindow, lastLogIndex: log.lastIndex)
         {
+            if let install = installSnapshotRequest(to: peer) {
+                // The entries it needs are compacted: the snapshot stands for them (section 7).
+                progress.recordSent(to: peer, lastIndex: install.snapshot.lastIncludedIndex)
+                role = .leader(progress)
+                ready.messages.append(Envelope(from: id, to: peer, message: .installSnapshot(install)))
+                continue
+            }
             let request = appendEntriesRequest(to: peer, withEntries: true)
             progress.recordSent(to: peer, lastIndex: request.prevLogIndex + request.entries.count)
             role = .leader(progress)
@@ -431,6 +455,10 @@ extension RaftNode {
     /// Sends `peer` an AppendEntries starting at its `nextIndex`: the entries from there when
     /// `withEntries`, none for a heartbeat.
     private func sendAppendEntries(to peer: NodeID, withEntries: Bool, _ ready: inout Ready) {
+        if let install = installSnapshotRequest(to: peer) {
+            ready.messages.append(Envelope(from: id, to: peer, message: .installSnapshot(install)))
+            return
+        }
         let request = appendEntriesRequest(to: peer, withEntries: withEntries)
         ready.messages.append(Envelope(from: id, to: peer, message: .appendEntries(request)))
     }
@@ -477,6 +505,12 @@ extension RaftNode {
             respondToAppend(success: true, matchIndex: request.prevLogIndex, to: leader, &ready)
             return
         }
+        guard let request = withinLog(request) else {
+            // Every entry it carries is compacted here, so committed, so the leader's too.
+            respondToAppend(
+                success: true, matchIndex: request.prevLogIndex + request.entries.count, to: leader, &ready)
+            return
+        }
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
         guard log.matches(index: request.prevLogIndex, term: request.prevLogTerm) else {
             guard options.fastBacktracking else {
@@ -516,7 +550,7 @@ extension RaftNode {
         respondToAppend(success: true, matchIndex: lastNewIndex, to: leader, &ready)
     }
 
-    private func respondToAppend(success: Bool, matchIndex: LogIndex, to leader: NodeID, _ ready: inout Ready) {
+    func respondToAppend(success: Bool, matchIndex: LogIndex, to leader: NodeID, _ ready: inout Ready) {
         let response = AppendEntriesResponse(term: currentTerm, success: success, matchIndex: matchIndex)
         ready.messages.append(Envelope(from: id, to: leader, message: .appendEntriesResponse(response)))
     }
@@ -651,8 +685,8 @@ extension RaftNode: ServerRenamable {
     ///
     /// `durableStateChanged` lives only within one `handle(_:)` call and starts false.
     static let renamedFields = [
-        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "commitIndex", "lastApplied",
-        "role", "durableStateChanged",
+        "id", "serverCount", "mutant", "options", "currentTerm", "votedFor", "log", "snapshot", "commitIndex",
+        "lastApplied", "role", "durableStateChanged",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is
@@ -662,7 +696,7 @@ extension RaftNode: ServerRenamable {
     public func renamed(by renaming: ServerRenaming) -> RaftNode? {
         precondition(renaming.serverCountBefore == serverCount)
         // The vote as held in memory: `durableState` may forget it.
-        let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log)
+        let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot)
         guard let id = renaming[id], let durable = inMemory.renamed(by: renaming), let role = role.renamed(by: renaming)
         else { return nil }
         var copy = RaftNode(

@@ -227,7 +227,10 @@ public struct Shrinker {
 
 extension Message {
     /// The RPC messages, without their fields.
-    enum RPC { case requestVote, requestVoteResponse, preVote, preVoteResponse, appendEntries, appendEntriesResponse }
+    enum RPC {
+        case requestVote, requestVoteResponse, preVote, preVoteResponse, appendEntries, appendEntriesResponse
+        case installSnapshot
+    }
 
     /// Which of the RPC messages this is.
     var rpc: RPC {
@@ -238,6 +241,7 @@ extension Message {
         case .preVoteResponse: .preVoteResponse
         case .appendEntries: .appendEntries
         case .appendEntriesResponse: .appendEntriesResponse
+        case .installSnapshot: .installSnapshot
         }
     }
 }

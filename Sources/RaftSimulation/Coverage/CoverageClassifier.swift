@@ -42,6 +42,9 @@ public enum CoverageClassifier {
         let (input, outcome): (CoverageRow.Input, CoverageRow.Outcome)
         switch action {
         case .deliver(let envelope):
+            if case .installSnapshot(let request) = envelope.message {
+                return installed(request, role: role, before: before, after: now)
+            }
             (input, outcome) = delivered(envelope, before: before, after: now)
         case .electionTimeout where before.isLeader:
             // CheckQuorum: a leader's election timer is its quorum check.
@@ -104,6 +107,8 @@ public enum CoverageClassifier {
             return (.requestVoteResponse, outcome)
         case .appendEntries(let request):
             return append(request, before: before, after: after)
+        case .installSnapshot:
+            preconditionFailure("classified by installed(_:role:before:after:)")
         case .appendEntriesResponse(let response):
             let outcome: CoverageRow.Outcome
             if response.term > before.currentTerm {

@@ -39,6 +39,8 @@ public enum ActionText {
             return "AppendEntriesResponse \(route) term \(response.term) "
                 + (response.success ? "success match \(response.matchIndex)" : "reject")
                 + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
+        case .installSnapshot(let request):
+            return describe(request, route: route)
         }
     }
 }
@@ -115,6 +117,8 @@ public enum ActionCodec {
                             ("conflictTerm", .integer(response.conflictTerm)),
                             ("conflictIndex", .integer(response.conflictIndex)),
                         ] : []))
+        case .installSnapshot(let request):
+            encode(request)
         }
     }
 
@@ -198,6 +202,8 @@ public enum ActionCodec {
                 AppendEntriesResponse(
                     term: term, success: success, matchIndex: matchIndex, conflictTerm: conflictTerm ?? 0,
                     conflictIndex: conflictIndex ?? 0))
+        case "InstallSnapshot":
+            message = try decodeInstallSnapshot(term: term, &reader)
         default:
             throw InputError(path: "\(reader.path).type", message: "unknown message type \(UntrustedText.quoted(type))")
         }

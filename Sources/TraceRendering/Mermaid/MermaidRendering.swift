@@ -96,6 +96,9 @@ public enum MermaidRendering {
         case .appendEntriesResponse(let response):
             "AppendReply t\(response.term) " + (response.success ? "ok match \(response.matchIndex)" : "reject")
                 + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
+        case .installSnapshot(let request):
+            "InstallSnapshot t\(request.term) last \(request.snapshot.lastIncludedIndex)/"
+                + "\(request.snapshot.lastIncludedTerm) state \(request.snapshot.state)"
         }
     }
 

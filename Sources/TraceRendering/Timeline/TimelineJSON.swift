@@ -190,6 +190,7 @@ public enum TimelineJSON {
         case .preVoteResponse: "PreVoteResponse"
         case .appendEntries: "AppendEntries"
         case .appendEntriesResponse: "AppendEntriesResponse"
+        case .installSnapshot: "InstallSnapshot"
         }
     }
 
