@@ -94,6 +94,7 @@ public struct CheckSpec: Sendable {
             maxDuplicates: try bounds.optionalInteger("maxDuplicates", in: count) ?? 0,
             maxPartitions: try bounds.optionalInteger("maxPartitions", in: count) ?? 0,
             maxDepth: try bounds.integer("maxDepth", in: 1...100_000))
+        spec.maxSnapshots = try bounds.optionalInteger("maxSnapshots", in: count) ?? 0
         if let options = reader.optional("protocol") {
             spec.options = try SpecCodec.decodeOptions(options, path: "protocol")
         }

@@ -27,6 +27,8 @@ extension World {
             UInt64(partition.map { Int($0.bits) + 1 } ?? 0) | packed20(spent.clientRequests) << 20
                 | packed20(spent.crashes) << 40)
         hasher.combine(packed20(spent.drops) | packed20(spent.duplicates) << 20 | packed20(spent.partitions) << 40)
+        // Only once a snapshot was taken, so that a world without them mixes what it always did.
+        if spent.snapshots > 0 { hasher.combine(1 << 63 | UInt64(truncatingIfNeeded: spent.snapshots)) }
         let leaders = ghost.leadersByTerm
         hasher.combine(
             UInt64(leaders.count) | UInt64(ghost.committed.count) << 20 | UInt64(ghost.acknowledged.count) << 40)
@@ -242,7 +244,7 @@ enum SearchFingerprintFields {
     ]
     static let disk = ["currentTerm", "votedFor", "log", "snapshot"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
-    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let budget = ["clientRequests", "crashes", "drops", "duplicates", "partitions", "snapshots"]
     static let stateMachine = ["values", "appliedCount"]
     /// Acknowledgements count by number only, as in `fingerprint`: no checked property reads them.
     static let ghost = ["leadersByTerm", "committed", "acknowledged"]

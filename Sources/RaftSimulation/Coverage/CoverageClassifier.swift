@@ -15,7 +15,7 @@ public enum CoverageClassifier {
         switch action {
         case .deliver(let envelope): envelope.to
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _), .crash(let id),
-            .restart(let id):
+            .restart(let id), .takeSnapshot(let id):
             id
         case .drop, .duplicate, .partition, .heal: nil
         }
@@ -26,6 +26,9 @@ public enum CoverageClassifier {
     public static func row(of action: Action, before: RaftNode?, after: World) -> CoverageRow? {
         guard let subject = subject(of: action) else { return nil }
         if case .restart = action {
+            if after.servers[subject.index].disk.snapshot != nil {
+                return CoverageRow(role: .down, input: .restart, outcome: .restoredSnapshot)
+            }
             let recovered = after.servers[subject.index].disk.log.lastIndex > 0
             return CoverageRow(role: .down, input: .restart, outcome: recovered ? .recoveredLog : .restartedEmpty)
         }
@@ -59,6 +62,8 @@ public enum CoverageClassifier {
             (input, outcome) = (.heartbeatTimeout, .heartbeatsSent)
         case .clientRequest:
             (input, outcome) = (.clientRequest, before.isLeader ? .appended : .refusedNotLeader)
+        case .takeSnapshot:
+            (input, outcome) = (.takeSnapshot, .compacted)
         case .drop, .duplicate, .partition, .heal, .crash, .restart:
             return nil
         }

@@ -28,6 +28,8 @@ public struct CoverageRow: Hashable, Sendable {
         case heartbeat = "Heartbeat"
         case appendEntriesResponse = "AppendEntriesResponse"
         case electionTimeout, heartbeatTimeout, clientRequest, crash, restart
+        case installSnapshot = "InstallSnapshot"
+        case takeSnapshot
     }
 
     /// What came of the input, in the words of Figure 2's receiver rules.
@@ -69,6 +71,12 @@ public struct CoverageRow: Hashable, Sendable {
         case crashed
         case recoveredLog = "log recovered from disk"
         case restartedEmpty = "restarted with an empty disk"
+        // Log compaction (section 7, Figure 13).
+        case compacted = "applied prefix compacted"
+        case snapshotReplacedLog = "installed: log discarded"
+        case snapshotKeptSuffix = "installed: entries after it kept"
+        case refusedSnapshotCommitted = "refused: not past commit index"
+        case restoredSnapshot = "snapshot and log recovered from disk"
     }
 
     public init(role: Role, input: Input, outcome: Outcome) {
@@ -124,6 +132,16 @@ public struct CoverageRow: Hashable, Sendable {
             (.clientRequest, [.follower, .preCandidate, .candidate], [.refusedNotLeader]),
             (.crash, running, [.crashed]),
             (.restart, [.down], [.recoveredLog, .restartedEmpty]),
+            // Log compaction, listed last so that the rows above keep their positions.
+            (
+                .installSnapshot, running,
+                [
+                    .snapshotReplacedLog, .snapshotKeptSuffix, .refusedSnapshotCommitted, .refusedStaleTerm,
+                    .refusedIsLeader,
+                ]
+            ),
+            (.takeSnapshot, running, [.compacted]),
+            (.restart, [.down], [.restoredSnapshot]),
         ]
         return table.flatMap { input, roles, outcomes in
             roles.flatMap { role in outcomes.map { CoverageRow(role: role, input: input, outcome: $0) } }

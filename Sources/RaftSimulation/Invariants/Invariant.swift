@@ -26,6 +26,13 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
     /// A leader whose quorum check finds that it heard from less than a majority (itself counted
     /// once) since the last check steps down (CheckQuorum, the thesis section 6.2).
     case checkQuorum = "check-quorum"
+    /// A snapshot covers only committed entries: it ends at a committed index with that entry's
+    /// term, and holds the state machine's state after exactly the entries committed up to it
+    /// (section 7).
+    case snapshotCommitted = "snapshot-committed"
+    /// Loading a snapshot (installing a leader's, or restoring one's own on restart) never lowers
+    /// the server's current term (section 7; terms only grow).
+    case snapshotKeepsTerm = "snapshot-keeps-term"
 
     public static func < (lhs: InvariantID, rhs: InvariantID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -43,6 +50,8 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
         case .monotonicCommit: "Monotonic Commit Index"
         case .preVoteRestraint: "PreVote Restraint"
         case .checkQuorum: "CheckQuorum Step-Down"
+        case .snapshotCommitted: "Snapshot Covers Committed"
+        case .snapshotKeepsTerm: "Snapshot Keeps Term"
         }
     }
 }

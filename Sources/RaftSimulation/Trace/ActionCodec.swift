@@ -16,6 +16,7 @@ public enum ActionText {
         case .restart(let node): "restart \(node)"
         case .partition(let side): "partition \(side) from the rest"
         case .heal: "heal"
+        case .takeSnapshot(let node): "take snapshot \(node)"
         }
     }
 
@@ -63,6 +64,7 @@ public enum ActionCodec {
         case .partition(let side):
             .object([("action", .string("partition")), ("side", .array(side.members.map(name)))])
         case .heal: .object([("action", .string("heal"))])
+        case .takeSnapshot(let node): .object([("action", .string("takeSnapshot")), ("server", name(node))])
         }
     }
 
@@ -153,6 +155,7 @@ public enum ActionCodec {
             }
             action = .partition(side)
         case "heal": action = .heal
+        case "takeSnapshot": action = .takeSnapshot(try server("server"))
         default:
             throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }

@@ -13,6 +13,8 @@ public enum SpecCodec {
             ("maxDuplicates", .integer(spec.maxDuplicates)), ("maxPartitions", .integer(spec.maxPartitions)),
             ("maxDepth", .integer(spec.maxDepth)),
         ]
+        // Only with snapshots on, so that a trace without them reads exactly as before.
+        if spec.maxSnapshots > 0 { fields.append(("maxSnapshots", .integer(spec.maxSnapshots))) }
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
         return .object(fields)
     }
@@ -64,6 +66,7 @@ public enum SpecCodec {
             maxPartitions: try reader.integer("maxPartitions", in: bound),
             // A depth of 0 allows no step at all: no writer records one, so it can only be a mistake.
             maxDepth: try reader.integer("maxDepth", in: 1...bound.upperBound))
+        spec.maxSnapshots = try reader.optionalInteger("maxSnapshots", in: bound) ?? 0
         if let options = reader.optional("protocol") {
             spec.options = try decodeOptions(
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")

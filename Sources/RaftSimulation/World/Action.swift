@@ -23,6 +23,8 @@ public enum Action: Hashable, Sendable {
     case partition(NodeSet)
     /// The network is whole again.
     case heal
+    /// A server snapshots the entries it has applied and discards them from its log (section 7).
+    case takeSnapshot(NodeID)
 
     /// The kind of action, for statistics, weights and reports.
     public var kind: Kind {
@@ -37,13 +39,14 @@ public enum Action: Hashable, Sendable {
         case .restart: .restart
         case .partition: .partition
         case .heal: .heal
+        case .takeSnapshot: .takeSnapshot
         }
     }
 
     /// Action kinds, in the fixed order used by `WorldRules.enabledActions` and reports.
     public enum Kind: String, CaseIterable, Hashable, Sendable {
         case deliver, drop, duplicate, electionTimeout, heartbeatTimeout, clientRequest, crash, restart, partition,
-            heal
+            heal, takeSnapshot
     }
 }
 
@@ -74,6 +77,9 @@ extension Action: StablyHashable {
             hasher.combine(Int(side.bits))
         case .heal:
             hasher.combine(10)
+        case .takeSnapshot(let node):
+            hasher.combine(11)
+            hasher.combine(node.index)
         }
     }
 }

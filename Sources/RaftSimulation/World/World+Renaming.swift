@@ -87,7 +87,7 @@ extension World.Acknowledgement {
 
 extension World.Budget {
     /// See `World.renamedFields`: counts, carried over by renaming.
-    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions"]
+    static let renamedFields = ["clientRequests", "crashes", "drops", "duplicates", "partitions", "snapshots"]
 }
 
 extension KeyValueStore {
@@ -110,6 +110,7 @@ extension Action: ServerRenamable {
         case .restart(let id): renaming[id].map(Action.restart)
         case .partition(let side): Partition.namedSide(of: side, renamedBy: renaming).map(Action.partition)
         case .heal: .heal
+        case .takeSnapshot(let id): renaming[id].map(Action.takeSnapshot)
         }
     }
 }

@@ -56,6 +56,8 @@ public struct World: Hashable, Sendable {
         public internal(set) var drops = 0
         public internal(set) var duplicates = 0
         public internal(set) var partitions = 0
+        /// Snapshots taken, in all (bounded by `WorldSpec.maxSnapshots`).
+        public internal(set) var snapshots = 0
     }
 
     /// Ghost history: facts about the past that the invariants need and no server keeps.
@@ -208,6 +210,8 @@ extension World: StablyHashable {
         hasher.combine(spent.drops)
         hasher.combine(spent.duplicates)
         hasher.combine(spent.partitions)
+        // Only once a snapshot was taken, so that every digest of a world without them stays put.
+        if spent.snapshots > 0 { hasher.combine(spent.snapshots) }
         hasher.combine(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { hasher.combine(UInt64(leaders.bits)) }
         hasher.combine(ghost.committed.count)

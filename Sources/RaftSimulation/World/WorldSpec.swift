@@ -31,6 +31,9 @@ public struct WorldSpec: Hashable, Sendable {
     public var maxDepth: Int
     /// The mechanisms beyond Figure 2 every server runs with; all off by default.
     public var options: ProtocolOptions = .figure2
+    /// Snapshots the servers may take, in all (section 7); 0, the default, turns log compaction
+    /// off.
+    public var maxSnapshots = 0
 
     public init(
         name: String, servers: Int, maxTerm: Int, maxClientRequests: Int, maxCrashes: Int, maxInFlight: Int,
@@ -62,6 +65,7 @@ public struct WorldSpec: Hashable, Sendable {
         "servers=\(servers) maxTerm=\(maxTerm) maxClientRequests=\(maxClientRequests) maxCrashes=\(maxCrashes) "
             + "maxInFlight=\(maxInFlight) maxDrops=\(maxDrops) maxDuplicates=\(maxDuplicates) "
             + "maxPartitions=\(maxPartitions) maxDepth=\(maxDepth)"
+            + (maxSnapshots > 0 ? " maxSnapshots=\(maxSnapshots)" : "")
             + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
     }
 }

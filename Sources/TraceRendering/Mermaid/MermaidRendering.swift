@@ -76,6 +76,7 @@ public enum MermaidRendering {
         case .restart(let node): return "Note over \(node): \(number) restart from disk"
         case .partition(let side): return "Note over \(everyone): \(number) partition \(side) from the rest"
         case .heal: return "Note over \(everyone): \(number) heal the partition"
+        case .takeSnapshot(let node): return "Note over \(node): \(number) snapshot of the applied prefix"
         }
     }
 
