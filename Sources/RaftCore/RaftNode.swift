@@ -473,7 +473,9 @@ extension RaftNode {
             term: currentTerm,
             prevLogIndex: prevLogIndex,
             prevLogTerm: log.term(at: prevLogIndex) ?? 0,
-            entries: withEntries ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
+            // Only RB-20 sends an AppendEntries from a compacted index: it has no entries to send.
+            entries: withEntries && nextIndex > log.baseIndex
+                ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
             leaderCommit: commitIndex)
     }
 
@@ -545,7 +547,9 @@ extension RaftNode {
         }
         // 5. commitIndex = min(leaderCommit, index of last new entry).
         let lastNewIndex = request.prevLogIndex + request.entries.count
-        let commitBound = deviates(.commitBeyondNewEntries) ? log.lastIndex : lastNewIndex
+        // RB-20's follower half trusts prevLogIndex 0 as RB-09 trusts every request.
+        let trustsStart = deviates(.snapshotBoundaryAppend) && request.prevLogIndex == 0
+        let commitBound = deviates(.commitBeyondNewEntries) || trustsStart ? log.lastIndex : lastNewIndex
         raiseCommitIndex(to: min(request.leaderCommit, commitBound))
         respondToAppend(success: true, matchIndex: lastNewIndex, to: leader, &ready)
     }

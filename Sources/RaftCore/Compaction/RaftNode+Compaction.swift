@@ -9,7 +9,7 @@ extension RaftNode {
     /// and the shortened log are persisted together.
     mutating func takeSnapshot(of state: SnapshotState) {
         precondition(lastApplied > log.baseIndex, "\(id) has applied nothing since its last snapshot")
-        guard let term = log.term(at: lastApplied) else { preconditionFailure("applied entry missing") }
+        guard let term = log.term(at: lastApplied) else { preconditionFailure("\(id) no longer holds applied entries") }
         snapshot = Snapshot(lastIncludedIndex: lastApplied, lastIncludedTerm: term, state: state)
         log.compact(through: lastApplied)
         durableStateChanged = true
@@ -21,9 +21,14 @@ extension RaftNode {
     ///
     /// Nil when `peer`'s `nextIndex` is past the snapshot.
     func installSnapshotRequest(to peer: NodeID) -> InstallSnapshot? {
-        guard let snapshot, case .leader(let progress) = role,
-            progress.nextIndex[peer.index] <= snapshot.lastIncludedIndex
-        else { return nil }
+        guard let snapshot, case .leader(let progress) = role else { return nil }
+        // RB-20 tests with < where the rule says <=, so a follower at the boundary gets an
+        // AppendEntries with nothing in it.
+        let behind =
+            deviates(.snapshotBoundaryAppend)
+            ? progress.nextIndex[peer.index] < snapshot.lastIncludedIndex
+            : progress.nextIndex[peer.index] <= snapshot.lastIncludedIndex
+        guard behind else { return nil }
         return InstallSnapshot(term: currentTerm, snapshot: snapshot)
     }
 
@@ -51,11 +56,13 @@ extension RaftNode {
         let lastIncluded = snapshot.lastIncludedIndex
         // A snapshot no newer than what this server committed would roll its state machine back
         // (etcd-io/raft's `restore`; RB-21, Zeebe #6092): it already holds all the snapshot covers.
-        guard lastIncluded > commitIndex else {
+        // RB-21's discard variant skips this check and rule 6 (Zeebe #6092).
+        let discards = deviates(.installSnapshotDiscardsLog)
+        guard lastIncluded > commitIndex || discards else {
             respondToAppend(success: true, matchIndex: lastIncluded, to: leader, &ready)
             return
         }
-        if log.matches(index: lastIncluded, term: snapshot.lastIncludedTerm) {
+        if !discards && log.matches(index: lastIncluded, term: snapshot.lastIncludedTerm) {
             // 6. An existing entry has the snapshot's last index and term: retain the entries
             //    following it (they may be entries the leader sent after taking the snapshot).
             log.compact(through: lastIncluded)
@@ -67,7 +74,7 @@ extension RaftNode {
         //    `request.term` is the current term, and a snapshot's own term is never above it.
         self.snapshot = snapshot
         durableStateChanged = true
-        commitIndex = lastIncluded
+        if lastIncluded > commitIndex { commitIndex = lastIncluded }
         lastApplied = lastIncluded
         ready.installed = snapshot
         respondToAppend(success: true, matchIndex: lastIncluded, to: leader, &ready)
