@@ -16,8 +16,9 @@
 ///   raft.tla does, unless `options.fastBacktracking` gives it the conflicting term's first index.
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
-/// - No membership changes. Snapshots (section 7) are taken only when the environment asks. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
-///   pipelining, batching, fast backtracking) are switches in `options`, all off by default.
+/// - No membership changes. Snapshots (section 7) are taken only when the environment asks. The
+///   production mechanisms (PreVote, CheckQuorum, the leader's no-op, pipelining, batching, fast
+///   backtracking) are switches in `options`, all off by default.
 public struct RaftNode: Hashable, Sendable {
     /// This server's identity.
     public let id: NodeID
