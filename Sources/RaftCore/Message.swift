@@ -93,6 +93,8 @@ public enum Message: Hashable, Sendable {
     case preVoteResponse(RequestVoteResponse)
     case appendEntries(AppendEntries)
     case appendEntriesResponse(AppendEntriesResponse)
+    /// Answered with an `appendEntriesResponse` (see `InstallSnapshot`).
+    case installSnapshot(InstallSnapshot)
 
     /// The sender's term when it sent the message; every Raft message carries one.
     public var term: Term {
@@ -103,6 +105,7 @@ public enum Message: Hashable, Sendable {
         case .preVoteResponse(let response): response.term
         case .appendEntries(let request): request.term
         case .appendEntriesResponse(let response): response.term
+        case .installSnapshot(let request): request.term
         }
     }
 }

@@ -22,6 +22,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case checkQuorumSelfTwice = "check-quorum-self-twice"
     case backtrackHintOffByOne = "backtrack-hint-off-by-one"
     case keepNextOnReject = "keep-next-on-reject"
+    case snapshotBoundaryAppend = "snapshot-boundary-append"
+    case installSnapshotDiscardsLog = "install-snapshot-discards-log"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -47,6 +49,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .checkQuorumSelfTwice: "EXT-CQ"
         case .backtrackHintOffByOne: "RB-33"
         case .keepNextOnReject: "RB-34"
+        case .snapshotBoundaryAppend: "RB-20"
+        case .installSnapshotDiscardsLog: "RB-21"
         }
     }
 
@@ -77,6 +81,10 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "Fast backtracking (section 5.3): the rejection reports one past the first index of the conflicting term"
         case .keepNextOnReject:
             "Flow control: a rejection while streaming frees the window but leaves nextIndex where optimism put it"
+        case .snapshotBoundaryAppend:
+            "InstallSnapshot: sent only when nextIndex < lastIncludedIndex (not <=), and AE.2 skipped for prevLogIndex 0"
+        case .installSnapshotDiscardsLog:
+            "InstallSnapshot rules 6-7: the whole log is discarded, even for a snapshot behind the commit index"
         }
     }
 
@@ -91,7 +99,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .countStaleVote, .voteTwice, .forgetVoteOnRestart: "election-safety"
         case .voteWithoutLogCheck, .commitPreviousTerm, .truncateOnStaleAppend, .matchFromStaleReply:
             "leader-completeness"
-        case .commitBeyondNewEntries, .heartbeatSkipsCheck: "state-machine-safety"
+        case .commitBeyondNewEntries, .heartbeatSkipsCheck, .snapshotBoundaryAppend: "state-machine-safety"
         // The ex-leader goes on leading a term it did not win; the ghost record of leaders sees
         // a second leader of that term before any log diverges.
         case .appendAfterStepdown: "election-safety"
@@ -100,6 +108,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // but the follower never catches up.
         case .resetTimerWrongly, .ignoreHigherTerm, .preVoteKeepsLaggingTerm, .backtrackHintOffByOne, .keepNextOnReject:
             "liveness"
+        // Acknowledged entries after a stale snapshot are gone from a server a new leader needs.
+        case .installSnapshotDiscardsLog: "leader-completeness"
         // Their own rules, checked from outside the server on every step that exercises them.
         case .preVoteDespiteLeader: "pre-vote-restraint"
         case .checkQuorumSelfTwice: "check-quorum"
@@ -141,6 +151,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .checkQuorumSelfTwice: "apache/kafka PR #16211 (KAFKA-16531); eBay/NuRaft PR #96"
         case .backtrackHintOffByOne: "ClickHouse/NuRaft PR #105; deventlab/d-engine #346; etcd-io/raft #148"
         case .keepNextOnReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
+        case .snapshotBoundaryAppend: "WRaft PR #118; RedisLabs/raft PR #47, #148 (#49); daos-stack/raft PR #10"
+        case .installSnapshotDiscardsLog: "camunda/camunda #6092 (Zeebe); Students' Guide to Raft (snapshots)"
         }
     }
 

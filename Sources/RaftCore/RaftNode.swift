@@ -17,8 +17,10 @@
 /// - `commitIndex` never decreases on a follower: a stale AppendEntries whose last new entry is
 ///   below the current commit index leaves it alone (Figure 2 only raises it).
 /// - Membership changes are single-server changes (the thesis, chapter 4), with the 2015 fix: a
-///   leader appends a configuration only after committing an entry of its term. No snapshots. The production mechanisms (PreVote, CheckQuorum, the leader's no-op,
-///   pipelining, batching, fast backtracking) are switches in `options`, all off by default.
+///   leader appends a configuration only after committing an entry of its term. Snapshots
+///   (section 7) are taken only when the environment asks. The production mechanisms (PreVote,
+///   CheckQuorum, the leader's no-op, pipelining, batching, fast backtracking) are switches in
+///   `options`, all off by default.
 public struct RaftNode: Hashable, Sendable {
     /// This server's identity.
     public let id: NodeID
@@ -38,15 +40,18 @@ public struct RaftNode: Hashable, Sendable {
 
     public private(set) var currentTerm: Term
     public private(set) var votedFor: NodeID?
-    public private(set) var log: Log
+    public internal(set) var log: Log
+    /// The snapshot covering the log's compacted prefix (section 7); nil while nothing is
+    /// compacted.
+    public internal(set) var snapshot: Snapshot?
 
     // MARK: Volatile state
 
     /// The highest log index known to be committed.
-    public private(set) var commitIndex: LogIndex = 0
+    public internal(set) var commitIndex: LogIndex = 0
     /// The highest log index applied to the state machine.
-    public private(set) var lastApplied: LogIndex = 0
-    public private(set) var role: Role = .follower(leader: nil)
+    public internal(set) var lastApplied: LogIndex = 0
+    public internal(set) var role: Role = .follower(leader: nil)
 
     // MARK: Membership (the thesis, chapter 4)
 
@@ -60,12 +65,14 @@ public struct RaftNode: Hashable, Sendable {
     public private(set) var configurationIndex: LogIndex
 
     /// Set whenever term, vote or log change during one input, so `Ready.persist` is filled.
-    private var durableStateChanged = false
+    var durableStateChanged = false
 
     /// Creates a server, starting from `durable` (what its disk holds: `.initial` on first boot).
     ///
     /// A restart is the same call with the disk's contents: only persistent state survives, so
-    /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state").
+    /// the server comes back as a follower with commit index 0 (Figure 2, "Volatile state"), or
+    /// with its snapshot's last included index, which it committed and applied before (section
+    /// 7): the shell loads the snapshot's state and the log is applied from there.
     public init(
         id: NodeID, serverCount: Int, mutant: Mutant? = nil, options: ProtocolOptions = .figure2,
         configuration initial: Configuration? = nil, restoring durable: DurableState = .initial
@@ -82,6 +89,9 @@ public struct RaftNode: Hashable, Sendable {
         self.log = durable.log
         // Section 4.1: the latest configuration in the log, committed or not.
         (configuration, configurationIndex) = durable.log.latestConfiguration ?? (initialConfiguration, 0)
+        self.snapshot = durable.snapshot
+        self.commitIndex = durable.log.baseIndex
+        self.lastApplied = durable.log.baseIndex
     }
 
     /// Reassembles a server from every field it holds, as a state packer that stores queued
@@ -91,14 +101,14 @@ public struct RaftNode: Hashable, Sendable {
     /// added later to this list: a field left out comes back with its default and fails it.
     public init(
         unpackingID id: NodeID, serverCount: Int, mutant: Mutant?, options: ProtocolOptions,
-        initialConfiguration: Configuration, currentTerm: Term, votedFor: NodeID?, log: Log, commitIndex: LogIndex,
-        lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool
+        initialConfiguration: Configuration, currentTerm: Term, votedFor: NodeID?, log: Log, snapshot: Snapshot?,
+        commitIndex: LogIndex, lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool
     ) {
         // `configuration` and `configurationIndex` follow from the log and the initial
         // configuration, as on a restart.
         self.init(
             id: id, serverCount: serverCount, mutant: mutant, options: options, configuration: initialConfiguration,
-            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log))
+            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot))
         self.commitIndex = commitIndex
         self.lastApplied = lastApplied
         self.role = role
@@ -117,12 +127,17 @@ public struct RaftNode: Hashable, Sendable {
         case clientRequest(Command)
         /// A client asks for one single-server membership change (the thesis, section 4.1).
         case proposeConfigurationChange(ConfigurationChange)
+        /// The shell's state machine, which has applied every entry up to `lastApplied`, is in
+        /// `state`: snapshot it and discard that prefix of the log (section 7).
+        case takeSnapshot(SnapshotState)
     }
 
     /// The durable state as it must be written to disk.
     public var durableState: DurableState {
         // RB-16: the vote lives only in memory, so a restart forgets it.
-        DurableState(currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log)
+        DurableState(
+            currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log,
+            snapshot: snapshot)
     }
 
     /// Whether this server believes it leads the current term.
@@ -184,6 +199,8 @@ public struct RaftNode: Hashable, Sendable {
             handleClientRequest(command, &ready)
         case .proposeConfigurationChange(let change):
             handleConfigurationChange(change, &ready)
+        case .takeSnapshot(let state):
+            takeSnapshot(of: state)
         }
         stepDownIfRemoved(&ready)
         applyCommitted(&ready)
@@ -195,7 +212,7 @@ public struct RaftNode: Hashable, Sendable {
     ///
     /// The one read of the mutant setting.
     @inline(__always)
-    private func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
+    func deviates(_ candidate: Mutant) -> Bool { mutant == candidate }
 
     /// Every other member of the configuration, voter or learner: whom a leader replicates to.
     ///
@@ -261,6 +278,8 @@ extension RaftNode {
             handleAppendEntries(request, from: envelope.from, &ready)
         case .appendEntriesResponse(let response):
             handleAppendEntriesResponse(response, from: envelope.from, &ready)
+        case .installSnapshot(let request):
+            handleInstallSnapshot(request, from: envelope.from, &ready)
         }
     }
 
@@ -280,7 +299,7 @@ extension RaftNode {
     }
 
     /// Becomes follower of `term`; a new term clears the vote (one vote per term, section 5.2).
-    private mutating func becomeFollower(term: Term, leader: NodeID?, _ ready: inout Ready) {
+    mutating func becomeFollower(term: Term, leader: NodeID?, _ ready: inout Ready) {
         precondition(term >= currentTerm, "\(id) asked to go back from term \(currentTerm) to \(term)")
         let wasLeader = isLeader
         if term > currentTerm {
@@ -481,6 +500,13 @@ extension RaftNode {
         while case .leader(var progress) = role,
             progress.maySend(to: peer, window: options.pipelineWindow, lastLogIndex: log.lastIndex)
         {
+            if let install = installSnapshotRequest(to: peer) {
+                // The entries it needs are compacted: the snapshot stands for them (section 7).
+                progress.recordSent(to: peer, lastIndex: install.snapshot.lastIncludedIndex)
+                role = .leader(progress)
+                ready.messages.append(Envelope(from: id, to: peer, message: .installSnapshot(install)))
+                continue
+            }
             let request = appendEntriesRequest(to: peer, withEntries: true)
             progress.recordSent(to: peer, lastIndex: request.prevLogIndex + request.entries.count)
             role = .leader(progress)
@@ -497,6 +523,10 @@ extension RaftNode {
     /// Sends `peer` an AppendEntries starting at its `nextIndex`: the entries from there when
     /// `withEntries`, none for a heartbeat.
     private func sendAppendEntries(to peer: NodeID, withEntries: Bool, _ ready: inout Ready) {
+        if let install = installSnapshotRequest(to: peer) {
+            ready.messages.append(Envelope(from: id, to: peer, message: .installSnapshot(install)))
+            return
+        }
         let request = appendEntriesRequest(to: peer, withEntries: withEntries)
         ready.messages.append(Envelope(from: id, to: peer, message: .appendEntries(request)))
     }
@@ -511,7 +541,9 @@ extension RaftNode {
             term: currentTerm,
             prevLogIndex: prevLogIndex,
             prevLogTerm: log.term(at: prevLogIndex) ?? 0,
-            entries: withEntries ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
+            // Only RB-20 sends an AppendEntries from a compacted index: it has no entries to send.
+            entries: withEntries && nextIndex > log.baseIndex
+                ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
             leaderCommit: commitIndex)
     }
 
@@ -541,6 +573,12 @@ extension RaftNode {
             // RB-10: a heartbeat is trusted without the consistency check.
             raiseCommitIndex(to: min(request.leaderCommit, log.lastIndex))
             respondToAppend(success: true, matchIndex: request.prevLogIndex, to: leader, &ready)
+            return
+        }
+        guard let request = withinLog(request) else {
+            // Every entry it carries is compacted here, so committed, so the leader's too.
+            respondToAppend(
+                success: true, matchIndex: request.prevLogIndex + request.entries.count, to: leader, &ready)
             return
         }
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
@@ -577,12 +615,14 @@ extension RaftNode {
         }
         // 5. commitIndex = min(leaderCommit, index of last new entry).
         let lastNewIndex = request.prevLogIndex + request.entries.count
-        let commitBound = deviates(.commitBeyondNewEntries) ? log.lastIndex : lastNewIndex
+        // RB-20's follower half trusts prevLogIndex 0 as RB-09 trusts every request.
+        let trustsStart = deviates(.snapshotBoundaryAppend) && request.prevLogIndex == 0
+        let commitBound = deviates(.commitBeyondNewEntries) || trustsStart ? log.lastIndex : lastNewIndex
         raiseCommitIndex(to: min(request.leaderCommit, commitBound))
         respondToAppend(success: true, matchIndex: lastNewIndex, to: leader, &ready)
     }
 
-    private func respondToAppend(success: Bool, matchIndex: LogIndex, to leader: NodeID, _ ready: inout Ready) {
+    func respondToAppend(success: Bool, matchIndex: LogIndex, to leader: NodeID, _ ready: inout Ready) {
         let response = AppendEntriesResponse(term: currentTerm, success: success, matchIndex: matchIndex)
         ready.messages.append(Envelope(from: id, to: leader, message: .appendEntriesResponse(response)))
     }
@@ -723,7 +763,7 @@ extension RaftNode: ServerRenamable {
     /// configuration.
     static let renamedFields = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
-        "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
+        "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is
@@ -733,7 +773,7 @@ extension RaftNode: ServerRenamable {
     public func renamed(by renaming: ServerRenaming) -> RaftNode? {
         precondition(renaming.serverCountBefore == serverCount)
         // The vote as held in memory: `durableState` may forget it.
-        let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log)
+        let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot)
         guard let id = renaming[id], let durable = inMemory.renamed(by: renaming), let role = role.renamed(by: renaming)
         else { return nil }
         var copy = RaftNode(

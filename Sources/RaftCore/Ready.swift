@@ -3,11 +3,17 @@ public struct DurableState: Hashable, Sendable {
     public var currentTerm: Term
     public var votedFor: NodeID?
     public var log: Log
+    /// The snapshot the log's base stands for (section 7); nil while the log starts at index 1.
+    ///
+    /// Written with the log in one `persist`, so a disk never holds a log compacted past a
+    /// snapshot it lacks.
+    public var snapshot: Snapshot?
 
-    public init(currentTerm: Term = 0, votedFor: NodeID? = nil, log: Log = Log()) {
+    public init(currentTerm: Term = 0, votedFor: NodeID? = nil, log: Log = Log(), snapshot: Snapshot? = nil) {
         self.currentTerm = currentTerm
         self.votedFor = votedFor
         self.log = log
+        self.snapshot = snapshot
     }
 
     /// A server that has never run.
@@ -61,6 +67,14 @@ public protocol ReadyShell {
     mutating func apply(_ committed: CommittedEntry)
     mutating func reply(_ reply: ClientReply)
     mutating func arm(_ timer: TimerDirective)
+    /// Replaces the state machine's state with `snapshot`'s: the server installed a leader's
+    /// snapshot (Figure 13, receiver rule 8), and the entries it covers will never be applied.
+    mutating func install(_ snapshot: Snapshot)
+}
+
+extension ReadyShell {
+    /// A shell without a state machine of its own has nothing to replace.
+    public mutating func install(_ snapshot: Snapshot) {}
 }
 
 /// The effects of handling one input: the Instance/Shell/Directive split, with persist-before-send
@@ -74,19 +88,24 @@ public struct Ready: Hashable, Sendable {
     var committed: [CommittedEntry] = []
     var clientReplies: [ClientReply] = []
     var timers = TimerDirectives()
+    /// A snapshot from the leader whose state replaces the state machine's, before `committed`
+    /// is applied on top of it; nil when none was installed.
+    var installed: Snapshot?
 
     init() {}
 
     /// Whether handling the input changed nothing outside the server.
     public var isEmpty: Bool {
         persist == nil && messages.isEmpty && committed.isEmpty && clientReplies.isEmpty && timers.isEmpty
+            && installed == nil
     }
 
-    /// Carries out the effects in Raft's order: persist, then send, then apply, then reply to
-    /// clients, then arm timers.
+    /// Carries out the effects in Raft's order: persist, then send, then install a snapshot, then
+    /// apply, then reply to clients, then arm timers.
     public func carryOut<Shell: ReadyShell>(into shell: inout Shell) {
         if let persist { shell.persist(persist) }
         for envelope in messages { shell.send(envelope) }
+        if let installed { shell.install(installed) }
         for entry in committed { shell.apply(entry) }
         for reply in clientReplies { shell.reply(reply) }
         for timer in timers { shell.arm(timer) }

@@ -137,17 +137,20 @@ extension Message {
         ("preVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
         ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
+        ("installSnapshot", ["term", "snapshot"]),
     ]
 }
 
 extension DurableState: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["currentTerm", "votedFor", "log"]
+    static let renamedFields = ["currentTerm", "votedFor", "log", "snapshot"]
 
+    /// A snapshot names no server (its state is the state machine's), so it moves unchanged.
     public func renamed(by renaming: ServerRenaming) -> DurableState? {
         guard let votedFor = votedFor.renamed(by: renaming) else { return nil }
         return DurableState(
-            currentTerm: currentTerm, votedFor: votedFor, log: log.renamingConfigurations(by: renaming))
+            currentTerm: currentTerm, votedFor: votedFor, log: log.renamingConfigurations(by: renaming),
+            snapshot: snapshot)
     }
 }
 

@@ -151,6 +151,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// is the one its seed gave before the switches existed (the corpus keeps such runs). Every
     /// trace a run leaves records the switches it ran with.
     public func spec(swarming spec: WorldSpec, mutant: Mutant?) -> WorldSpec {
+        var spec = spec
+        // A mutant of log compaction is fuzzed with snapshots allowed: its code runs only then.
+        if mutant?.needsSnapshots == true && spec.maxSnapshots == 0 { spec.maxSnapshots = 1_000_000 }
         guard spec.options.isFigure2 else { return spec }
         let needed = mutant?.switchesNeeded ?? .figure2
         if mutant != nil && needed.isFigure2 { return spec }

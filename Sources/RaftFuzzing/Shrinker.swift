@@ -25,8 +25,11 @@ public struct ShrinkResult: Sendable {
 /// 3. remove servers, renumbering the others, and drop the actions that name them: the smallest
 ///    cluster in which the violation survives, tried smallest first;
 ///
+/// 4. remove every snapshot at once (section 7), which a violation that needs none loses in one
+///    candidate rather than one per snapshot;
+///
 /// repeated until a whole round removes nothing, or the candidate budget is spent. Fewer client
-/// requests fall out of pass 1.
+/// requests, and single snapshots a violation does not need, fall out of pass 1.
 ///
 /// A candidate is run leniently from the initial world: an action that is no longer enabled is
 /// replaced by its nearest enabled equivalent (the same kind of message between the same servers
@@ -59,6 +62,7 @@ public struct Shrinker {
             if removeSpans(&current, in: spec) { improved = true }
             if removeFaultsWithRepairs(&current, in: spec) { improved = true }
             if removeServer(&current, in: &spec) { improved = true }
+            if removeSnapshots(&current, in: spec) { improved = true }
         }
         let rules = WorldRules(spec: spec, mutant: mutant)
         var replay = ReplayChooser(recorded: current)
@@ -115,6 +119,15 @@ public struct Shrinker {
             position += 1
         }
         return improved
+    }
+
+    private mutating func removeSnapshots(_ current: inout [Action], in spec: WorldSpec) -> Bool {
+        let candidate = current.filter { $0.kind != .takeSnapshot }
+        guard candidate.count < current.count, candidatesTried < maxCandidates,
+            let kept = attempt(candidate, in: spec)
+        else { return false }
+        current = kept
+        return true
     }
 
     /// Tries the trace in every smaller cluster, smallest first, and keeps the first that still fails.
@@ -231,7 +244,10 @@ public struct Shrinker {
 
 extension Message {
     /// The RPC messages, without their fields.
-    enum RPC { case requestVote, requestVoteResponse, preVote, preVoteResponse, appendEntries, appendEntriesResponse }
+    enum RPC {
+        case requestVote, requestVoteResponse, preVote, preVoteResponse, appendEntries, appendEntriesResponse
+        case installSnapshot
+    }
 
     /// Which of the RPC messages this is.
     var rpc: RPC {
@@ -242,6 +258,7 @@ extension Message {
         case .preVoteResponse: .preVoteResponse
         case .appendEntries: .appendEntries
         case .appendEntriesResponse: .appendEntriesResponse
+        case .installSnapshot: .installSnapshot
         }
     }
 }

@@ -96,12 +96,16 @@ public struct CheckSpec: Sendable {
             maxDepth: try bounds.integer("maxDepth", in: 1...100_000))
         spec.maxElections = try bounds.optionalInteger("maxElections", in: count)
         spec.maxHeartbeats = try bounds.optionalInteger("maxHeartbeats", in: count)
+        spec.maxSnapshots = try bounds.optionalInteger("maxSnapshots", in: count) ?? 0
         if let options = reader.optional("protocol") {
             spec.options = try SpecCodec.decodeOptions(options, path: "protocol")
         }
         spec.initialMembers = try reader.optionalInteger("members", in: 1...servers)
         spec.maxConfigChanges = try bounds.optionalInteger("maxConfigChanges", in: count) ?? 0
         spec.turnOnWhatMembershipNeeds()
+        if let conflict = spec.unsupportedCombination {
+            throw InputError(path: "bounds.maxSnapshots", message: conflict)
+        }
         let maxStates = try bounds.optionalInteger("maxStates", in: 1...Int.max)
         try bounds.finish()
         var faults: [FaultKind] = []
@@ -143,9 +147,7 @@ public struct CheckSpec: Sendable {
                 guard let text = item.stringValue, let property = InvariantID(rawValue: text) else {
                     throw InputError(
                         path: "properties[\(offset)]",
-                        message:
-                            "unknown property (expected one of \(InvariantID.allCases.map(\.rawValue).joined(separator: ", ")))"
-                    )
+                        message: "unknown property (specs/invariants.md lists every property by name)")
                 }
                 if properties.contains(property) {
                     throw InputError(

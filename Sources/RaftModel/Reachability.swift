@@ -57,6 +57,17 @@ public enum RaftSituation: String, CaseIterable, Sendable {
     case removedLeaderSteppedDown = "removed-leader-stepped-down"
     /// A leader refused a change because an earlier one is not committed yet (section 4.1).
     case changeRefusedInFlight = "change-refused-in-flight"
+    /// A server snapshotted its applied prefix and discarded it from its log (section 7).
+    case snapshotTaken = "snapshot-taken"
+    /// A follower installed a leader's snapshot (Figure 13), by either receiver rule 6 or 7.
+    case snapshotInstalled = "snapshot-installed"
+    /// A follower installed a snapshot and kept the entries after its last included entry
+    /// (Figure 13, receiver rule 6).
+    case snapshotKeptSuffix = "snapshot-kept-suffix"
+    /// A follower refused a snapshot not past its commit index (section 7).
+    case snapshotRefused = "snapshot-refused"
+    /// A crashed server restarted from a snapshot and the log after it (section 7).
+    case snapshotRecovered = "snapshot-recovered"
 
     /// The names, for error messages and help.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -127,6 +138,16 @@ extension RaftModel {
             guard let before, let after, before.isLeader, !after.isLeader, after.currentTerm == before.currentTerm
             else { return false }
             return !after.configuration.voters.contains(after.id)
+        case .snapshotTaken:
+            return outcome == .compacted
+        case .snapshotInstalled:
+            return outcome == .snapshotReplacedLog || outcome == .snapshotKeptSuffix
+        case .snapshotKeptSuffix:
+            return outcome == .snapshotKeptSuffix
+        case .snapshotRefused:
+            return outcome == .refusedSnapshotCommitted
+        case .snapshotRecovered:
+            return outcome == .restoredSnapshot
         case .previousTermCommitted:
             guard let before, let after, before.isLeader, after.isLeader, after.currentTerm == before.currentTerm,
                 after.commitIndex > before.commitIndex

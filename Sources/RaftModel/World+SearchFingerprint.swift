@@ -32,6 +32,8 @@ extension World {
         }
         // Only when membership changes happened: a fixed cluster mixes exactly what it did.
         if spent.configChanges > 0 { hasher.combine(1 << 63 | packed20(spent.configChanges)) }
+        // Only once a snapshot was taken, so that a world without them mixes what it always did.
+        if spent.snapshots > 0 { hasher.combine(1 << 62 | UInt64(truncatingIfNeeded: spent.snapshots)) }
         let leaders = ghost.leadersByTerm
         hasher.combine(
             UInt64(leaders.count) | UInt64(ghost.committed.count) << 20 | UInt64(ghost.acknowledged.count) << 40)
@@ -79,6 +81,7 @@ extension RaftNode {
     fileprivate func combine(into hasher: inout FoldedMultiplyHasher, disk: DurableState) {
         let diskIsNodeState =
             disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log
+            && disk.snapshot == snapshot
         var roleWord: UInt64
         switch role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
@@ -93,6 +96,8 @@ extension RaftNode {
                 | packed32(currentTerm))
         hasher.combine(packed32(lastApplied) << 32 | packed32(commitIndex))
         hasher.combine(log)
+        // Only after compaction, so that a world without snapshots mixes what it always did.
+        if snapshot != nil { Self.combineSnapshot(of: self, into: &hasher) }
         if case .leader(let progress) = role {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
@@ -111,6 +116,14 @@ extension RaftNode {
     ///
     /// Kept out of line so that `combine(into:disk:)`, which every state's every server goes
     /// through, stays small enough to be inlined into the fingerprint loop.
+    @inline(never)
+    fileprivate static func combineSnapshot(of node: RaftNode, into hasher: inout FoldedMultiplyHasher) {
+        hasher.combine(node.snapshot)
+    }
+
+    /// Mixes a pipelining leader's flow control into `hasher`.
+    ///
+    /// Out of line for the same reason as `combineSnapshot(of:into:)`.
     @inline(never)
     fileprivate static func combineFlowControl(of progress: Progress, into hasher: inout FoldedMultiplyHasher) {
         for (flow, inflight) in zip(progress.flow, progress.inflight) {
@@ -153,12 +166,26 @@ private struct FoldedMultiplyHasher {
     mutating func combine(_ log: Log) {
         combine(UInt64(log.lastIndex))
         for entry in log.entries { combine(packed(entry)) }
+        // The base index is the last index less the entries; its term is mixed only when there
+        // is a base, so that an uncompacted log mixes what it always did.
+        if log.baseIndex > 0 { combine(1 << 63 | packed32(log.baseTerm) << 32 | packed32(log.baseIndex)) }
     }
 
     @inline(__always)
     mutating func combine(_ disk: DurableState) {
         combine(packedVote(disk.votedFor) << 32 | packed32(disk.currentTerm))
         combine(disk.log)
+        if disk.snapshot != nil { combine(disk.snapshot) }
+    }
+
+    /// A snapshot's index, term and state; the state words are counted so that states of
+    /// different lengths never mix alike.
+    @inline(never)
+    mutating func combine(_ snapshot: Snapshot?) {
+        guard let snapshot else { return }
+        combine(packed32(snapshot.lastIncludedTerm) << 32 | packed32(snapshot.lastIncludedIndex))
+        combine(UInt64(snapshot.state.words.count))
+        for word in snapshot.state.words { combine(word) }
     }
 
     @inline(__always)
@@ -188,6 +215,10 @@ private struct FoldedMultiplyHasher {
             // one mixes exactly the word it always did.
             combine(packed32(response.conflictIndex) << 32 | packed32(response.matchIndex))
             if response.hasHint { combine(packed32(response.conflictTerm)) }
+        case .installSnapshot(let request):
+            // Kind 2 with bit 10, which no AppendEntries sets.
+            combine(packed32(request.term) << 32 | 1 << 10 | 2 << 8 | route)
+            combine(request.snapshot)
         }
     }
 
@@ -217,12 +248,13 @@ enum SearchFingerprintFields {
     /// within one step.
     static let node = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
-        "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
+        "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
-    static let disk = ["currentTerm", "votedFor", "log"]
+    static let disk = ["currentTerm", "votedFor", "log", "snapshot"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
     static let budget = [
         "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats", "configChanges",
+        "snapshots",
     ]
     /// Mixed whole through `Entry.packedPayload`.
     static let configuration = ["voters", "learners"]
@@ -242,6 +274,7 @@ enum SearchFingerprintFields {
         ("preVoteResponse", ["term", "voteGranted"]),
         ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
         ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
+        ("installSnapshot", ["term", "snapshot"]),
     ]
     /// Every role with the labels of its payload (the leader's is one unlabelled `Progress`).
     static let rolePayloads: [(role: String, labels: [String])] = [

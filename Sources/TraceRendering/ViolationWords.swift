@@ -62,12 +62,21 @@ public enum ViolationWords {
         case .singleServerChange:
             "Each configuration differs from the one before it by at most one voter (thesis section 4.1): "
                 + "otherwise a majority of the old voters and a majority of the new need not overlap."
+        case .snapshotCommitted:
+            "A snapshot may cover only committed entries, and must hold the state machine's state after exactly "
+                + "them (section 7): a snapshot of uncommitted entries makes them permanent on that server."
+        case .snapshotKeepsTerm:
+            "Loading a snapshot, from a leader or from disk on restart, never lowers a server's current term "
+                + "(section 7): a lower term would let it vote again in a term it already voted in."
         }
     }
 
     private static func sentenceFromFields(_ violation: Violation, before: World?, after: World) -> String? {
         let servers = violation.servers
         guard servers.allSatisfy({ $0.index < after.servers.count }) else { return nil }
+        // The sentences below read logs from index 1; a compacted log's detail already says it.
+        let compacted = { (world: World) in world.servers.indices.contains { world.log(of: $0).baseIndex > 0 } }
+        if compacted(after) || before.map(compacted) == true { return nil }
         switch violation.invariant {
         case .electionSafety:
             guard let term = violation.terms.first, servers.count >= 2 else { return nil }
@@ -117,7 +126,8 @@ public enum ViolationWords {
             else { return nil }
             return "\(servers[0])'s commit index went down from \(old.commitIndex) to \(node.commitIndex) "
                 + "while it kept running"
-        case .preVoteRestraint, .checkQuorum, .oneUncommittedConfiguration, .singleServerChange:
+        case .preVoteRestraint, .checkQuorum, .oneUncommittedConfiguration, .singleServerChange, .snapshotCommitted,
+            .snapshotKeepsTerm:
             // The detail already says it from the step itself, or from the logs it names.
             return nil
         }

@@ -118,6 +118,10 @@ struct StateFieldsTests {
             .preVoteResponse(RequestVoteResponse(term: 1, voteGranted: true)),
             .appendEntries(AppendEntries(term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0)),
             .appendEntriesResponse(AppendEntriesResponse(term: 1, success: true, matchIndex: 0)),
+            .installSnapshot(
+                InstallSnapshot(
+                    term: 1,
+                    snapshot: Snapshot(lastIncludedIndex: 1, lastIncludedTerm: 1, state: SnapshotState(words: [0])))),
         ]
         #expect(messages.count == Message.renamedFieldsByPayload.count)
         #expect(messages.count == SearchFingerprintFields.messagePayloads.count)

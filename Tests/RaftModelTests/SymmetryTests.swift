@@ -120,6 +120,58 @@ struct SymmetryTests {
         #expect(fingerprintByClass.count > 300)
     }
 
+    @Test("With snapshots on, 3-server class fingerprints are exactly renaming classes (section 7)")
+    func classesAreRenamingClassesWithSnapshots() {
+        var spec = Self.spec(servers: 3, options: Self.everySwitch)
+        spec.maxSnapshots = 4
+        let rules = WorldRules(spec: spec)
+        let model = RaftModel(rules: rules)
+        var classByFingerprint: [UInt64: UInt64] = [:]
+        var fingerprintByClass: [UInt64: UInt64] = [:]
+        var compacted = 0
+        var prng = PRNG(seed: 77)
+        for seed in 1...UInt64(30) {
+            var chooser = SeededChooser(seed: seed)
+            var world = rules.initialWorld
+            for step in 1...40 {
+                let enabled = rules.enabledActions(in: world)
+                guard let position = chooser.choose(among: enabled, in: world, step: step) else { break }
+                world = rules.successor(of: world, taking: enabled[position])
+                if world.servers.contains(where: { $0.disk.snapshot != nil }) { compacted += 1 }
+                let fingerprint = model.symmetricFingerprint(of: world)
+                let renamingClass = Self.everyRenamingFingerprint(of: world)
+                #expect(classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes")
+                #expect(fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class")
+                classByFingerprint[fingerprint] = renamingClass
+                fingerprintByClass[renamingClass] = fingerprint
+                let renamed = world.renamed(by: Self.randomRenaming(3, &prng))!
+                #expect(model.symmetricFingerprint(of: renamed) == fingerprint, "a renaming left the class")
+            }
+        }
+        #expect(compacted > 100)
+    }
+
+    @Test("Worlds that differ only in a snapshot's state, or in the term at a log's base, are not merged")
+    func snapshotsAreTold() {
+        let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: 3)))
+        func world(state: UInt64, baseTerm: Term) -> World {
+            var world = World(serverCount: 3, mutant: nil)
+            let disk = DurableState(
+                currentTerm: 2, log: Log(after: 2, baseTerm: baseTerm),
+                snapshot: Snapshot(
+                    lastIncludedIndex: 2, lastIncludedTerm: baseTerm, state: SnapshotState(words: [state])))
+            world.servers[1].node = RaftNode(id: NodeID(1), serverCount: 3, restoring: disk)
+            world.servers[1].disk = disk
+            return world
+        }
+        let base = world(state: 1, baseTerm: 1)
+        for other in [world(state: 2, baseTerm: 1), world(state: 1, baseTerm: 2)] {
+            #expect(model.symmetricFingerprint(of: other) != model.symmetricFingerprint(of: base))
+            #expect(other.searchFingerprint != base.searchFingerprint)
+            #expect(other.fingerprint != base.fingerprint)
+        }
+    }
+
     @Test("The representative is a renaming of the world, in the world's own class", arguments: [3, 5])
     func representativeIsARenaming(servers: Int) {
         let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: servers)))

@@ -40,9 +40,11 @@ extension Array where Element == Entry {
 }
 
 extension Log {
-    /// The log with its configuration entries renamed.
+    /// The log with its configuration entries renamed, and its base (a snapshot's last included
+    /// index and term) kept.
     func renamingConfigurations(by renaming: ServerRenaming) -> Log {
-        Log(entries.renamingConfigurations(by: renaming))
+        guard entries.contains(where: \.namesServers) else { return self }
+        return Log(after: baseIndex, baseTerm: baseTerm, entries.renamingConfigurations(by: renaming))
     }
 }
 

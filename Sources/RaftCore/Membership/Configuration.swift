@@ -112,9 +112,12 @@ public enum ConfigurationChange: Hashable, Sendable, CustomStringConvertible {
 
 extension Log {
     /// The latest configuration entry in the log and its index, or nil when it holds none.
+    ///
+    /// Only the entries after the base are looked at: a snapshot does not carry a configuration
+    /// yet, which is why a spec may not combine the two (`WorldSpec.unsupportedCombination`).
     public var latestConfiguration: (configuration: Configuration, index: LogIndex)? {
         var index = lastIndex
-        while index >= 1 {
+        while index > baseIndex {
             if case .configuration(let configuration) = self[index].payload { return (configuration, index) }
             index -= 1
         }

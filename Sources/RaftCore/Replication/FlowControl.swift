@@ -56,7 +56,7 @@ extension Log {
     /// empty when `index` is past the end.
     func entries(from index: LogIndex, atMost limit: Int?) -> [Entry] {
         guard let limit, lastIndex - index + 1 > limit else { return suffix(from: index) }
-        return Array(entries[(index - 1)..<(index - 1 + limit)])
+        return entries(from: index, count: limit)
     }
 
     /// Where this log conflicts with a leader's AppendEntries whose `prevLogIndex` is `index`:
@@ -69,7 +69,7 @@ extension Log {
     func conflict(at index: LogIndex) -> (term: Term, firstIndex: LogIndex) {
         guard index >= 1, let term = term(at: index) else { return (0, lastIndex + 1) }
         var firstIndex = index
-        while firstIndex > 1 && self.term(at: firstIndex - 1) == term { firstIndex -= 1 }
+        while firstIndex > baseIndex + 1 && self.term(at: firstIndex - 1) == term { firstIndex -= 1 }
         return (term, firstIndex)
     }
 }

@@ -25,6 +25,7 @@ struct FuzzRun {
     private var packets: PacketSimulator
     private var faults: FaultScheduler
     private var workload: ClientWorkload
+    private var snapshots: SnapshotSchedule
     /// Present from the start of the liveness phase.
     private var liveness: LivenessJudge? = nil
 
@@ -59,6 +60,7 @@ struct FuzzRun {
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
         faults = FaultScheduler(profile: profile, prng: streams.faults)
         workload = ClientWorkload(profile: profile, prng: streams.clients)
+        snapshots = SnapshotSchedule(spec: spec, prng: streams.snapshots)
         actions = []
         swap(&actions, &buffers.actions)
         coverage = observers.countsCoverage ? CoverageTable() : nil
@@ -95,7 +97,8 @@ struct FuzzRun {
     }
 
     private enum Event {
-        case message(position: Int), timer(VirtualClock.Timer), fault(FaultScheduler.Fault), clientRequest, nothing
+        case message(position: Int), timer(VirtualClock.Timer), fault(FaultScheduler.Fault), clientRequest, snapshot
+        case nothing
     }
 
     /// The earliest pending event and its tick; ties go to messages first (in send order), then
@@ -115,6 +118,7 @@ struct FuzzRun {
         }
         if let fault = faults.earliestFault(), fault.due < due { (event, due) = (.fault(fault.fault), fault.due) }
         if workload.nextRequestTick < due { (event, due) = (.clientRequest, workload.nextRequestTick) }
+        if snapshots.nextSnapshotTick < due { (event, due) = (.snapshot, snapshots.nextSnapshotTick) }
         return (event, due)
     }
 
@@ -139,6 +143,8 @@ struct FuzzRun {
             {
                 take(action)
             }
+        case .snapshot:
+            if let action = snapshots.snapshotDue(now: now, in: world, rules: rules) { take(action) }
         }
     }
 

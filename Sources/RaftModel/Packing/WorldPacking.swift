@@ -72,6 +72,7 @@ private enum MessageTag {
     static let preVoteResponse: UInt8 = 3
     static let appendEntries: UInt8 = 4
     static let appendEntriesResponse: UInt8 = 5
+    static let installSnapshot: UInt8 = 6
 }
 
 private struct PackedWorldWriter {
@@ -109,6 +110,7 @@ private struct PackedWorldWriter {
         write(spent.elections)
         write(spent.heartbeats)
         write(spent.configChanges)
+        write(spent.snapshots)
         let ghost = world.ghost
         write(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { write(Int(leaders.bits)) }
@@ -131,6 +133,7 @@ private struct PackedWorldWriter {
             let disk = server.disk
             let diskIsNodeState =
                 disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
+                && disk.snapshot == node.snapshot
             let roleTag: UInt8 =
                 switch node.role {
                 case .follower: RoleTag.follower
@@ -147,6 +150,7 @@ private struct PackedWorldWriter {
             write(node.currentTerm)
             write(vote: node.votedFor)
             write(node.log)
+            write(snapshot: node.snapshot)
             write(node.commitIndex)
             write(node.lastApplied)
             switch node.role {
@@ -168,11 +172,28 @@ private struct PackedWorldWriter {
         write(disk.currentTerm)
         write(vote: disk.votedFor)
         write(disk.log)
+        write(snapshot: disk.snapshot)
     }
 
+    /// A log: its base (0, or the snapshot's last included index and then term), then its entries.
     func write(_ log: Log) {
+        write(log.baseIndex)
+        if log.baseIndex > 0 { write(log.baseTerm) }
         write(log.entries.count)
         for entry in log.entries { write(entry) }
+    }
+
+    /// A snapshot: 0 for none, else its last included index (at least 1) and term, then the
+    /// state's words.
+    func write(snapshot: Snapshot?) {
+        guard let snapshot else {
+            write(0)
+            return
+        }
+        write(snapshot.lastIncludedIndex)
+        write(snapshot.lastIncludedTerm)
+        write(snapshot.state.words.count)
+        for word in snapshot.state.words { write(Int(bitPattern: UInt(word))) }
     }
 
     /// An entry: its term, then its payload.
@@ -257,6 +278,10 @@ private struct PackedWorldWriter {
             write(response.matchIndex)
             write(response.conflictTerm)
             write(response.conflictIndex)
+        case .installSnapshot(let request):
+            bytes.append(MessageTag.installSnapshot)
+            write(request.term)
+            write(snapshot: request.snapshot)
         }
     }
 
@@ -319,7 +344,7 @@ private struct PackedWorldReader {
         let partition = partitionCode == 0 ? nil : NodeSet(bits: UInt16(truncatingIfNeeded: partitionCode - 1))
         let spent = World.Budget(
             unpackingClientRequests: int(), crashes: int(), drops: int(), duplicates: int(), partitions: int(),
-            elections: int(), heartbeats: int(), configChanges: int())
+            elections: int(), heartbeats: int(), configChanges: int(), snapshots: int())
         var leadersByTerm: [NodeSet] = []
         let termCount = int()
         leadersByTerm.reserveCapacity(termCount)
@@ -353,6 +378,7 @@ private struct PackedWorldReader {
             let currentTerm = int()
             let votedFor = vote()
             let log = self.log()
+            let snapshot = self.snapshot()
             let commitIndex = int()
             let lastApplied = int()
             let role: Role =
@@ -365,12 +391,13 @@ private struct PackedWorldReader {
             node = RaftNode(
                 unpackingID: id, serverCount: serverCount, mutant: rules.mutant, options: rules.spec.options,
                 initialConfiguration: initialConfiguration, currentTerm: currentTerm, votedFor: votedFor, log: log,
-                commitIndex: commitIndex,
+                snapshot: snapshot, commitIndex: commitIndex,
                 lastApplied: lastApplied, role: role,
                 lastInputChangedDurableState: flags & ServerFlags.lastInputChangedDurableState != 0)
             disk =
                 flags & ServerFlags.diskIsNodeState != 0
-                ? DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log) : durableState()
+                ? DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot)
+                : durableState()
         } else {
             disk = durableState()
         }
@@ -386,13 +413,31 @@ private struct PackedWorldReader {
     }
 
     mutating func durableState() -> DurableState {
-        DurableState(currentTerm: int(), votedFor: vote(), log: log())
+        DurableState(currentTerm: int(), votedFor: vote(), log: log(), snapshot: snapshot())
     }
 
     mutating func log() -> Log {
+        let baseIndex = int()
+        let baseTerm = baseIndex > 0 ? int() : 0
         let count = int()
-        guard count > 0 else { return Log() }
-        return Log(entries(count))
+        if baseIndex == 0 {
+            guard count > 0 else { return Log() }
+            return Log(entries(count))
+        }
+        return Log(after: baseIndex, baseTerm: baseTerm, entries(count))
+    }
+
+    mutating func snapshot() -> Snapshot? {
+        let lastIncludedIndex = int()
+        guard lastIncludedIndex > 0 else { return nil }
+        let lastIncludedTerm = int()
+        var words: [UInt64] = []
+        let count = int()
+        words.reserveCapacity(count)
+        for _ in 0..<count { words.append(UInt64(UInt(bitPattern: int()))) }
+        return Snapshot(
+            lastIncludedIndex: lastIncludedIndex, lastIncludedTerm: lastIncludedTerm, state: SnapshotState(words: words)
+        )
     }
 
     mutating func entries(_ count: Int) -> [Entry] {
@@ -463,6 +508,10 @@ private struct PackedWorldReader {
                 AppendEntries(
                     term: term, prevLogIndex: prevLogIndex, prevLogTerm: prevLogTerm, entries: entries,
                     leaderCommit: int()))
+        case MessageTag.installSnapshot:
+            let term = int()
+            guard let snapshot = snapshot() else { preconditionFailure("an InstallSnapshot packed without a snapshot") }
+            message = .installSnapshot(InstallSnapshot(term: term, snapshot: snapshot))
         default:
             message = .appendEntriesResponse(
                 AppendEntriesResponse(

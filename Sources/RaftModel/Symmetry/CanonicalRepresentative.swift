@@ -60,7 +60,8 @@ enum CanonicalRepresentative {
         let spent = world.spent
         hash = SymmetryHash.mix(
             hash, UInt64(spent.clientRequests) | UInt64(spent.crashes) << 20 | UInt64(spent.drops) << 40)
-        hash = SymmetryHash.mix(hash, UInt64(spent.duplicates) | UInt64(spent.partitions) << 20)
+        hash = SymmetryHash.mix(
+            hash, UInt64(spent.duplicates) | UInt64(spent.partitions) << 20 | UInt64(spent.snapshots) << 40)
         if spent.spentOptionalBounds {
             hash = SymmetryHash.mix(hash, UInt64(spent.elections) | UInt64(spent.heartbeats) << 20)
         }

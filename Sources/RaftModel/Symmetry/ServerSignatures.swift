@@ -181,6 +181,7 @@ extension RaftNode {
         hash = SymmetryHash.mix(
             hash, UInt64(truncatingIfNeeded: commitIndex) << 32 | UInt64(truncatingIfNeeded: lastApplied))
         hash = SymmetryHash.mix(hash, SymmetryHash.log(log))
+        if snapshot != nil { hash = SymmetryHash.mix(hash, SymmetryHash.snapshot(snapshot)) }
         switch role {
         case .follower(let leader):
             hash = SymmetryHash.mix(hash, 0x10 | ServerSignatures.relative(leader, to: id))
@@ -198,7 +199,8 @@ extension RaftNode {
             hash = SymmetryHash.mix(hash, ServerSignatures.progressWord(progress, id.index))
             hash = SymmetryHash.mix(hash, others)
         }
-        let diskIsNodeState = disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log
+        let diskIsNodeState =
+            disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log && disk.snapshot == snapshot
         return SymmetryHash.mix(hash, diskIsNodeState ? 1 : SymmetryHash.disk(disk, of: id))
     }
 }
@@ -236,13 +238,30 @@ enum SymmetryHash {
     static func log(_ log: Log) -> UInt64 {
         var hash = UInt64(log.lastIndex)
         for entry in log.entries { hash = mix(hash, Self.entry(entry)) }
+        // Only after compaction, so that an uncompacted log hashes as it always did.
+        if log.baseIndex > 0 {
+            hash = mix(hash, UInt64(truncatingIfNeeded: log.baseIndex) << 32 | UInt64(truncatingIfNeeded: log.baseTerm))
+        }
+        return hash
+    }
+
+    /// A snapshot's index, term and state words; names no server.
+    @inline(never)
+    static func snapshot(_ snapshot: Snapshot?) -> UInt64 {
+        guard let snapshot else { return 0 }
+        var hash = mix(
+            0x5A,
+            UInt64(truncatingIfNeeded: snapshot.lastIncludedIndex) << 32
+                | UInt64(truncatingIfNeeded: snapshot.lastIncludedTerm) & 0xFFFF_FFFF)
+        for word in snapshot.state.words { hash = mix(hash, word) }
         return hash
     }
 
     /// A disk's term, vote (relative to `id`, its owner) and log.
     static func disk(_ disk: DurableState, of id: NodeID) -> UInt64 {
         let hash = mix(UInt64(truncatingIfNeeded: disk.currentTerm), ServerSignatures.relative(disk.votedFor, to: id))
-        return mix(hash, log(disk.log))
+        let withLog = mix(hash, log(disk.log))
+        return disk.snapshot == nil ? withLog : mix(withLog, snapshot(disk.snapshot))
     }
 
     /// A message's kind and content; its sender and receiver are the envelope's, not hashed here.
@@ -281,6 +300,8 @@ enum SymmetryHash {
                 hash,
                 UInt64(truncatingIfNeeded: response.conflictTerm) << 32
                     | UInt64(truncatingIfNeeded: response.conflictIndex) & 0xFFFF_FFFF)
+        case .installSnapshot(let request):
+            return mix(mix(7, UInt64(truncatingIfNeeded: request.term)), snapshot(request.snapshot))
         }
     }
 }

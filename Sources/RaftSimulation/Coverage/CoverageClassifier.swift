@@ -15,7 +15,7 @@ public enum CoverageClassifier {
         switch action {
         case .deliver(let envelope): envelope.to
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _), .crash(let id),
-            .restart(let id), .proposeChange(let id, _):
+            .restart(let id), .proposeChange(let id, _), .takeSnapshot(let id):
             id
         case .drop, .duplicate, .partition, .heal: nil
         }
@@ -26,6 +26,9 @@ public enum CoverageClassifier {
     public static func row(of action: Action, before: RaftNode?, after: World) -> CoverageRow? {
         guard let subject = subject(of: action) else { return nil }
         if case .restart = action {
+            if after.servers[subject.index].disk.snapshot != nil {
+                return CoverageRow(role: .down, input: .restart, outcome: .restoredSnapshot)
+            }
             let recovered = after.servers[subject.index].disk.log.lastIndex > 0
             return CoverageRow(role: .down, input: .restart, outcome: recovered ? .recoveredLog : .restartedEmpty)
         }
@@ -42,6 +45,9 @@ public enum CoverageClassifier {
         let (input, outcome): (CoverageRow.Input, CoverageRow.Outcome)
         switch action {
         case .deliver(let envelope):
+            if case .installSnapshot(let request) = envelope.message {
+                return installed(request, role: role, before: before, after: now)
+            }
             (input, outcome) = delivered(envelope, before: before, after: now)
         case .electionTimeout where before.isLeader:
             // CheckQuorum: a leader's election timer is its quorum check.
@@ -58,6 +64,8 @@ public enum CoverageClassifier {
             (input, outcome) = (.clientRequest, before.isLeader ? .appended : .refusedNotLeader)
         case .proposeChange:
             (input, outcome) = (.proposeChange, changeOutcome(before: before, after: now))
+        case .takeSnapshot:
+            (input, outcome) = (.takeSnapshot, .compacted)
         case .drop, .duplicate, .partition, .heal, .crash, .restart:
             return nil
         }
@@ -106,6 +114,8 @@ public enum CoverageClassifier {
             return (.requestVoteResponse, outcome)
         case .appendEntries(let request):
             return append(request, before: before, after: after)
+        case .installSnapshot:
+            preconditionFailure("classified by installed(_:role:before:after:)")
         case .appendEntriesResponse(let response):
             let outcome: CoverageRow.Outcome
             if response.term > before.currentTerm {

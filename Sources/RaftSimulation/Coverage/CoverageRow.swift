@@ -30,6 +30,8 @@ public struct CoverageRow: Hashable, Sendable {
         case electionTimeout, heartbeatTimeout, clientRequest, crash, restart
         /// A client's membership change (the thesis, section 4.1).
         case proposeChange
+        case installSnapshot = "InstallSnapshot"
+        case takeSnapshot
     }
 
     /// What came of the input, in the words of Figure 2's receiver rules.
@@ -75,6 +77,12 @@ public struct CoverageRow: Hashable, Sendable {
         case configurationAppended = "configuration appended"
         case refusedChangeInFlight = "refused: a change is in flight"
         case refusedNoCommitOfTerm = "refused: no entry of its term committed"
+        // Log compaction (section 7, Figure 13).
+        case compacted = "applied prefix compacted"
+        case snapshotReplacedLog = "installed: log discarded"
+        case snapshotKeptSuffix = "installed: entries after it kept"
+        case refusedSnapshotCommitted = "refused: not past commit index"
+        case restoredSnapshot = "snapshot and log recovered from disk"
     }
 
     public init(role: Role, input: Input, outcome: Outcome) {
@@ -131,6 +139,16 @@ public struct CoverageRow: Hashable, Sendable {
             (.crash, running, [.crashed]),
             (.restart, [.down], [.recoveredLog, .restartedEmpty]),
             (.proposeChange, [.leader], [.configurationAppended, .refusedChangeInFlight, .refusedNoCommitOfTerm]),
+            // Log compaction, listed last so that the rows above keep their positions.
+            (
+                .installSnapshot, running,
+                [
+                    .snapshotReplacedLog, .snapshotKeptSuffix, .refusedSnapshotCommitted, .refusedStaleTerm,
+                    .refusedIsLeader,
+                ]
+            ),
+            (.takeSnapshot, running, [.compacted]),
+            (.restart, [.down], [.restoredSnapshot]),
         ]
         return table.flatMap { input, roles, outcomes in
             roles.flatMap { role in outcomes.map { CoverageRow(role: role, input: input, outcome: $0) } }

@@ -41,7 +41,7 @@ public struct SeededChooser: Chooser {
 
     public static let defaultWeights: [Action.Kind: UInt64] = [
         .deliver: 40, .drop: 2, .duplicate: 2, .electionTimeout: 3, .heartbeatTimeout: 8, .clientRequest: 6,
-        .crash: 1, .restart: 8, .partition: 1, .heal: 6,
+        .crash: 1, .restart: 8, .partition: 1, .heal: 6, .takeSnapshot: 4,
         // Offered only when a spec allows membership changes, so other worlds draw as before.
         .proposeChange: 4,
     ]
@@ -95,6 +95,7 @@ extension Action.Kind {
         case .partition: 8
         case .heal: 9
         case .proposeChange: 10
+        case .takeSnapshot: 10
         }
     }
 }

@@ -32,6 +32,13 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
     /// Each configuration in a log differs from the one before it by at most one voter (the
     /// thesis, section 4.1).
     case singleServerChange = "single-server-change"
+    /// A snapshot covers only committed entries: it ends at a committed index with that entry's
+    /// term, and holds the state machine's state after exactly the entries committed up to it
+    /// (section 7).
+    case snapshotCommitted = "snapshot-committed"
+    /// Loading a snapshot (installing a leader's, or restoring one's own on restart) never lowers
+    /// the server's current term (section 7; terms only grow).
+    case snapshotKeepsTerm = "snapshot-keeps-term"
 
     public static func < (lhs: InvariantID, rhs: InvariantID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -51,6 +58,8 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
         case .checkQuorum: "CheckQuorum Step-Down"
         case .oneUncommittedConfiguration: "One Uncommitted Configuration"
         case .singleServerChange: "Single-Server Change"
+        case .snapshotCommitted: "Snapshot Covers Committed"
+        case .snapshotKeepsTerm: "Snapshot Keeps Term"
         }
     }
 }

@@ -29,10 +29,12 @@ extension Invariants {
         switch action {
         case .drop, .duplicate, .partition, .heal:
             return false
-        case .crash(let id), .restart(let id):
+        case .crash(let id):
             // The server's log is read from its disk instead of its process or back; they hold
             // the same entries (persist before send), but the check is cheap and crashes rare.
             return logMatchingFails(for: id.index, in: world)
+        case .restart(let id):
+            return logMatchingFails(for: id.index, in: world) || restoredSnapshotViolates(id.index, in: world)
         case .deliver(let envelope):
             if case .preVote(let request) = envelope.message, let after = world.servers[envelope.to.index].node {
                 let granted = preVoteGrants(answering: envelope, in: world) > preVoteGrantsBefore
@@ -49,7 +51,7 @@ extension Invariants {
                 return true
             }
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
-        case .heartbeatTimeout(let id), .clientRequest(let id, _), .proposeChange(let id, _):
+        case .heartbeatTimeout(let id), .clientRequest(let id, _), .proposeChange(let id, _), .takeSnapshot(let id):
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         }
     }
@@ -80,9 +82,7 @@ extension Invariants {
             let records = recheckAll ? 0..<committed.count : newRecords
             for offset in records where committed[offset].commitTerm < leader.currentTerm {
                 let logIndex = offset + 1
-                if leader.log.term(at: logIndex) == nil || leader.log[logIndex] != committed[offset].entry {
-                    return true
-                }
+                if !holds(committed[offset], at: logIndex, in: leader.log) { return true }
             }
         }
 
@@ -97,10 +97,16 @@ extension Invariants {
             } else {
                 first = committedSeen + 1
             }
+            first = max(first, node.log.baseIndex + 1)
             while first <= limit {
                 if node.log[first] != committed[first - 1].entry { return true }
                 first += 1
             }
+        }
+
+        // Snapshot Covers Committed and Snapshot Keeps Term, when the step gave it a snapshot.
+        if after.snapshot != before.snapshot || world.servers[server].disk.snapshot != after.snapshot {
+            if snapshotViolates(server, after, in: world) { return true }
         }
 
         // The transition invariants, for the stepping server.
@@ -116,6 +122,12 @@ extension Invariants {
         let log = world.log(of: server)
         for other in world.servers.indices where other != server {
             let otherLog = world.log(of: other)
+            if log.baseIndex > 0 || otherLog.baseIndex > 0 {
+                let violation = logMatchingAcrossSnapshots(
+                    log, NodeID(server), otherLog, NodeID(other), committed: world.ghost.committed)
+                if violation != nil { return true }
+                continue
+            }
             // As in `Invariants.logMatching`: the highest index where the terms agree decides.
             var index = min(log.lastIndex, otherLog.lastIndex)
             while index > 0 && log[index].term != otherLog[index].term { index -= 1 }
@@ -135,7 +147,7 @@ extension Action {
         switch self {
         case .deliver(let envelope): envelope.to
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _),
-            .proposeChange(let id, _):
+            .proposeChange(let id, _), .takeSnapshot(let id):
             id
         default: nil
         }

@@ -28,13 +28,15 @@ public enum Invariants {
         case .stateMachineSafety: return stateMachineSafety(world)
         case .oneUncommittedConfiguration: return world.hasMembership ? oneUncommittedConfiguration(world) : nil
         case .singleServerChange: return world.hasMembership ? singleServerChange(world) : nil
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum:
+        case .snapshotCommitted: return snapshotCommitted(world)
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .snapshotKeepsTerm:
             guard let previous, let action else { return nil }
             switch invariant {
             case .leaderAppendOnly: return leaderAppendOnly(from: previous, to: world)
             case .monotonicTerm: return monotonicTerm(from: previous, to: world)
             case .preVoteRestraint: return preVoteRestraint(from: previous, taking: action, to: world)
             case .checkQuorum: return checkQuorum(from: previous, taking: action, to: world)
+            case .snapshotKeepsTerm: return snapshotKeepsTerm(from: previous, taking: action, to: world)
             default: return monotonicCommit(from: previous, to: world, action: action)
             }
         }
@@ -44,9 +46,10 @@ public enum Invariants {
     public static func isStateInvariant(_ invariant: InvariantID) -> Bool {
         switch invariant {
         case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety, .oneUncommittedConfiguration,
-            .singleServerChange:
+            .singleServerChange, .snapshotCommitted:
             true
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum: false
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .snapshotKeepsTerm:
+            false
         }
     }
 
@@ -54,6 +57,7 @@ public enum Invariants {
     public static func checkState(_ world: World) -> Violation? {
         electionSafety(world) ?? logMatching(world) ?? leaderCompleteness(world) ?? stateMachineSafety(world)
             ?? membershipViolation(world)
+            ?? snapshotCommitted(world)
     }
 
     /// The invariants over one step: they compare the world before and after it.
@@ -63,6 +67,7 @@ public enum Invariants {
             ?? monotonicCommit(from: previous, to: world, action: action)
             ?? preVoteRestraint(from: previous, taking: action, to: world)
             ?? checkQuorum(from: previous, taking: action, to: world)
+            ?? snapshotKeepsTerm(from: previous, taking: action, to: world)
     }
 
     /// Election Safety: no term ever had two leaders (read from the ghost record of leaders).
@@ -84,7 +89,12 @@ public enum Invariants {
         let logs = world.servers.indices.map { world.log(of: $0) }
         for first in logs.indices {
             for second in logs.indices where second > first {
-                if let violation = logMatching(logs[first], NodeID(first), logs[second], NodeID(second)) {
+                let violation =
+                    logs[first].baseIndex == 0 && logs[second].baseIndex == 0
+                    ? logMatching(logs[first], NodeID(first), logs[second], NodeID(second))
+                    : logMatchingAcrossSnapshots(
+                        logs[first], NodeID(first), logs[second], NodeID(second), committed: world.ghost.committed)
+                if let violation {
                     return violation
                 }
             }
@@ -123,14 +133,13 @@ public enum Invariants {
     static func leaderCompleteness(of leader: RaftNode, in world: World) -> Violation? {
         for (offset, record) in world.ghost.committed.enumerated() where record.commitTerm < leader.currentTerm {
             let index = offset + 1
-            let held = leader.log.term(at: index) == nil ? nil : leader.log[index]
-            if held != record.entry {
+            if !holds(record, at: index, in: leader.log) {
                 return Violation(
                     invariant: .leaderCompleteness, servers: [leader.id, record.server], index: index,
                     terms: [leader.currentTerm, record.commitTerm],
                     detail: "leader \(leader.id) of term \(leader.currentTerm) lacks \(record.entry) at index "
                         + "\(index), committed by \(record.server) in term \(record.commitTerm) "
-                        + "(it holds \(held.map(\.description) ?? "nothing"))")
+                        + "(it holds \(describeHeld(at: index, in: leader.log)))")
             }
         }
         return nil
@@ -149,7 +158,8 @@ public enum Invariants {
     static func stateMachineSafety(of node: RaftNode, in world: World) -> Violation? {
         let committed = world.ghost.committed
         let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
-        var index = 1
+        // What a snapshot covers, `snapshotCommitted` compares through the state machine's state.
+        var index = node.log.baseIndex + 1
         while index <= limit {
             let record = committed[index - 1]
             if node.log[index] != record.entry {
@@ -172,17 +182,19 @@ public enum Invariants {
             else { continue }
             let kept = after.log.extends(before.log)
             if !kept {
-                var position = 1
+                // A snapshot taken in the step hides the entries it covers: compare after both bases.
+                var position = max(before.log.baseIndex, after.log.baseIndex) + 1
                 while position <= before.log.lastIndex && position <= after.log.lastIndex
                     && before.log[position] == after.log[position]
                 {
                     position += 1
                 }
-                let now = position <= after.log.lastIndex ? after.log[position].description : "nothing"
+                position = min(position, before.log.lastIndex)
+                let now = describeHeld(at: position, in: after.log)
                 return Violation(
                     invariant: .leaderAppendOnly, servers: [after.id], index: position, terms: [after.currentTerm],
-                    detail: "leader \(after.id) of term \(after.currentTerm) replaced \(before.log[position]) "
-                        + "at index \(position) with \(now)")
+                    detail: "leader \(after.id) of term \(after.currentTerm) replaced "
+                        + "\(describeHeld(at: position, in: before.log)) at index \(position) with \(now)")
             }
         }
         return nil

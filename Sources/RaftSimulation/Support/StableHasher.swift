@@ -108,6 +108,11 @@ extension Log: StablyHashable {
     public func stableHash(into hasher: inout StableHasher) {
         hasher.combine(entries.count)
         for entry in entries { entry.stableHash(into: &hasher) }
+        // Only after compaction, so that every digest of an uncompacted log stays put.
+        if baseIndex > 0 {
+            hasher.combine(baseIndex)
+            hasher.combine(baseTerm)
+        }
     }
 }
 
@@ -150,6 +155,10 @@ extension Message: StablyHashable {
                 hasher.combine(response.conflictTerm)
                 hasher.combine(response.conflictIndex)
             }
+        case .installSnapshot(let request):
+            hasher.combine(7 as UInt64)
+            hasher.combine(request.term)
+            request.snapshot.stableHash(into: &hasher)
         }
     }
 }
@@ -166,6 +175,16 @@ extension DurableState: StablyHashable {
         hasher.combine(currentTerm)
         hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
         log.stableHash(into: &hasher)
+        snapshot?.stableHash(into: &hasher)
+    }
+}
+
+extension Snapshot: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(lastIncludedIndex)
+        hasher.combine(lastIncludedTerm)
+        hasher.combine(state.words.count)
+        for word in state.words { hasher.combine(word) }
     }
 }
 
@@ -174,6 +193,7 @@ extension RaftNode: StablyHashable {
         hasher.combine(currentTerm)
         hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
         log.stableHash(into: &hasher)
+        snapshot?.stableHash(into: &hasher)
         hasher.combine(commitIndex)
         hasher.combine(lastApplied)
         switch role {

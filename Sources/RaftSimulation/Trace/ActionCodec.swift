@@ -17,6 +17,7 @@ public enum ActionText {
         case .partition(let side): "partition \(side) from the rest"
         case .heal: "heal"
         case .proposeChange(let node, let change): "propose \(change) to \(node)"
+        case .takeSnapshot(let node): "take snapshot \(node)"
         }
     }
 
@@ -40,6 +41,8 @@ public enum ActionText {
             return "AppendEntriesResponse \(route) term \(response.term) "
                 + (response.success ? "success match \(response.matchIndex)" : "reject")
                 + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
+        case .installSnapshot(let request):
+            return describe(request, route: route)
         }
     }
 }
@@ -66,6 +69,7 @@ public enum ActionCodec {
             .object([
                 ("action", .string("proposeChange")), ("server", name(node)), ("change", .string(change.description)),
             ])
+        case .takeSnapshot(let node): .object([("action", .string("takeSnapshot")), ("server", name(node))])
         }
     }
 
@@ -120,6 +124,8 @@ public enum ActionCodec {
                             ("conflictTerm", .integer(response.conflictTerm)),
                             ("conflictIndex", .integer(response.conflictIndex)),
                         ] : []))
+        case .installSnapshot(let request):
+            encode(request)
         }
     }
 
@@ -158,6 +164,7 @@ public enum ActionCodec {
             let target = try server("server")
             action = .proposeChange(
                 target, try change(reader.string("change"), path: "\(path).change", servers: servers))
+        case "takeSnapshot": action = .takeSnapshot(try server("server"))
         default:
             throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }
@@ -207,6 +214,8 @@ public enum ActionCodec {
                 AppendEntriesResponse(
                     term: term, success: success, matchIndex: matchIndex, conflictTerm: conflictTerm ?? 0,
                     conflictIndex: conflictIndex ?? 0))
+        case "InstallSnapshot":
+            message = try decodeInstallSnapshot(term: term, &reader)
         default:
             throw InputError(path: "\(reader.path).type", message: "unknown message type \(UntrustedText.quoted(type))")
         }

@@ -20,6 +20,8 @@ public enum SpecCodec {
         // Membership only when a spec uses it, so that a fixed cluster's trace reads as before.
         if let members = spec.initialMembers { fields.append(("members", .integer(members))) }
         if spec.maxConfigChanges > 0 { fields.append(("maxConfigChanges", .integer(spec.maxConfigChanges))) }
+        // Only with snapshots on, so that a trace without them reads exactly as before.
+        if spec.maxSnapshots > 0 { fields.append(("maxSnapshots", .integer(spec.maxSnapshots))) }
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
         return .object(fields)
     }
@@ -77,11 +79,16 @@ public enum SpecCodec {
             try reader.optional("discardStaleMessages") == nil ? false : reader.bool("discardStaleMessages")
         spec.initialMembers = try reader.optionalInteger("members", in: 1...spec.servers)
         spec.maxConfigChanges = try reader.optionalInteger("maxConfigChanges", in: 1...bound.upperBound) ?? 0
+        spec.maxSnapshots = try reader.optionalInteger("maxSnapshots", in: bound) ?? 0
         if let options = reader.optional("protocol") {
             spec.options = try decodeOptions(
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")
         }
         spec.turnOnWhatMembershipNeeds()
+        if let conflict = spec.unsupportedCombination {
+            throw InputError(
+                path: reader.path.isEmpty ? "maxSnapshots" : "\(reader.path).maxSnapshots", message: conflict)
+        }
         return spec
     }
 

@@ -25,6 +25,8 @@ public enum Action: Hashable, Sendable {
     case heal
     /// A client asks a server for one membership change (the thesis, section 4.1).
     case proposeChange(NodeID, ConfigurationChange)
+    /// A server snapshots the entries it has applied and discards them from its log (section 7).
+    case takeSnapshot(NodeID)
 
     /// The kind of action, for statistics, weights and reports.
     public var kind: Kind {
@@ -40,13 +42,14 @@ public enum Action: Hashable, Sendable {
         case .partition: .partition
         case .heal: .heal
         case .proposeChange: .proposeChange
+        case .takeSnapshot: .takeSnapshot
         }
     }
 
     /// Action kinds, in the fixed order used by `WorldRules.enabledActions` and reports.
     public enum Kind: String, CaseIterable, Hashable, Sendable {
         case deliver, drop, duplicate, electionTimeout, heartbeatTimeout, clientRequest, crash, restart, partition,
-            heal, proposeChange
+            heal, proposeChange, takeSnapshot
     }
 }
 
@@ -81,6 +84,9 @@ extension Action: StablyHashable {
             hasher.combine(11)
             hasher.combine(node.index)
             hasher.combine(change.code)
+        case .takeSnapshot(let node):
+            hasher.combine(12)
+            hasher.combine(node.index)
         }
     }
 }

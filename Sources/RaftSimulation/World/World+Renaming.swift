@@ -91,6 +91,7 @@ extension World.Budget {
     /// See `World.renamedFields`: counts, carried over by renaming.
     static let renamedFields = [
         "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats", "configChanges",
+        "snapshots",
     ]
 }
 
@@ -116,6 +117,7 @@ extension Action: ServerRenamable {
         case .heal: .heal
         case .proposeChange(let id, let change):
             renaming[id].flatMap { id in change.renamed(by: renaming).map { .proposeChange(id, $0) } }
+        case .takeSnapshot(let id): renaming[id].map(Action.takeSnapshot)
         }
     }
 }

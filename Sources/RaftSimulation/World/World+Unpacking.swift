@@ -29,11 +29,12 @@ extension World.Server {
 extension World.Budget {
     public init(
         unpackingClientRequests clientRequests: Int, crashes: Int, drops: Int, duplicates: Int, partitions: Int,
-        elections: Int, heartbeats: Int, configChanges: Int
+        elections: Int, heartbeats: Int, configChanges: Int, snapshots: Int
     ) {
         self.init(
             clientRequests: clientRequests, crashes: crashes, drops: drops, duplicates: duplicates,
-            partitions: partitions, elections: elections, heartbeats: heartbeats, configChanges: configChanges)
+            partitions: partitions, elections: elections, heartbeats: heartbeats, configChanges: configChanges,
+            snapshots: snapshots)
     }
 }
 

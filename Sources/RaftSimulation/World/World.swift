@@ -73,6 +73,8 @@ public struct World: Hashable, Sendable {
         public var spentOptionalBounds: Bool { elections | heartbeats != 0 }
         /// Membership changes the leaders appended (the thesis, section 4.1).
         public internal(set) var configChanges = 0
+        /// Snapshots taken, in all (bounded by `WorldSpec.maxSnapshots`).
+        public internal(set) var snapshots = 0
     }
 
     /// Ghost history: facts about the past that the invariants need and no server keeps.
@@ -238,6 +240,8 @@ extension World: StablyHashable {
         }
         // Only when membership changes happened, so fixed clusters hash as they always did.
         if spent.configChanges > 0 { hasher.combine(spent.configChanges) }
+        // Only once a snapshot was taken, so that every digest of a world without them stays put.
+        if spent.snapshots > 0 { hasher.combine(spent.snapshots) }
         hasher.combine(ghost.leadersByTerm.count)
         for leaders in ghost.leadersByTerm { hasher.combine(UInt64(leaders.bits)) }
         hasher.combine(ghost.committed.count)

@@ -38,6 +38,8 @@ extension WorldRules {
             return world.partition != nil
         case .proposeChange(let id, let change):
             return networkHasRoom && isProposalEnabled(change, to: id, in: world)
+        case .takeSnapshot(let id):
+            return mayTakeSnapshot(on: id, in: world)
         }
     }
 }
@@ -56,6 +58,7 @@ extension Action {
         case .partition(let side): side.members
         case .heal: []
         case .proposeChange(let id, let change): [id, change.server]
+        case .takeSnapshot(let id): [id]
         }
     }
 }

@@ -97,6 +97,7 @@ public struct WorldRules: Sendable {
             }
         }
         if world.partition != nil { actions.append(.heal) }
+        if spec.maxSnapshots > 0 { enabledSnapshots(in: world, into: &actions) }
     }
 
     /// Observes timer directives as a step carries them out; the fuzzer's virtual clock uses it.
@@ -143,6 +144,8 @@ public struct WorldRules: Sendable {
             world.servers[node.index].node = RaftNode(
                 id: node, serverCount: spec.servers, mutant: mutant, options: spec.options,
                 configuration: world.initialConfiguration, restoring: disk)
+            // The state machine starts from the snapshot, and the log is applied from there (section 7).
+            if let snapshot = disk.snapshot { world.servers[node.index].stateMachine.load(snapshot.state) }
             timers?(node, .resetElectionTimer)
         case .partition(let side):
             world.partition = side
@@ -152,6 +155,10 @@ public struct WorldRules: Sendable {
             world.partition = nil
         case .proposeChange(let node, let change):
             step(node, .proposeConfigurationChange(change), in: &world, timers: timers, sent: sent)
+        case .takeSnapshot(let node):
+            let state = world.servers[node.index].stateMachine.snapshotState
+            step(node, .takeSnapshot(state), in: &world, timers: timers, sent: sent)
+            world.spent.snapshots += 1
         }
     }
 
@@ -193,7 +200,9 @@ public struct WorldRules: Sendable {
         if outcome.commitAfter > outcome.commitBefore {
             let log = world.servers[id.index].node!.log
             let newlyCommitted = (outcome.commitBefore + 1)...outcome.commitAfter
-            for index in newlyCommitted where index == world.ghost.committed.count + 1 {
+            // An installed snapshot commits entries this server never holds: the leader that sent
+            // it committed them first.
+            for index in newlyCommitted where index == world.ghost.committed.count + 1 && !log.isCompacted(index) {
                 world.ghost.committed.append(
                     World.CommittedRecord(entry: log[index], commitTerm: outcome.currentTerm, server: id))
             }
@@ -239,6 +248,10 @@ public struct WorldRules: Sendable {
         }
 
         mutating func arm(_ timer: TimerDirective) { timers?(server, timer) }
+
+        mutating func install(_ snapshot: Snapshot) {
+            world.pointee.servers[server.index].stateMachine.load(snapshot.state)
+        }
     }
 }
 

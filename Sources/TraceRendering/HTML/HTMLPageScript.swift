@@ -198,6 +198,11 @@ enum HTMLPageScript {
                 el("circle", { cx: x, cy: y, r: 8 }, group);
                 el("text", { x: x, y: y + 3.5, "text-anchor": "middle" }, group, "R");
                 break;
+              case "takeSnapshot":
+                group = tip(el("g", { "class": "mark restart" }, layers.marks), step.action);
+                el("rect", { x: x - 8, y: y - 8, width: 16, height: 16 }, group);
+                el("text", { x: x, y: y + 3.5, "text-anchor": "middle" }, group, "S");
+                break;
               case "electionTimeout":
                 group = tip(el("g", { "class": "mark timeout" }, layers.marks), step.action);
                 el("circle", { cx: x, cy: y, r: 5 }, group);
@@ -269,11 +274,14 @@ enum HTMLPageScript {
             if (typeof value === "string") { td.textContent = value; } else { td.appendChild(value); }
             return tr;
           }
-          function entries(list, committedUpTo) {
+          function entries(list, committedUpTo, base) {
             var span = document.createElement("span");
-            if (!list.length) { span.textContent = "(empty)"; return span; }
+            base = base || 0;
+            if (base > 0) { add(span, "code", "1.." + base + ": snapshot", "entry committed"); }
+            if (!list.length && base === 0) { span.textContent = "(empty)"; return span; }
             list.forEach(function (entry, offset) {
-              add(span, "code", (offset + 1) + ": " + entry, "entry" + (offset + 1 <= committedUpTo ? " committed" : ""));
+              var index = base + offset + 1;
+              add(span, "code", index + ": " + entry, "entry" + (index <= committedUpTo ? " committed" : ""));
             });
             return span;
           }
@@ -308,10 +316,12 @@ enum HTMLPageScript {
                   row(table, "nextIndex", servers.map(function (n, i) { return n + "=" + state.nextIndex[i]; }).join("  "));
                   row(table, "matchIndex", servers.map(function (n, i) { return n + "=" + state.matchIndex[i]; }).join("  "));
                 }
-                row(table, "log", entries(state.log, state.commitIndex));
+                if (state.snapshot) { row(table, "snapshot", state.snapshot); }
+                row(table, "log", entries(state.log, state.commitIndex, state.logBase));
               }
               row(table, "disk", "term " + state.disk.term + ", voted for " + (state.disk.votedFor || "nobody"));
-              row(table, "disk log", entries(state.disk.log, 0));
+              if (state.disk.snapshot) { row(table, "disk snapshot", state.disk.snapshot); }
+              row(table, "disk log", entries(state.disk.log, 0, state.disk.logBase));
               row(table, "state machine", state.stateMachine || "(empty)");
             });
             add(details, "h2", "Network and history");
@@ -326,7 +336,8 @@ enum HTMLPageScript {
             }).join("  ") : "nothing yet");
             var spent = step.spent;
             row(world, "faults spent", "requests " + spent.clientRequests + ", crashes " + spent.crashes + ", drops " +
-              spent.drops + ", duplicates " + spent.duplicates + ", partitions " + spent.partitions);
+              spent.drops + ", duplicates " + spent.duplicates + ", partitions " + spent.partitions +
+              (spent.snapshots ? ", snapshots " + spent.snapshots : ""));
             document.body.setAttribute("data-selected-step", String(step.number));
           }
           document.querySelectorAll("#step-list li[data-step]").forEach(function (item) {

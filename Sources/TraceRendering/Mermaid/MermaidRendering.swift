@@ -77,6 +77,7 @@ public enum MermaidRendering {
         case .partition(let side): return "Note over \(everyone): \(number) partition \(side) from the rest"
         case .heal: return "Note over \(everyone): \(number) heal the partition"
         case .proposeChange(let node, let change): return "Note over \(node): \(number) client proposes \(change)"
+        case .takeSnapshot(let node): return "Note over \(node): \(number) snapshot of the applied prefix"
         }
     }
 
@@ -97,6 +98,9 @@ public enum MermaidRendering {
         case .appendEntriesResponse(let response):
             "AppendReply t\(response.term) " + (response.success ? "ok match \(response.matchIndex)" : "reject")
                 + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
+        case .installSnapshot(let request):
+            "InstallSnapshot t\(request.term) last \(request.snapshot.lastIncludedIndex)/"
+                + "\(request.snapshot.lastIncludedTerm) state \(request.snapshot.state)"
         }
     }
 

@@ -100,8 +100,12 @@ public enum TextRendering {
     }
 
     /// A log as `[index:term ...]`: the shape that Log Matching and Leader Completeness are about.
+    ///
+    /// A compacted log starts with its snapshot's last index and term, `[S3:2 4:2]`.
     public static func terms(_ log: Log) -> String {
-        "[" + log.entries.enumerated().map { "\($0.offset + 1):\($0.element.term)" }.joined(separator: " ") + "]"
+        let base = log.baseIndex > 0 ? ["S\(log.baseIndex):\(log.baseTerm)"] : []
+        let entries = log.entries.enumerated().map { "\(log.baseIndex + $0.offset + 1):\($0.element.term)" }
+        return "[" + (base + entries).joined(separator: " ") + "]"
     }
 
     /// The action, then what it caused: `deliver RequestVoteResponse s1->s3 term 1 granted => s3 leads term 1`.

@@ -94,12 +94,13 @@ public enum TimelineJSON {
         members.append(
             (
                 "spent",
-                .object([
-                    ("clientRequests", .integer(world.spent.clientRequests)),
-                    ("crashes", .integer(world.spent.crashes)),
-                    ("drops", .integer(world.spent.drops)), ("duplicates", .integer(world.spent.duplicates)),
-                    ("partitions", .integer(world.spent.partitions)),
-                ])
+                .object(
+                    [
+                        ("clientRequests", .integer(world.spent.clientRequests)),
+                        ("crashes", .integer(world.spent.crashes)),
+                        ("drops", .integer(world.spent.drops)), ("duplicates", .integer(world.spent.duplicates)),
+                        ("partitions", .integer(world.spent.partitions)),
+                    ] + (world.spent.snapshots > 0 ? [("snapshots", .integer(world.spent.snapshots))] : []))
             ))
         return .object(members)
     }
@@ -110,7 +111,7 @@ public enum TimelineJSON {
         switch action {
         case .deliver(let envelope), .drop(let envelope), .duplicate(let envelope): .array([name(envelope.to)])
         case .electionTimeout(let node), .heartbeatTimeout(let node), .clientRequest(let node, _), .crash(let node),
-            .restart(let node), .proposeChange(let node, _):
+            .restart(let node), .proposeChange(let node, _), .takeSnapshot(let node):
             .array([name(node)])
         case .partition(let side): .array(side.members.map(name))
         case .heal, nil: .array([])
@@ -129,6 +130,11 @@ public enum TimelineJSON {
             members.append(("commitIndex", .integer(node.commitIndex)))
             members.append(("lastApplied", .integer(node.lastApplied)))
             members.append(("log", log(node.log)))
+            // Only after compaction, so that a timeline without snapshots reads as it always did.
+            if let snapshot = node.snapshot {
+                members.append(("snapshot", .string(snapshot.description)))
+                members.append(("logBase", .integer(node.log.baseIndex)))
+            }
             switch node.role {
             case .follower(let leader): members.append(("knownLeader", leader.map(name) ?? .null))
             case .preCandidate(let votes): members.append(("preVotesGranted", .array(votes.members.map(name))))
@@ -154,10 +160,15 @@ public enum TimelineJSON {
         members.append(
             (
                 "disk",
-                .object([
-                    ("term", .integer(server.disk.currentTerm)), ("votedFor", server.disk.votedFor.map(name) ?? .null),
-                    ("log", log(server.disk.log)),
-                ])
+                .object(
+                    [
+                        ("term", .integer(server.disk.currentTerm)),
+                        ("votedFor", server.disk.votedFor.map(name) ?? .null),
+                        ("log", log(server.disk.log)),
+                    ]
+                        + (server.disk.snapshot.map {
+                            [("snapshot", .string($0.description)), ("logBase", .integer(server.disk.log.baseIndex))]
+                        } ?? []))
             ))
         members.append(("stateMachine", .string(server.stateMachine.description)))
         return .object(members)
@@ -190,6 +201,7 @@ public enum TimelineJSON {
         case .preVoteResponse: "PreVoteResponse"
         case .appendEntries: "AppendEntries"
         case .appendEntriesResponse: "AppendEntriesResponse"
+        case .installSnapshot: "InstallSnapshot"
         }
     }
 

@@ -169,7 +169,7 @@ struct InteractionEnvironment {
     private func describeLog(of id: NodeID) -> [String] {
         let node = nodes[id.index]
         var lines = node.log.entries.enumerated().map { offset, entry in
-            let index = offset + 1
+            let index = node.log.baseIndex + offset + 1
             let marks = (index <= node.commitIndex ? " committed" : "") + (index <= node.lastApplied ? " applied" : "")
             return "\(index) term=\(entry.term) \(entry.payload)\(marks)"
         }
@@ -290,6 +290,9 @@ struct InteractionEnvironment {
                 "AppendEntriesResponse term=\(response.term) success=\(response.success) matchIndex=\(response.matchIndex)"
                     + (response.hasHint
                         ? " conflictTerm=\(response.conflictTerm) conflictIndex=\(response.conflictIndex)" : "")
+            case .installSnapshot(let request):
+                "InstallSnapshot term=\(request.term) lastIncludedIndex=\(request.snapshot.lastIncludedIndex) "
+                    + "lastIncludedTerm=\(request.snapshot.lastIncludedTerm)"
             }
         return "\(envelope.from)->\(envelope.to) \(fields)"
     }
