@@ -298,8 +298,12 @@ struct BreadthFirstSearch<M: Model> {
                 if reduces {
                     candidate.sleep = sleepSets.sleepSet(
                         after: position, leadingTo: next, in: state, actions: actions, asleep: asleep)
-                    candidate.concreteFingerprint =
-                        checker.options.symmetry ? model.fingerprint(of: next) : fingerprint
+                    // An empty sleep set empties any it meets, so only a non-empty one needs
+                    // the state's own fingerprint, which costs a hash of the whole state.
+                    if candidate.sleep != 0 {
+                        candidate.concreteFingerprint =
+                            checker.options.symmetry ? model.fingerprint(of: next) : fingerprint
+                    }
                     sleepSets.explored(position, leadingTo: next)
                 }
                 if !seen && found.insert(fingerprint) {
@@ -441,8 +445,9 @@ final class Merger<M: Model>: @unchecked Sendable {
         nextConcreteFingerprints.append(candidate.concreteFingerprint)
     }
 
-    /// Shrinks the sleep set of a state of the next level that `candidate` reached again: a
-    /// transition may sleep only if it sleeps on every path of this length (Godefroid's
+    /// Shrinks the sleep set of a state of the next level that `candidate` reached again.
+    ///
+    /// A transition may sleep only if it sleeps on every path of this length (Godefroid's
     /// intersection on revisits). Another state of its symmetry class lists its actions in
     /// another order, so its arrival wakes every one. A state from an earlier level is left
     /// alone (`SleepSets` says why that loses no state).

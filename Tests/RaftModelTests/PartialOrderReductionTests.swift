@@ -141,7 +141,7 @@ struct PartialOrderReductionTests {
         let spec = try CheckSpec.decode(text)
         let rules = WorldRules(spec: spec.world)
         let model = RaftModel(rules: rules, properties: spec.properties)
-        let checked = Self.commutingPairs(model, rules, levels: 7)
+        let checked = Self.commutingPairs(model, rules, levels: spec.world.maxDepth)
         #expect(checked.independent > 100)
         #expect(checked.failures.isEmpty, "\(checked.failures.prefix(3))")
     }
@@ -198,8 +198,9 @@ struct PartialOrderReductionTests {
                 }
                 for successor in successors where seen.insert(successor).inserted { next.append(successor) }
             }
-            // A bounded sample of each level keeps the walk quick and deterministic.
-            level = Array(next.prefix(400))
+            // An evenly spread sample of each level keeps the walk quick, deterministic and deep.
+            let stride = max(1, next.count / 150)
+            level = Swift.stride(from: 0, to: next.count, by: stride).map { next[$0] }
         }
         return (independent, failures)
     }

@@ -26,7 +26,10 @@ import RaftSimulation
 ///    commits in different orders leave different histories), no acknowledgement appended (an
 ///    ordered list too), no other budget counter spent, and, when the spec discards stale
 ///    messages, no newer term reached (that drops messages network-wide, which could drop the
-///    other step's message, and moves the line below which the other step's sends are lost).
+///    other step's message, and moves the line below which the other step's sends are lost;
+///    condition 4 catches the first, and the second commutes, since the discard removes the
+///    other's older sends in either order, but the tests cannot tell these cases apart, so the
+///    relation stays out of them).
 ///    What remains commutes: the network is a sorted multiset, so removing two messages and
 ///    adding two batches gives the same array in either order; the election and heartbeat
 ///    counters are sums; `leadersByTerm` is a set per term. And because the committed records
