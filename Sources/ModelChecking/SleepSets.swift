@@ -23,9 +23,10 @@
 /// `p·a`, and `t` is generated. If `a` was itself asleep at `p`, the argument moves up to the
 /// arrival at `p` that put `a` to sleep (the initial states sleep on nothing, so some ancestor
 /// took `a`), and must then follow the whole commuted path back down: that is the induction of
-/// Godefroid's theorem for sleep sets (5.2), with the same-level intersection standing in for
-/// his revisit rule. This is a sketch, not that proof; the tests below check the claim on
-/// every spec they can afford, where a hole would show as a missing fingerprint. A later
+/// Godefroid's theorem that sleep sets keep every reachable state (chapter 5), with the
+/// same-level intersection standing in for his revisit rule. This is a sketch, not that proof;
+/// `PartialOrderReductionTests` check it on every spec they can afford, where a hole would show
+/// as a missing fingerprint. A later
 /// arrival at a state first visited at a smaller depth is never the last step of a shortest
 /// path, and the argument above uses shortest paths only: it needs no re-expansion.
 ///
