@@ -20,6 +20,16 @@ struct Candidate {
     var parent: Int
     /// Position of the action in the parent's enabled list.
     var action: Int
+    /// With partial-order reduction, the successor's sleep set: a bit mask over its own
+    /// enabled-action positions (`SleepSets`).
+    var sleep: UInt64 = 0
+    /// With partial-order reduction and symmetry, the successor's own fingerprint, not its
+    /// class's: two arrivals' sleep sets are over the same action list only if these agree.
+    var concreteFingerprint: UInt64 = 0
+    /// Whether the successor itself came with the candidate; with partial-order reduction, a
+    /// successor already seen is still offered, without it, for the merge to intersect its
+    /// sleep set with the one its state already has in this level.
+    var carriesState = true
 }
 
 /// What one worker produced from its share of a batch.
@@ -46,6 +56,8 @@ struct ExpansionResult<M: Model> {
     var reachingSteps: [(situation: Int, parent: Int, action: Int)] = []
     /// Transitions by the model's transition class (empty when it has none).
     var classCounts: [Int] = []
+    /// Transitions skipped because the parent's sleep set held them.
+    var slept = 0
 
     /// Notes the situations in `mask` not yet reached in this share as reached by this step.
     mutating func noteReached(_ mask: UInt64, parent: Int, action: Int) {
@@ -83,9 +95,11 @@ struct BreadthFirstSearch<M: Model> {
         let paths = PathLog()
         var frontier = StateQueue(model: model, spillAboveBytes: options.queueSpillThresholdBytes)
         var frontierOrdinals: [UInt32] = []
+        // With partial-order reduction, each queued state's sleep set, at the same position.
+        var frontierSleep: [UInt64] = []
         let merger = Merger<M>(
             model: model, spillAboveBytes: options.queueSpillThresholdBytes, visited: visited, paths: paths,
-            kindCount: model.actionKinds.count,
+            reduces: options.partialOrderReduction, kindCount: model.actionKinds.count,
             situationCount: model.situationNames.count, classCount: model.transitionClasses.count)
         var initialStates = 0
         var depth = 0
@@ -96,7 +110,7 @@ struct BreadthFirstSearch<M: Model> {
                 verdict, distinctStates: visited.count, tableBytes: visited.bytes, paths: paths,
                 totalStates: initialStates + merger.generated, depth: depth, depthBoundHit: depthBoundHit,
                 kindCounts: merger.kindCounts, clock: clock, workers: options.workers, witnesses: merger.witnesses,
-                classCounts: merger.classCounts)
+                classCounts: merger.classCounts, sleptTransitions: merger.slept)
         }
 
         for (position, state) in model.initialStates.enumerated() {
@@ -107,6 +121,7 @@ struct BreadthFirstSearch<M: Model> {
             if visited.insert(checker.canonicalFingerprint(state)) {
                 frontierOrdinals.append(UInt32(paths.count))
                 paths.append(parent: PathLog.noParent, action: position)
+                if options.partialOrderReduction { frontierSleep.append(0) }
                 frontier.append(state)
             }
         }
@@ -127,7 +142,7 @@ struct BreadthFirstSearch<M: Model> {
                 let end = min(start + options.batchSize, frontier.count)
                 visited.reserve(forInserting: pending.reduce(0) { $0 + $1.candidates.count })
                 frontier.load(start..<end)
-                let results = expand(frontier, start..<end, visited, merging: pending, into: merger)
+                let results = expand(frontier, frontierSleep, start..<end, visited, merging: pending, into: merger)
                 frontier.markTaken(upTo: end)
                 let mergedBatch = !pending.isEmpty
                 pending = results
@@ -162,6 +177,7 @@ struct BreadthFirstSearch<M: Model> {
             }
             frontier = merger.next
             frontierOrdinals = merger.nextOrdinals
+            frontierSleep = merger.nextSleep
             if !frontier.isEmpty { depth += 1 }
         }
         return report(.passed)
@@ -174,7 +190,7 @@ struct BreadthFirstSearch<M: Model> {
     /// into shares changes nothing in the merged outcome: the exploration is the same for any
     /// worker count.
     private func expand(
-        _ frontier: StateQueue<M>, _ range: Range<Int>, _ visited: FingerprintSet,
+        _ frontier: StateQueue<M>, _ sleep: [UInt64], _ range: Range<Int>, _ visited: FingerprintSet,
         merging pending: [ExpansionResult<M>], into merger: Merger<M>
     ) -> [ExpansionResult<M>] {
         // A 32nd of a batch (128 states): a worker that finishes its last share early waits at
@@ -188,7 +204,7 @@ struct BreadthFirstSearch<M: Model> {
             merger.merge(pending)
             let found = FingerprintSet(capacity: 4 * range.count)
             return stride(from: range.lowerBound, to: range.upperBound, by: shareSize).map { lower in
-                expandShare(frontier, lower..<min(lower + shareSize, range.upperBound), visited, found)
+                expandShare(frontier, sleep, lower..<min(lower + shareSize, range.upperBound), visited, found)
             }
         }
         let results = UnsafeMutableBufferPointer<ExpansionResult<M>?>.allocate(capacity: shareCount)
@@ -209,7 +225,7 @@ struct BreadthFirstSearch<M: Model> {
                 guard share < shareCount else { return }
                 let lower = range.lowerBound + share * shareSize
                 let upper = min(lower + shareSize, range.upperBound)
-                results[share] = search.expandShare(frontier, lower..<upper, visited, found)
+                results[share] = search.expandShare(frontier, sleep, lower..<upper, visited, found)
             }
         }
         return results.map { $0! }
@@ -227,7 +243,7 @@ struct BreadthFirstSearch<M: Model> {
     /// are dropped and the merge keeps the same first copy whoever took which share. A
     /// fingerprint table, not a `Set`, which would hash every fingerprint again.
     private func expandShare(
-        _ frontier: StateQueue<M>, _ range: Range<Int>, _ visited: FingerprintSet,
+        _ frontier: StateQueue<M>, _ sleep: [UInt64], _ range: Range<Int>, _ visited: FingerprintSet,
         _ found: FingerprintSet
     ) -> ExpansionResult<M> {
         let model = checker.model
@@ -237,6 +253,8 @@ struct BreadthFirstSearch<M: Model> {
         if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
         let packs = model.packsStates
+        let reduces = checker.options.partialOrderReduction
+        var sleepSets = SleepSets(model: model)
         // Room for a typical share's successors up front: grown from empty, each buffer would be
         // reallocated a dozen times a share, and every reallocation is a trip to the allocator
         // the other worker may be contending for.
@@ -251,7 +269,13 @@ struct BreadthFirstSearch<M: Model> {
             guard model.isWithinBoundary(state) else { continue }
             actions.removeAll(keepingCapacity: true)
             model.actions(in: state, into: &actions)
+            let asleep = reduces ? sleep[index] : 0
+            if reduces { sleepSets.start(actionCount: actions.count) }
             for (position, action) in actions.enumerated() {
+                if SleepSets<M>.contains(asleep, position) {
+                    result.slept += 1
+                    continue
+                }
                 guard let next = model.nextState(from: state, taking: action) else { continue }
                 result.generated += 1
                 result.kindCounts[model.kindIndex(of: action)] += 1
@@ -270,10 +294,30 @@ struct BreadthFirstSearch<M: Model> {
                     result.violation = (index, position, violation)
                     break
                 }
+                var candidate = Candidate(fingerprint: fingerprint, parent: index, action: position)
+                if reduces {
+                    candidate.sleep = sleepSets.sleepSet(
+                        after: position, leadingTo: next, in: state, actions: actions, asleep: asleep)
+                    // An empty sleep set empties any it meets, so only a non-empty one needs
+                    // the state's own fingerprint, which costs a hash of the whole state.
+                    if candidate.sleep != 0 {
+                        candidate.concreteFingerprint =
+                            checker.options.symmetry ? model.fingerprint(of: next) : fingerprint
+                    }
+                    sleepSets.explored(position, leadingTo: next)
+                }
                 if !seen && found.insert(fingerprint) {
-                    result.candidates.append(Candidate(fingerprint: fingerprint, parent: index, action: position))
+                    result.candidates.append(candidate)
                     if packs {
                         model.pack(next, into: result.candidateBytes)
+                        result.candidateEnds.append(result.candidateBytes.count)
+                    } else {
+                        result.candidateStates.append(next)
+                    }
+                } else if reduces {
+                    candidate.carriesState = false
+                    result.candidates.append(candidate)
+                    if packs {
                         result.candidateEnds.append(result.candidateBytes.count)
                     } else {
                         result.candidateStates.append(next)
@@ -295,6 +339,16 @@ final class Merger<M: Model>: @unchecked Sendable {
     let paths: PathLog
     private(set) var next: StateQueue<M>
     private(set) var nextOrdinals: [UInt32] = []
+    /// With partial-order reduction, the sleep set of each state in `next`, and its own
+    /// fingerprint (`Candidate.concreteFingerprint`).
+    private(set) var nextSleep: [UInt64] = []
+    private var nextConcreteFingerprints: [UInt64] = []
+    /// Where each state of `next` sits in it, by the fingerprint it was visited under, so that a
+    /// later arrival in the same level can shrink its sleep set.
+    private var nextPositions: [UInt64: Int] = [:]
+    let reduces: Bool
+    /// Transitions skipped by sleep sets, over every batch merged so far.
+    private(set) var slept = 0
     private var frontierOrdinals: [UInt32] = []
     /// Over every batch merged so far: successors generated and actions fired by kind.
     private(set) var generated = 0
@@ -309,10 +363,11 @@ final class Merger<M: Model>: @unchecked Sendable {
     private var depth = 0
 
     init(
-        model: M, spillAboveBytes: Int, visited: FingerprintSet, paths: PathLog, kindCount: Int, situationCount: Int,
-        classCount: Int
+        model: M, spillAboveBytes: Int, visited: FingerprintSet, paths: PathLog, reduces: Bool, kindCount: Int,
+        situationCount: Int, classCount: Int
     ) {
         self.model = model
+        self.reduces = reduces
         self.spillAboveBytes = spillAboveBytes
         next = StateQueue(model: model, spillAboveBytes: spillAboveBytes)
         self.visited = visited
@@ -327,12 +382,16 @@ final class Merger<M: Model>: @unchecked Sendable {
         self.frontierOrdinals = frontierOrdinals
         next = StateQueue(model: model, expectedStates: expectedStates, spillAboveBytes: spillAboveBytes)
         nextOrdinals = []
+        nextSleep = []
+        nextConcreteFingerprints = []
+        nextPositions = [:]
     }
 
     /// Adds `results` to the next level, stopping at the first violation.
     func merge(_ results: [ExpansionResult<M>]) {
         for result in results {
             generated += result.generated
+            slept += result.slept
             for (kind, count) in result.kindCounts.enumerated() { kindCounts[kind] += count }
             for (transitionClass, count) in result.classCounts.enumerated() { classCounts[transitionClass] += count }
             for step in result.reachingSteps where witnesses.reached & (1 << UInt64(step.situation)) == 0 {
@@ -350,7 +409,11 @@ final class Merger<M: Model>: @unchecked Sendable {
                 for (position, candidate) in result.candidates.enumerated() {
                     let end = result.candidateEnds[position]
                     defer { start = end }
-                    guard visited.insert(candidate.fingerprint) else { continue }
+                    guard visited.insert(candidate.fingerprint) else {
+                        if reduces { arrivedAgain(candidate) }
+                        continue
+                    }
+                    if reduces { keepSleepSet(of: candidate) }
                     nextOrdinals.append(UInt32(paths.count))
                     paths.append(parent: frontierOrdinals[candidate.parent], action: candidate.action)
                     next.append(packed: result.candidateBytes.bytes(from: start, to: end))
@@ -361,12 +424,39 @@ final class Merger<M: Model>: @unchecked Sendable {
             let states = result.candidateStates
             for (position, candidate) in result.candidates.enumerated() {
                 let state = states.take(position)
-                guard visited.insert(candidate.fingerprint) else { continue }
+                guard visited.insert(candidate.fingerprint) else {
+                    if reduces { arrivedAgain(candidate) }
+                    continue
+                }
+                if reduces { keepSleepSet(of: candidate) }
                 nextOrdinals.append(UInt32(paths.count))
                 paths.append(parent: frontierOrdinals[candidate.parent], action: candidate.action)
                 next.append(state)
             }
             states.markTaken(upTo: states.count)
+        }
+    }
+
+    /// Records the sleep set of a state new to the next level.
+    private func keepSleepSet(of candidate: Candidate) {
+        precondition(candidate.carriesState, "the first arrival of a state came without it")
+        nextPositions[candidate.fingerprint] = nextSleep.count
+        nextSleep.append(candidate.sleep)
+        nextConcreteFingerprints.append(candidate.concreteFingerprint)
+    }
+
+    /// Shrinks the sleep set of a state of the next level that `candidate` reached again.
+    ///
+    /// A transition may sleep only if it sleeps on every path of this length (Godefroid's
+    /// intersection on revisits). Another state of its symmetry class lists its actions in
+    /// another order, so its arrival wakes every one. A state from an earlier level is left
+    /// alone (`SleepSets` says why that loses no state).
+    private func arrivedAgain(_ candidate: Candidate) {
+        guard let position = nextPositions[candidate.fingerprint] else { return }
+        if nextConcreteFingerprints[position] == candidate.concreteFingerprint {
+            nextSleep[position] &= candidate.sleep
+        } else {
+            nextSleep[position] = 0
         }
     }
 }

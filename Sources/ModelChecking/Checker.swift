@@ -55,6 +55,13 @@ public struct CheckerOptions: Sendable {
     public var actionOrderSeed: UInt64? = nil
     /// Stop that search after this much wall-clock time: it stops, it never steers.
     public var maxSeconds: Double? = nil
+    /// Skip transitions whose other order is explored anyway: Godefroid's sleep sets, over the
+    /// model's `areIndependent` (breadth-first only; see `SleepSets.swift`).
+    ///
+    /// Every state is still visited, so the distinct states and the verdict are the same; what
+    /// falls is the transitions explored (`CheckReport.sleptTransitions`), and with them the
+    /// action and transition-class counts.
+    public var partialOrderReduction: Bool = false
 
     public init() {}
 }
@@ -159,6 +166,8 @@ public struct CheckReport<M: Model>: Sendable {
     /// How many explored transitions fell in each of the model's `transitionClasses`, in that
     /// order (empty when the model has none).
     public var transitionClassCounts: [Int] = []
+    /// Transitions partial-order reduction skipped because a sleep set held them (0 without it).
+    public var sleptTransitions: Int = 0
 
     /// The verdict as one word: `pass`, `violation` or `incomplete`, for summaries and JSON.
     public var verdictName: String {
@@ -247,7 +256,7 @@ public struct Checker<M: Model>: Sendable {
     func report(
         _ verdict: CheckReport<M>.Verdict, distinctStates: Int, tableBytes: Int, paths: PathLog, totalStates: Int,
         depth: Int, depthBoundHit: Bool, kindCounts: [Int], clock: Stopwatch, workers: Int, reexpandedStates: Int = 0,
-        witnesses: SituationWitnesses, classCounts: [Int]
+        witnesses: SituationWitnesses, classCounts: [Int], sleptTransitions: Int = 0
     ) -> CheckReport<M> {
         let coverage: CheckReport<M>.Coverage =
             switch verdict {
@@ -255,7 +264,7 @@ public struct Checker<M: Model>: Sendable {
             case .incomplete(let reason): .stoppedByLimit(reason: reason)
             case .passed: depthBoundHit ? .exhaustiveWithinDepth(depthBound: options.maxDepth) : .exhaustive
             }
-        return CheckReport(
+        var report = CheckReport(
             verdict: verdict, distinctStates: distinctStates, totalStates: totalStates, maxDepthReached: depth,
             depthBoundHit: depthBoundHit, coverage: coverage, reexpandedStates: reexpandedStates,
             elapsedSeconds: clock.seconds, visitedSetBytes: tableBytes, pathRecordBytesInMemory: paths.memoryBytes,
@@ -268,6 +277,8 @@ public struct Checker<M: Model>: Sendable {
                         return Witness(initialState: path.initial, actions: path.actions, states: path.states)
                     })
             }, transitionClassCounts: classCounts)
+        report.sleptTransitions = sleptTransitions
+        return report
     }
 
     /// Runs the check to its end.

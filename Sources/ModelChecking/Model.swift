@@ -99,6 +99,23 @@ public protocol Model: Sendable {
 
     /// The state `pack(_:into:)` packed into exactly `bytes`.
     func unpack(_ bytes: UnsafeRawBufferPointer) -> State
+
+    /// Whether `first` and `second`, both enabled in `state`, are independent there: neither
+    /// disables the other, taken in either order they reach the same state, and each step's
+    /// property and situation verdicts are the same whichever of the two goes first.
+    ///
+    /// Sleep-set reduction (`CheckerOptions.partialOrderReduction`) skips a transition only
+    /// when this says its other order is explored; `firstNext` and `secondNext` are the
+    /// states each step leads to from `state`, so a model can decide from what a step did
+    /// rather than from what it might do. False (the default), and for any pair the model is
+    /// not sure of, explores every transition.
+    func areIndependent(
+        _ first: Action, leadingTo firstNext: State, _ second: Action, leadingTo secondNext: State, in state: State
+    ) -> Bool
+
+    /// Whether `first` and `second` are the same action: a sleep set is carried from a state to
+    /// its successor by finding each sleeping action in the successor's list.
+    func isSameAction(_ first: Action, _ second: Action) -> Bool
 }
 
 extension Model {
@@ -126,6 +143,10 @@ extension Model {
     public func unpack(_ bytes: UnsafeRawBufferPointer) -> State {
         preconditionFailure("\(Self.self) does not pack its states")
     }
+    public func areIndependent(
+        _ first: Action, leadingTo firstNext: State, _ second: Action, leadingTo secondNext: State, in state: State
+    ) -> Bool { false }
+    public func isSameAction(_ first: Action, _ second: Action) -> Bool { false }
 }
 
 /// A property that failed in some state: its name and what went wrong, in words.

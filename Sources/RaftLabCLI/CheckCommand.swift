@@ -12,7 +12,7 @@ enum CheckCommand {
         summary:
             "Explore every reachable state within a spec's bounds and prove the invariants, or find the shortest counterexample.",
         usage:
-            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--trace-out FILE] [--coverage] [--reach-trace-out DIR] [--json]",
+            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--por] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--trace-out FILE] [--coverage] [--reach-trace-out DIR] [--json]",
         positionals: 0...1,
         options: [
             OptionSpec(
@@ -31,6 +31,14 @@ enum CheckCommand {
                 help: "Check the correct Raft even if the spec names a mutant (expects a pass)."),
             OptionSpec(flag: "--symmetry", valueName: nil, help: "Visit states equal up to renaming servers once."),
             OptionSpec(flag: "--no-symmetry", valueName: nil, help: "Turn symmetry off even if the spec asks for it."),
+            OptionSpec(
+                flag: "--por", valueName: nil,
+                help:
+                    "Partial-order reduction by sleep sets (breadth-first): the same states and verdict, fewer transitions."
+            ),
+            OptionSpec(
+                flag: "--no-por", valueName: nil, help: "Turn partial-order reduction off even if the spec asks for it."
+            ),
             OptionSpec(
                 flag: "--max-states", valueName: "N",
                 help: "Stop after N distinct states: verdict INCOMPLETE, exit 5, unless the spec accepts it."),
@@ -124,10 +132,18 @@ enum CheckCommand {
         options.workers =
             try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         options.symmetry = arguments.has("--no-symmetry") ? false : (arguments.has("--symmetry") || checkSpec.symmetry)
+        options.partialOrderReduction =
+            arguments.has("--no-por") ? false : (arguments.has("--por") || checkSpec.partialOrderReduction)
         options.maxStates = try arguments.integer("--max-states", in: 1...Int.max) ?? checkSpec.maxStates ?? Int.max
         options.maxMemoryBytes = (try arguments.integer("--max-memory-mb", in: 1...1_048_576) ?? 8192) << 20
         options.memoryInUse = { ResidentMemory.bytes() }
         let swarm = try applySwarmOptions(arguments, to: &options)
+        if options.partialOrderReduction
+            && (options.strategy != .breadthFirst || options.bitstate != nil || options.actionOrderSeed != nil)
+        {
+            throw UsageError(
+                message: "option '--por' works with breadth-first search only (not dfs, --bitstate or --swarm)")
+        }
         let json = arguments.has("--json")
         Interrupts.install()
         options.shouldStop = Interrupts.requested
@@ -154,6 +170,7 @@ enum CheckCommand {
             console.print(
                 "raftlab check: spec \(checkSpec.world.name) (\(specLabel)), mutant \(mutant?.name ?? "none"), "
                     + "strategy \(options.strategy.rawValue), workers \(options.workers), symmetry \(options.symmetry ? "on" : "off")"
+                    + (options.partialOrderReduction ? ", partial-order reduction on" : "")
             )
             console.print("  \(checkSpec.world.summary)")
         }
@@ -254,6 +271,10 @@ enum CheckCommand {
                 + "time \(formatSeconds(report.elapsedSeconds)), \(rate) distinct states/s, "
                 + "\(String(format: "%.1f", report.bytesPerState)) bytes/state, \(report.workers) workers")
         if let bitstate = report.bitstate { console.print(bitstate.description) }
+        if report.sleptTransitions > 0 {
+            console.print(
+                "transitions skipped by sleep sets: \(report.sleptTransitions) (their other order was explored)")
+        }
         if report.reexpandedStates > 0 {
             console.print(
                 "states expanded again from a shorter path: \(report.reexpandedStates) (keeps depth-first search "
@@ -284,7 +305,8 @@ enum CheckCommand {
             ("invariant", violation.map { .string($0.invariant.rawValue) } ?? .null),
             ("detail", violation.map { .string($0.detail) } ?? .null),
             ("distinctStates", .integer(report.distinctStates)), ("totalStates", .integer(report.totalStates)),
-            ("reexpandedStates", .integer(report.reexpandedStates)), ("depth", .integer(report.maxDepthReached)),
+            ("reexpandedStates", .integer(report.reexpandedStates)),
+            ("sleptTransitions", .integer(report.sleptTransitions)), ("depth", .integer(report.maxDepthReached)),
             ("milliseconds", .integer(Int(report.elapsedSeconds * 1000))),
             ("bytesPerState", .integer(Int(report.bytesPerState.rounded()))), ("workers", .integer(report.workers)),
             ("actions", .object(report.actionCounts.map { ($0.kind, JSONValue.integer($0.count)) })),

@@ -31,6 +31,9 @@ public struct CheckSpec: Sendable {
     /// Situations the check must reach (`RaftSituation`): a run that explores its whole bounded
     /// space without reaching one is VACUOUS, not a pass.
     public var reach: [RaftSituation] = []
+    /// Whether to reduce interleavings by sleep sets unless the command line says otherwise
+    /// (`CheckerOptions.partialOrderReduction`): the same states and verdict, fewer transitions.
+    public var partialOrderReduction: Bool = false
 
     public enum FaultKind: String, CaseIterable, Sendable {
         case drop, duplicate, crash, partition
@@ -197,6 +200,7 @@ public struct CheckSpec: Sendable {
             }
             depthFirst = strategy == "dfs"
         }
+        let partialOrderReduction = try reader.optional("por") == nil ? false : reader.bool("por")
         spec.discardsStaleMessages =
             try reader.optional("discardStaleMessages") == nil ? false : reader.bool("discardStaleMessages")
         try reader.finish()
@@ -206,6 +210,7 @@ public struct CheckSpec: Sendable {
         decoded.depthFirst = depthFirst
         decoded.maxStates = maxStates
         decoded.acceptIncomplete = acceptIncomplete
+        decoded.partialOrderReduction = partialOrderReduction
         return decoded
     }
 

@@ -15,7 +15,8 @@ import RaftSimulation
 /// distinct state (the frontier included: what the machine must really have). Then each symmetry spec runs plain and with
 /// symmetry reduction, on one worker: the reduction must keep at least half the plain speed in
 /// distinct states per second, and at 5 servers store at least 20 times fewer states. Wall-clock
-/// figures: run on a quiet machine, and compare release builds only.
+/// figures: run on a quiet machine, and compare release builds only. A last row runs every core
+/// with partial-order reduction (`--por`): the same distinct states, and the transitions it skips.
 enum CheckerBenchmark {
     /// TLC on Ongaro's raft.tla (3 servers, terms up to 2, one-entry logs, symmetry, 2 workers) on
     /// a 2-core machine of the kind raftlab's CI uses: the scale the issue quotes.
@@ -24,6 +25,8 @@ enum CheckerBenchmark {
     struct Row {
         var workers: Int
         var report: CheckReport<RaftModel>
+        /// Whether the run reduced interleavings by sleep sets.
+        var reduces = false
         /// How many times the same check ran back to back (see `runSymmetry`); its elapsed time is
         /// the total.
         var repeats = 1
@@ -104,11 +107,21 @@ enum CheckerBenchmark {
             row.peakResidentBytes = PeakMemory.bytes()
             rows.append(row)
         }
+        var reducedOptions = CheckerOptions()
+        reducedOptions.maxDepth = checkSpec.world.maxDepth
+        reducedOptions.workers = cores
+        reducedOptions.partialOrderReduction = true
+        if !json { console.printError("bench checker: default spec, \(cores) worker(s), partial-order reduction...") }
+        PeakMemory.reset()
+        var reduced = Row(workers: cores, report: Checker(model, options: reducedOptions).run(), reduces: true)
+        reduced.peakResidentBytes = PeakMemory.bytes()
         let symmetryRows = runSymmetry(console, json: json)
         if json {
-            let items = rows.map { row -> JSONValue in
+            let items = (rows + [reduced]).map { row -> JSONValue in
                 .object([
-                    ("workers", .integer(row.workers)), ("distinctStates", .integer(row.report.distinctStates)),
+                    ("workers", .integer(row.workers)), ("partialOrderReduction", .bool(row.reduces)),
+                    ("sleptTransitions", .integer(row.report.sleptTransitions)),
+                    ("distinctStates", .integer(row.report.distinctStates)),
                     ("totalStates", .integer(row.report.totalStates)),
                     ("milliseconds", .integer(Int(row.report.elapsedSeconds * 1000))),
                     ("distinctStatesPerSecond", .integer(row.distinctPerSecond)),
@@ -142,9 +155,10 @@ enum CheckerBenchmark {
         }
         console.print("bench checker: spec \(checkSpec.world.name): \(checkSpec.world.summary)")
         console.print("workers  distinct states  total states  time      distinct/s  bytes/state  peak RSS  RSS/state")
-        for row in rows {
+        for row in rows + [reduced] {
             console.print(
-                pad(String(row.workers), 7) + "  " + pad(String(row.report.distinctStates), 15) + "  "
+                pad(row.reduces ? "\(row.workers) por" : String(row.workers), 7) + "  "
+                    + pad(String(row.report.distinctStates), 15) + "  "
                     + pad(String(row.report.totalStates), 12) + "  "
                     + pad(String(format: "%.2f s", row.report.elapsedSeconds), 8) + "  "
                     + pad(String(row.distinctPerSecond), 10) + "  "
@@ -160,6 +174,9 @@ enum CheckerBenchmark {
                     + "same distinct states: \(first.report.distinctStates == last.report.distinctStates ? "yes" : "NO")"
             )
         }
+        console.print(
+            "partial-order reduction: \(reduced.report.sleptTransitions) transitions skipped; same distinct states: "
+                + (reduced.report.distinctStates == rows[0].report.distinctStates ? "yes" : "NO"))
         console.print(
             "for scale: TLC on raft.tla, 2 workers on a 2-core machine: about \(tlcDistinctStatesPerSecond) distinct/s")
         console.print(pad("symmetry (1 worker)", -44) + "  distinct states  time      distinct/s")
