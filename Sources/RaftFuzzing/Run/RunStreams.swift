@@ -19,6 +19,9 @@ struct RunStreams {
     /// Whether the liveness phase keeps the leader down (`FaultProfile.keepsLeaderDown`); seeded
     /// last, so that every stream above is what it was before.
     var livenessDowntime: PRNG
+    /// Membership changes (`FaultProfile.membershipChangesPerTick`, `MembershipWorkload`); seeded
+    /// last, so that every stream above is what it was before membership changes were fuzzed.
+    var membership: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -30,6 +33,7 @@ struct RunStreams {
         clusterSize = PRNG(seed: root.next())
         protocolSwitches = PRNG(seed: root.next())
         livenessDowntime = PRNG(seed: root.next())
+        membership = PRNG(seed: root.next())
     }
 }
 
