@@ -24,6 +24,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case keepNextOnReject = "keep-next-on-reject"
     case snapshotBoundaryAppend = "snapshot-boundary-append"
     case installSnapshotDiscardsLog = "install-snapshot-discards-log"
+    case configBeforeTermCommit = "config-before-term-commit"
+    case twoConfigsInFlight = "two-configs-in-flight"
+    case restartLoadsCommittedConfig = "restart-loads-committed-config"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -51,6 +54,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .keepNextOnReject: "RB-34"
         case .snapshotBoundaryAppend: "RB-20"
         case .installSnapshotDiscardsLog: "RB-21"
+        case .configBeforeTermCommit: "RB-23"
+        case .twoConfigsInFlight, .restartLoadsCommittedConfig: "RB-24"
         }
     }
 
@@ -85,6 +90,13 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "InstallSnapshot: sent only when nextIndex < lastIncludedIndex (not <=), and AE.2 skipped for prevLogIndex 0"
         case .installSnapshotDiscardsLog:
             "InstallSnapshot rules 6-7: the whole log is discarded, even for a snapshot behind the commit index"
+        case .configBeforeTermCommit:
+            "Membership (thesis 4.1, Ongaro 2015): a leader appends a configuration before committing an entry of its term"
+        case .twoConfigsInFlight:
+            "Membership (thesis 4.1): a leader appends a configuration while an earlier one is uncommitted"
+        case .restartLoadsCommittedConfig:
+            "Membership (thesis 4.1): a server uses the latest committed configuration in its log, not the latest; "
+                + "a restarted one, knowing none committed, its initial configuration"
         }
     }
 
@@ -113,6 +125,11 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // Their own rules, checked from outside the server on every step that exercises them.
         case .preVoteDespiteLeader: "pre-vote-restraint"
         case .checkQuorumSelfTwice: "check-quorum"
+        // Sibling configurations of two terms each overlap their parent but not each other: a
+        // leader elected under one lacks what the other committed.
+        case .configBeforeTermCommit, .restartLoadsCommittedConfig: "leader-completeness"
+        // Checked on the leader's log at the step that appends the second configuration.
+        case .twoConfigsInFlight: "one-uncommitted-configuration"
         }
     }
 
@@ -127,7 +144,20 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .checkQuorumSelfTwice: ProtocolOptions(checkQuorum: true)
         case .backtrackHintOffByOne: ProtocolOptions(fastBacktracking: true)
         case .keepNextOnReject: ProtocolOptions(pipelineWindow: 2)
+        // Membership changes turn the no-op on (`needsMembershipChanges`): a leader commits an
+        // entry of its term before it may change the configuration.
+        case .configBeforeTermCommit, .twoConfigsInFlight, .restartLoadsCommittedConfig:
+            ProtocolOptions(leaderNoOp: true)
         default: .figure2
+        }
+    }
+
+    /// Whether the mutant's rule lives in membership changes, so that only a run whose spec
+    /// allows changes can exercise it: the fuzzer turns them on in every run of such a mutant.
+    public var needsMembershipChanges: Bool {
+        switch self {
+        case .configBeforeTermCommit, .twoConfigsInFlight, .restartLoadsCommittedConfig: true
+        default: false
         }
     }
 
@@ -153,6 +183,11 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .keepNextOnReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
         case .snapshotBoundaryAppend: "WRaft PR #118; RedisLabs/raft PR #47, #148 (#49); daos-stack/raft PR #10"
         case .installSnapshotDiscardsLog: "camunda/camunda #6092 (Zeebe); Students' Guide to Raft (snapshots)"
+        case .configBeforeTermCommit:
+            "Ongaro, raft-dev 2015 (https://groups.google.com/g/raft-dev/c/t4xj6dJTP6E); Copycat #23; AxonIQ PR #120"
+        case .twoConfigsInFlight:
+            "thesis 4.1; etcd-io/raft pendingConfIndex; valkey #3926; openraft PR #364"
+        case .restartLoadsCommittedConfig: "camunda #57386; jraft (andy-yx-chen) #1"
         }
     }
 

@@ -92,6 +92,7 @@ public struct RaftNode: Hashable, Sendable {
         self.snapshot = durable.snapshot
         self.commitIndex = durable.log.baseIndex
         self.lastApplied = durable.log.baseIndex
+        if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
     }
 
     /// Reassembles a server from every field it holds, as a state packer that stores queued
@@ -113,6 +114,7 @@ public struct RaftNode: Hashable, Sendable {
         self.lastApplied = lastApplied
         self.role = role
         self.durableStateChanged = lastInputChangedDurableState
+        if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
     }
 
     /// Whether the last input changed term, vote or log; read by a state packer only, so that the
@@ -180,11 +182,13 @@ public struct RaftNode: Hashable, Sendable {
             precondition(envelope.to == id, "\(id) received a message for \(envelope.to)")
             receive(envelope, &ready)
         case .electionTimeout:
-            if !isLeader && !configuration.voters.contains(id) {
+            if !isLeader && !mayCampaign {
                 // Section 4.2.3: a server outside its latest configuration's voters (a learner,
-                // a server not yet added, or one that learnt of its removal) never campaigns,
-                // so removed servers that know it cannot disrupt the cluster.
-                break
+                // a server not yet added, or one that learnt of its removal) never campaigns once
+                // it knows that configuration committed (`mayCampaign`), so removed servers that
+                // know it cannot disrupt the cluster. It forgets its leader, as a campaign would
+                // (`electionTimeoutActs`).
+                role = .follower(leader: nil)
             } else if isLeader {
                 // A leader's election timer is armed only with CheckQuorum on.
                 if options.checkQuorum { checkQuorum(&ready) }
@@ -202,6 +206,7 @@ public struct RaftNode: Hashable, Sendable {
         case .takeSnapshot(let state):
             takeSnapshot(of: state)
         }
+        if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
         stepDownIfRemoved(&ready)
         applyCommitted(&ready)
         if durableStateChanged { ready.persist = durableState }
@@ -782,6 +787,7 @@ extension RaftNode: ServerRenamable {
         copy.commitIndex = commitIndex
         copy.lastApplied = lastApplied
         copy.role = role
+        if deviates(.restartLoadsCommittedConfig) { copy.adoptLatestCommittedConfiguration() }
         return copy
     }
 }
@@ -801,8 +807,10 @@ extension RaftNode {
             ready.clientReplies.append(.notLeader(leaderHint: knownLeader))
             return
         }
-        let committedOwnTerm = log.term(at: commitIndex) == currentTerm
-        let noChangeInFlight = configurationIndex <= commitIndex
+        let committedOwnTerm = log.term(at: commitIndex) == currentTerm || deviates(.configBeforeTermCommit)
+        let latestIndex =
+            deviates(.restartLoadsCommittedConfig) ? log.latestConfiguration?.index ?? 0 : configurationIndex
+        let noChangeInFlight = latestIndex <= commitIndex || deviates(.twoConfigsInFlight)
         guard committedOwnTerm, noChangeInFlight, let next = configuration.applying(change) else {
             ready.clientReplies.append(.configurationRefused(change))
             return
@@ -829,6 +837,24 @@ extension RaftNode {
             configuration = next
             configurationIndex = log.lastIndex
         }
+    }
+
+    /// RB-24's restart variant: the configuration is the latest committed one in the log (as where
+    /// a configuration is persisted only once committed), so a restarted server, whose commit
+    /// index starts at 0, runs with its initial configuration until it learns of commits.
+    ///
+    /// Read from the log and the commit index at the end of every input, so that it stays a
+    /// function of the server's other state, as a state packer and the renaming assume.
+    private mutating func adoptLatestCommittedConfiguration() {
+        var index = commitIndex
+        while index >= 1 {
+            if case .configuration(let committed) = log[index].payload {
+                (configuration, configurationIndex) = (committed, index)
+                return
+            }
+            index -= 1
+        }
+        (configuration, configurationIndex) = (initialConfiguration, 0)
     }
 
     /// Truncates the log after `index`, falling back to the previous configuration if the

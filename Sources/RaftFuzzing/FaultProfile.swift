@@ -80,6 +80,21 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// (`spec(swarming:mutant:)`).
     public var protocolSwitches: ProtocolOptions
 
+    // MARK: Membership changes (the thesis, chapter 4), swarmed for the correct Raft.
+
+    /// Whether the run drives membership changes when its spec allows none: about half the runs
+    /// of the correct Raft on a spec that pins nothing (`spec(swarming:mutant:)`).
+    public var swarmsMembership: Bool
+    /// How often a client asks the leader it knows for a membership change, in a run whose spec
+    /// allows changes (or that swarms them on); drawn in every run.
+    public var membershipChangesPerTick: Ratio
+    /// The slots a swarmed membership run leaves out of its initial configuration, as spare
+    /// servers a change can add: 0, 1 or 2, keeping at least one initial voter.
+    public var spareServers: Int
+    /// The most membership changes a swarmed run makes: enough to add a spare, promote it and
+    /// remove another voter twice over.
+    public static let swarmedConfigChanges = 8
+
     /// The liveness phase's budget: after healing the network and restarting every server, one
     /// leader must be stable and every acknowledged command applied on every server within this
     /// many ticks.
@@ -139,12 +154,22 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         if switches.chance(Ratio(1, 2)) { protocolSwitches.maxEntriesPerAppend = batch }
         protocolSwitches.fastBacktracking = switches.chance(Ratio(1, 2))
         protocolSwitches.leaderNoOp = switches.chance(Ratio(1, 2))
+        // A stream of their own too: a run that does not swarm them is the run its seed gave
+        // before membership changes were fuzzed.
+        var membership = RunStreams(seed: seed).membership
+        swarmsMembership = membership.chance(Ratio(1, 2))
+        membershipChangesPerTick = [Ratio(1, 1_000), Ratio(1, 400), Ratio(1, 150)][Int(membership.uniform(below: 3))]
+        spareServers = Int(membership.uniform(below: 3))
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
     /// protocol switch (a spec with a `protocol` object pins them all) or when the mutant breaks a
     /// Figure 2 rule; otherwise `spec` with this profile's switches, and with the switch a
     /// mutant of a mechanism beyond Figure 2 lives behind forced on.
+    ///
+    /// About half the runs of the correct Raft on such a spec also drive membership changes
+    /// (`swarmsMembership`, `WorldSpec.withMembershipChanges`), and every run of a mutant whose
+    /// rule lives in them (`Mutant.needsMembershipChanges`).
     ///
     /// So a campaign of the correct Raft on the default world checks the switches alone and
     /// together, a mutant is never fuzzed with its code switched off, and a Figure 2 mutant's run
@@ -154,6 +179,19 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         var spec = spec
         // A mutant of log compaction is fuzzed with snapshots allowed: its code runs only then.
         if mutant?.needsSnapshots == true && spec.maxSnapshots == 0 { spec.maxSnapshots = 1_000_000 }
+        let swarmed = switchesSwarmed(spec, mutant: mutant)
+        // A mutant of membership changes needs them in every run; other mutants never get them,
+        // so that their runs are those their seeds gave before.
+        let changesMembership = mutant.map { $0.needsMembershipChanges } ?? swarmsMembership
+        // Snapshots do not carry a configuration yet (`WorldSpec.unsupportedCombination`).
+        guard changesMembership, spec.maxSnapshots == 0, spec.options.isFigure2, spec.initialMembers == nil,
+            !spec.allowsMembershipChanges
+        else { return swarmed }
+        return swarmed.withMembershipChanges(spareServers: spareServers)
+    }
+
+    /// `spec` with this profile's protocol switches, as `spec(swarming:mutant:)` describes.
+    private func switchesSwarmed(_ spec: WorldSpec, mutant: Mutant?) -> WorldSpec {
         guard spec.options.isFigure2 else { return spec }
         let needed = mutant?.switchesNeeded ?? .figure2
         if mutant != nil && needed.isFigure2 { return spec }
@@ -221,4 +259,25 @@ extension WorldSpec {
         name: "fuzz-default", servers: 3, maxTerm: 100_000, maxClientRequests: 40, maxCrashes: 100_000,
         maxInFlight: 1_000, maxDrops: 1_000_000, maxDuplicates: 1_000_000, maxPartitions: 100_000,
         maxDepth: Fuzzer.defaultRunStepLimit)
+}
+
+extension WorldSpec {
+    /// This spec with membership changes on: the first slots less `spareServers` (keeping one)
+    /// the initial voters, the rest spare slots a change can add, up to
+    /// `FaultProfile.swarmedConfigChanges` changes.
+    ///
+    /// Turns on what the changes need: the leader's no-op (a leader changes the configuration only
+    /// after committing an entry of its term), and PreVote and CheckQuorum, whose lease keeps a
+    /// removed server that never learnt of its removal from unseating the leader with ever higher
+    /// terms (section 4.2.3; etcd-io/raft relies on them the same way). Without them the cluster
+    /// stays safe but need not settle, and the liveness phase would fail a correct Raft.
+    func withMembershipChanges(spareServers: Int) -> WorldSpec {
+        var spec = self
+        spec.initialMembers = Swift.max(1, servers - spareServers)
+        spec.maxConfigChanges = FaultProfile.swarmedConfigChanges
+        spec.options.preVote = true
+        spec.options.checkQuorum = true
+        spec.turnOnWhatMembershipNeeds()
+        return spec
+    }
 }

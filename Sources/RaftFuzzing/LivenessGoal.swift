@@ -5,10 +5,11 @@ import RaftSimulation
 /// fuzzer's `LivenessJudge` and the replay of a liveness trace share, so that a saved liveness
 /// failure is reproduced by the same words that reported it.
 ///
-/// The goal: one leader, of the highest term, followed by every running server in its term; a
+/// The goal: one leader, of the highest term, followed by every running member of its latest
+/// configuration in its term (`stableLeader`); a
 /// probe command of that leader's term acknowledged (this Raft commits nothing of earlier terms
 /// until an entry of the leader's own term commits, section 5.4.2, so the probe is what carries
-/// them); and every acknowledged command applied on every server. Whether the goal is met depends
+/// them); and every acknowledged command applied on every member. Whether the goal is met depends
 /// only on the world and on which command was the probe, so a replay that reaches the same world
 /// with the same probe reaches the same judgement.
 public enum LivenessGoal {
@@ -83,8 +84,12 @@ public enum LivenessGoal {
         } else if probeCanBeSent(in: world, spec: spec) {
             return false
         }
-        // Running servers only: the liveness phase may keep a minority down.
-        return world.servers.allSatisfy { $0.node.map { $0.lastApplied >= evidence.highestAcknowledgedIndex } ?? true }
+        // Running members only: the liveness phase may keep a minority down, and a server outside
+        // the leader's configuration receives nothing more.
+        let members = leader.configuration.members
+        return world.servers.allSatisfy {
+            $0.node.map { !members.contains($0.id) || $0.lastApplied >= evidence.highestAcknowledgedIndex } ?? true
+        }
     }
 
     /// Whether a client request can be sent now: the spec has requests left and the network room.
@@ -105,8 +110,9 @@ public enum LivenessGoal {
     static func missing(in world: World, evidence: Evidence, stepLimitReached: Bool) -> String {
         let detail: String
         if let leader = stableLeader(in: world) {
+            let members = leader.configuration.members
             let lagging = world.servers.compactMap { $0.node }.filter {
-                $0.lastApplied < evidence.highestAcknowledgedIndex
+                members.contains($0.id) && $0.lastApplied < evidence.highestAcknowledgedIndex
             }
             if !evidence.probeAcknowledged, let probe = evidence.probe {
                 detail =
@@ -129,12 +135,19 @@ public enum LivenessGoal {
         return detail + (stepLimitReached ? " [run step limit reached]" : "")
     }
 
-    /// The leader every running server follows in its term, if there is one.
+    /// The leader every running member of its configuration follows in its term, if there is one.
+    ///
+    /// Members are the voters and learners of the leader's latest configuration (the thesis,
+    /// section 4.1): a server outside it, a spare slot never added or a server removed, is no
+    /// longer the cluster's, and may never hear of its removal (section 4.2.3). A leader that
+    /// removed itself still leads until the change commits (section 4.2.2), and the probe it is
+    /// sent is what carries that change to the new voters.
     public static func stableLeader(in world: World) -> RaftNode? {
         guard let leader = world.currentLeaders.max(by: { $0.currentTerm < $1.currentTerm }) else { return nil }
+        let members = leader.configuration.members
         for server in world.servers {
-            // A server kept down has no say; every running one must follow the leader.
-            guard let node = server.node else { continue }
+            // A server kept down has no say; every running member must follow the leader.
+            guard let node = server.node, members.contains(node.id) else { continue }
             guard node.currentTerm == leader.currentTerm else { return nil }
             if node.id != leader.id && node.role != .follower(leader: leader.id) { return nil }
         }

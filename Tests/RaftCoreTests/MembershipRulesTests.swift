@@ -152,7 +152,7 @@ struct MembershipRulesTests {
         #expect(node.commitIndex == node.log.lastIndex)
     }
 
-    @Test("A learner, or a server its log says was removed, never starts an election (section 4.2.3)")
+    @Test("A learner, or a server that knows its removal committed, never starts an election (section 4.2.3)")
     func nonVotersDoNotCampaign() {
         var learner = member(s4, initial: Configuration(voters: NodeSet([s1, s2, s3]), learners: NodeSet([s4])))
         #expect(learner.handle(.electionTimeout).isEmpty)
@@ -160,8 +160,16 @@ struct MembershipRulesTests {
         var outsider = member(s4)
         #expect(outsider.handle(.electionTimeout).isEmpty)
         var removed = member(s1, term: 1, log: [config(1, Configuration(voters: NodeSet([s2, s3])))])
+        // Until it knows the change committed it may hold its only copy, and campaigns under it.
+        #expect(removed.mayCampaign)
+        _ = deliver(appendEntries(term: 1, prev: (1, 1), entries: [], commit: 1), from: s2, to: &removed)
+        #expect(!removed.mayCampaign)
+        #expect(removed.knownLeader == s2)
         #expect(removed.handle(.electionTimeout).isEmpty)
         #expect(removed.role.kind == .follower)
+        // It forgets the leader it heard from, so that its lease refuses no later candidate.
+        #expect(removed.knownLeader == nil)
+        #expect(!removed.electionTimeoutActs)
     }
 
     @Test("A removed leader leads until the configuration without it commits, then steps down (section 4.2.2)")

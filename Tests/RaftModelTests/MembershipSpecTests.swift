@@ -13,7 +13,10 @@ struct MembershipSpecTests {
     /// A change to these counts changes what the checker explores in CI: review it.
     @Test(
         "Each membership spec passes, reaching what it lists, with its pinned distinct-state count",
-        arguments: [("membership-add", 180_566), ("membership-remove-leader", 282_469)])
+        arguments: [
+            ("membership-add", 196_965), ("membership-remove-leader", 298_080), ("membership-two-removes", 40_691),
+            ("membership-four-removes", 215_938),
+        ])
     func pinnedCounts(_ name: String, _ distinctStates: Int) throws {
         let file = CheckSpecTests.specsDirectory.appendingPathComponent("\(name).json")
         let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))

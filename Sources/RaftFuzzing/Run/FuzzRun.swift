@@ -7,7 +7,8 @@ import RaftSimulation
 /// Each turn of the loop (`advance()`) asks every component for its earliest event, moves the
 /// clock to the first of them and lets that component say which action, if any, it becomes:
 /// a message's fate (`PacketSimulator`), a server's timer (`VirtualClock`), a fault
-/// (`FaultScheduler`), a client request (`ClientWorkload`). After the safety phase the
+/// (`FaultScheduler`), a client request (`ClientWorkload`), a membership change
+/// (`MembershipWorkload`). After the safety phase the
 /// `LivenessJudge` watches every turn. Every action goes through `take(_:)`, which applies it
 /// through the same `WorldRules` the model checker uses and checks every invariant it could break.
 struct FuzzRun {
@@ -26,6 +27,7 @@ struct FuzzRun {
     private var faults: FaultScheduler
     private var workload: ClientWorkload
     private var snapshots: SnapshotSchedule
+    private var membership: MembershipWorkload
     /// Present from the start of the liveness phase.
     private var liveness: LivenessJudge? = nil
 
@@ -61,6 +63,7 @@ struct FuzzRun {
         faults = FaultScheduler(profile: profile, prng: streams.faults)
         workload = ClientWorkload(profile: profile, prng: streams.clients)
         snapshots = SnapshotSchedule(spec: spec, prng: streams.snapshots)
+        membership = MembershipWorkload(profile: profile, spec: spec, prng: streams.membership)
         actions = []
         swap(&actions, &buffers.actions)
         coverage = observers.countsCoverage ? CoverageTable() : nil
@@ -98,12 +101,12 @@ struct FuzzRun {
 
     private enum Event {
         case message(position: Int), timer(VirtualClock.Timer), fault(FaultScheduler.Fault), clientRequest, snapshot
-        case nothing
+        case membershipChange, nothing
     }
 
     /// The earliest pending event and its tick; ties go to messages first (in send order), then
-    /// timers in server order, then faults, then client requests, so that the choice is
-    /// deterministic.
+    /// timers in server order, then faults, then client requests, then membership changes, so
+    /// that the choice is deterministic.
     ///
     /// `mutating` though it changes nothing: the run is then passed by reference, where a
     /// non-mutating call would copy the whole run on every step.
@@ -119,6 +122,7 @@ struct FuzzRun {
         if let fault = faults.earliestFault(), fault.due < due { (event, due) = (.fault(fault.fault), fault.due) }
         if workload.nextRequestTick < due { (event, due) = (.clientRequest, workload.nextRequestTick) }
         if snapshots.nextSnapshotTick < due { (event, due) = (.snapshot, snapshots.nextSnapshotTick) }
+        if membership.nextProposalTick < due { (event, due) = (.membershipChange, membership.nextProposalTick) }
         return (event, due)
     }
 
@@ -145,6 +149,12 @@ struct FuzzRun {
             }
         case .snapshot:
             if let action = snapshots.snapshotDue(now: now, in: world, rules: rules) { take(action) }
+        case .membershipChange:
+            if let action = membership.proposalArrives(
+                now: now, in: world, spec: spec, networkHasRoom: networkHasRoom)
+            {
+                take(action)
+            }
         }
     }
 
@@ -215,6 +225,7 @@ struct FuzzRun {
         packets.heal()
         faults.stop()
         workload.stop()
+        membership.stop()
         if world.partition != nil { take(.heal) }
         let keptDown = safetyViolated ? nil : leaderKeptDown()
         if let keptDown {
@@ -228,11 +239,21 @@ struct FuzzRun {
     }
 
     /// The leader the liveness phase keeps down, if the profile asks for it and the cluster can
-    /// spare it: 3 servers or more, a leader up, and a crash left in the spec's budget.
+    /// spare it: 3 servers or more, a leader up, a crash left in the spec's budget, and, after
+    /// membership changes, the leader's configuration committed and, in the latest configuration
+    /// of every server, the voters other than the leader a quorum (3 slots may hold 2 voters,
+    /// which cannot lose one, and a server holding an uncommitted change campaigns under it).
     private func leaderKeptDown() -> Int? {
         guard profile.keepsLeaderDown, world.servers.count >= 3, world.spent.crashes < rules.spec.maxCrashes,
             let leader = world.currentLeaders.max(by: { $0.currentTerm < $1.currentTerm })
         else { return nil }
+        guard leader.configurationIndex <= leader.commitIndex else { return nil }
+        for server in world.servers {
+            guard let configuration = server.node?.configuration else { continue }
+            var others = configuration.voters
+            others.remove(leader.id)
+            guard configuration.isQuorum(others) else { return nil }
+        }
         return leader.id.index
     }
 

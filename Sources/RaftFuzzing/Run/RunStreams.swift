@@ -22,6 +22,9 @@ struct RunStreams {
     /// When and where servers take snapshots (`SnapshotSchedule`), for specs that allow them;
     /// seeded last, so that every stream above is what it was before log compaction existed.
     var snapshots: PRNG
+    /// Membership changes (`FaultProfile.membershipChangesPerTick`, `MembershipWorkload`); seeded
+    /// last, so that every stream above is what it was before membership changes were fuzzed.
+    var membership: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -34,6 +37,7 @@ struct RunStreams {
         protocolSwitches = PRNG(seed: root.next())
         livenessDowntime = PRNG(seed: root.next())
         snapshots = PRNG(seed: root.next())
+        membership = PRNG(seed: root.next())
     }
 }
 

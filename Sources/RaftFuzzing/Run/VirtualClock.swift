@@ -96,6 +96,15 @@ struct VirtualClock {
                 electionDeadlines[index] = now + 1
                 return nil
             }
+            if !node.isLeader && !node.electionTimeoutActs {
+                // Section 4.2.3: a server outside its configuration's voters never campaigns
+                // (`RaftNode.mayCampaign`; the world does not enable the timeout); its timer runs
+                // on, for when a change makes it a voter. Only membership changes make such
+                // servers, so no other run draws here.
+                electionDeadlines[index] =
+                    now + prng.uniform(in: profile.electionTimeoutTicks(of: index, servers: serverCount))
+                return nil
+            }
             electionDeadlines[index] = .max
             return .electionTimeout(NodeID(index))
         case .heartbeat(let index):

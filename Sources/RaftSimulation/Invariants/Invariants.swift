@@ -283,12 +283,16 @@ public enum Invariants {
     /// CheckQuorum Step-Down for one quorum check: the leader before and after its timer fired.
     static func checkQuorum(before: RaftNode, after: RaftNode) -> Violation? {
         guard before.options.checkQuorum, case .leader(let progress) = before.role, after.isLeader else { return nil }
-        let heardFrom = progress.recentlyActive.count + 1
-        guard heardFrom < before.serverCount / 2 + 1 else { return nil }
+        // A majority of the voters of the leader's configuration (the thesis, section 4.1); with
+        // a fixed cluster every server votes.
+        let voters = before.configuration.voters
+        let heardFrom =
+            NodeSet(bits: progress.recentlyActive.bits & voters.bits).count + (voters.contains(before.id) ? 1 : 0)
+        guard 2 * heardFrom <= voters.count else { return nil }
         return Violation(
             invariant: .checkQuorum, servers: [after.id], terms: [after.currentTerm],
             detail: "leader \(after.id) of term \(after.currentTerm) kept leading after a quorum check that heard "
-                + "from \(heardFrom) of \(before.serverCount) servers")
+                + "from \(heardFrom) of \(voters.count) servers")
     }
 
     /// Monotonic Commit: a server that ran before and after a step (and did not restart) never

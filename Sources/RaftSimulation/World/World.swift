@@ -48,7 +48,7 @@ public struct World: Hashable, Sendable {
             roles.up.insert(id)
             if node.isLeader {
                 roles.leaders.insert(id)
-            } else if node.currentTerm < maxTerm && node.configuration.voters.contains(id) {
+            } else if node.currentTerm < maxTerm && node.electionTimeoutActs {
                 roles.mayStartElection.insert(id)
             }
         }

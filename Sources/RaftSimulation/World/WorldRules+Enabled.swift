@@ -19,7 +19,7 @@ extension WorldRules {
         case .electionTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
             if node.isLeader { return spec.options.checkQuorum }
-            return node.currentTerm < spec.maxTerm && node.configuration.voters.contains(id)
+            return node.currentTerm < spec.maxTerm && node.electionTimeoutActs
                 && spec.maxElections.map { world.spent.elections < $0 } ?? true
         case .heartbeatTimeout(let id):
             guard networkHasRoom, let node = world.servers[id.index].node else { return false }
