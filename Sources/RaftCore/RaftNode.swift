@@ -846,8 +846,9 @@ extension RaftNode {
     /// Read from the log and the commit index at the end of every input, so that it stays a
     /// function of the server's other state, as a state packer and the renaming assume.
     private mutating func adoptLatestCommittedConfiguration() {
-        var index = commitIndex
-        while index >= 1 {
+        // Only after the base: a snapshot does not carry a configuration yet.
+        var index = min(commitIndex, log.lastIndex)
+        while index > log.baseIndex {
             if case .configuration(let committed) = log[index].payload {
                 (configuration, configurationIndex) = (committed, index)
                 return
