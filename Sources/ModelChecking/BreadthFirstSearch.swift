@@ -155,7 +155,7 @@ struct BreadthFirstSearch<M: Model> {
                     let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
                     return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
                 }
-                // The queue is most of the memory of a breadth-first search: measured when packed,
+                // The queue is most of the memory of a breadth-first search: counted exactly when packed,
                 // else estimated from a sample.
                 let queued = frontier.count - merged + merger.next.count
                 let queueBytes =

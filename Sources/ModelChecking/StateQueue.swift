@@ -48,7 +48,7 @@ final class StateQueue<M: Model>: @unchecked Sendable {
 
     func markTaken(upTo index: Int) { if !packs { values.markTaken(upTo: index) } }
 
-    /// Bytes the queued states hold in memory: measured when packed, else estimated from the last
+    /// Bytes the queued states hold in memory: counted exactly when packed, else estimated from the last
     /// state (`Model.approximateBytes`) for `queued` states.
     func memoryBytes(queued: Int) -> Int {
         if packs { return packed.memoryBytes }
