@@ -107,17 +107,13 @@ struct SymmetryTests {
     @Test("With every protocol switch on, 3-server class fingerprints are exactly renaming classes")
     func classesAreRenamingClassesWithSwitches() {
         let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: 3, options: Self.everySwitch)))
-        var classByFingerprint: [UInt64: UInt64] = [:]
-        var fingerprintByClass: [UInt64: UInt64] = [:]
+        var classes = ClassAgreement()
         for world in Self.sampledWorlds(servers: 3, walks: 30, steps: 30, options: Self.everySwitch) {
             let fingerprint = model.symmetricFingerprint(of: world)
             let renamingClass = Self.everyRenamingFingerprint(of: world)
-            #expect(classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes")
-            #expect(fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class")
-            classByFingerprint[fingerprint] = renamingClass
-            fingerprintByClass[renamingClass] = fingerprint
+            classes.record(fingerprint: fingerprint, renamingClass: renamingClass)
         }
-        #expect(fingerprintByClass.count > 300)
+        #expect(classes.classCount > 300)
     }
 
     @Test("With snapshots on, 3-server class fingerprints are exactly renaming classes (section 7)")
@@ -126,8 +122,7 @@ struct SymmetryTests {
         spec.maxSnapshots = 4
         let rules = WorldRules(spec: spec)
         let model = RaftModel(rules: rules)
-        var classByFingerprint: [UInt64: UInt64] = [:]
-        var fingerprintByClass: [UInt64: UInt64] = [:]
+        var classes = ClassAgreement()
         var compacted = 0
         var prng = PRNG(seed: 77)
         for seed in 1...UInt64(30) {
@@ -140,10 +135,7 @@ struct SymmetryTests {
                 if world.servers.contains(where: { $0.disk.snapshot != nil }) { compacted += 1 }
                 let fingerprint = model.symmetricFingerprint(of: world)
                 let renamingClass = Self.everyRenamingFingerprint(of: world)
-                #expect(classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes")
-                #expect(fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class")
-                classByFingerprint[fingerprint] = renamingClass
-                fingerprintByClass[renamingClass] = fingerprint
+                classes.record(fingerprint: fingerprint, renamingClass: renamingClass)
                 let renamed = world.renamed(by: Self.randomRenaming(3, &prng))!
                 #expect(model.symmetricFingerprint(of: renamed) == fingerprint, "a renaming left the class")
             }
@@ -197,17 +189,13 @@ struct SymmetryTests {
         var worlds = Self.sampledWorlds(servers: 3, walks: 30, steps: 30)
         // Renamed copies, so that classes have several members to agree on.
         worlds += worlds.prefix(400).map { $0.renamed(by: Self.randomRenaming(3, &prng))! }
-        var classByFingerprint: [UInt64: UInt64] = [:]
-        var fingerprintByClass: [UInt64: UInt64] = [:]
+        var classes = ClassAgreement()
         for world in worlds {
             let fingerprint = Self.model3.symmetricFingerprint(of: world)
             let renamingClass = Self.everyRenamingFingerprint(of: world)
-            #expect(classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes")
-            #expect(fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class")
-            classByFingerprint[fingerprint] = renamingClass
-            fingerprintByClass[renamingClass] = fingerprint
+            classes.record(fingerprint: fingerprint, renamingClass: renamingClass)
         }
-        #expect(fingerprintByClass.count > 500)
+        #expect(classes.classCount > 500)
     }
 
     /// A change to these counts changes what symmetry reduction merges: review it.
@@ -278,4 +266,31 @@ struct EveryRenaming: Model {
         base.violation(in: state, after: action, from: previous, stateAlreadySeen: stateAlreadySeen)
     }
     func symmetricFingerprint(of state: World) -> UInt64 { SymmetryTests.everyRenamingFingerprint(of: state) }
+}
+
+/// What symmetry must hold for sampled worlds: two worlds share a class fingerprint exactly when
+/// one is a renaming of the other.
+///
+/// Each test records every world's class fingerprint next to the fingerprint of its renaming
+/// class (`everyRenamingFingerprint`); a fingerprint met with two renaming classes merged
+/// classes, a renaming class met with two fingerprints split one.
+struct ClassAgreement {
+    private var classByFingerprint: [UInt64: UInt64] = [:]
+    private var fingerprintByClass: [UInt64: UInt64] = [:]
+
+    /// How many renaming classes were recorded.
+    var classCount: Int { fingerprintByClass.count }
+
+    mutating func record(
+        fingerprint: UInt64, renamingClass: UInt64, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            classByFingerprint[fingerprint, default: renamingClass] == renamingClass, "merged two classes",
+            sourceLocation: sourceLocation)
+        #expect(
+            fingerprintByClass[renamingClass, default: fingerprint] == fingerprint, "split a class",
+            sourceLocation: sourceLocation)
+        classByFingerprint[fingerprint] = renamingClass
+        fingerprintByClass[renamingClass] = fingerprint
+    }
 }
