@@ -41,9 +41,11 @@ enum MutantsBenchmark {
                 ]).encoded(pretty: false))
             return .ok
         }
+        // As wide as the longest name, so that no name is cut short.
+        let nameWidth = Mutant.allCases.map(\.name.count).max()! + 1
         console.print(
-            "mutant                      id     checker: time    states     steps  fuzzer: median runs  median time  found"
-        )
+            "mutant".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + "id     checker: time    states     steps  fuzzer: median runs  median time  found")
         for row in rows {
             let checker =
                 row.checker.map {
@@ -53,7 +55,7 @@ enum MutantsBenchmark {
             let medianRuns = median(found.map { Double($0.runs) })
             let medianTime = median(found.map(\.seconds))
             console.print(
-                row.mutant.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                row.mutant.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                     + row.mutant.catalogueID.padding(toLength: 7, withPad: " ", startingAt: 0) + "        " + checker
                     + "  " + pad(medianRuns.map { String(Int($0)) } ?? "-", 19)
                     + pad(medianTime.map { String(format: "%.3f s", $0) } ?? "-", 13)
