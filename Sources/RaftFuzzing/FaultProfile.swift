@@ -91,6 +91,32 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// The slots a swarmed membership run leaves out of its initial configuration, as spare
     /// servers a change can add: 0, 1 or 2, keeping at least one initial voter.
     public var spareServers: Int
+    /// Whether a swarmed membership run of 4 servers or more starts from an even number of
+    /// voters, 4 or 6, with a spare slot when there is room, instead of leaving `spareServers`
+    /// out: about a third of the runs.
+    ///
+    /// An even cluster is where two single-server changes of different terms can have disjoint
+    /// majorities (Ongaro, raft-dev 2015: 4 servers plus one being added, or two removals), so a
+    /// leader that changes its configuration before committing an entry of its term (RB-23) is
+    /// caught from there; leaving spares out of 5 or 7 slots would seldom start there, and a
+    /// cluster of 3 never reaches it.
+    public var startsFromEvenVoters: Bool
+    /// Whether the client proposes two changes back to back right after each election, to the
+    /// leader it then knows, besides those arriving at `membershipChangesPerTick`: about half
+    /// the membership runs.
+    ///
+    /// A new leader must refuse them until it has committed an entry of its term, and the second
+    /// while the first is uncommitted; at the steady rate alone a proposal rarely lands in that
+    /// window of a few ticks, where RB-23 and RB-24 deviate.
+    public var proposesAfterElections: Bool
+    /// Whether, in a run with membership changes, the network splits afresh a few ticks after
+    /// every election (`FaultScheduler.leaderElected(now:)`): about half the membership runs.
+    ///
+    /// A flapping network is what elections follow in real clusters. Sibling configurations
+    /// (RB-23) need a split there: the new leader's change commits on one side while a voter that
+    /// elected it, on the other side, never hears of it and elects the old leader under the old
+    /// leader's change; partitions that start at random times almost never fall in that window.
+    public var splitsAtElections: Bool
     /// The most membership changes a swarmed run makes: enough to add a spare, promote it and
     /// remove another voter twice over.
     public static let swarmedConfigChanges = 8
@@ -160,6 +186,10 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         swarmsMembership = membership.chance(Ratio(1, 2))
         membershipChangesPerTick = [Ratio(1, 1_000), Ratio(1, 400), Ratio(1, 150)][Int(membership.uniform(below: 3))]
         spareServers = Int(membership.uniform(below: 3))
+        // Drawn after the draws above, so that a run with neither is the run its seed gave before.
+        startsFromEvenVoters = membership.chance(Ratio(1, 3))
+        proposesAfterElections = membership.chance(Ratio(1, 2))
+        splitsAtElections = membership.chance(Ratio(1, 2))
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
@@ -169,7 +199,8 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     ///
     /// About half the runs of the correct Raft on such a spec also drive membership changes
     /// (`swarmsMembership`, `WorldSpec.withMembershipChanges`), and every run of a mutant whose
-    /// rule lives in them (`Mutant.needsMembershipChanges`).
+    /// rule lives in them (`Mutant.needsMembershipChanges`), which also starts from an even
+    /// number of voters (`startsFromEvenVoters`).
     ///
     /// So a campaign of the correct Raft on the default world checks the switches alone and
     /// together, a mutant is never fuzzed with its code switched off, and a Figure 2 mutant's run
@@ -187,7 +218,21 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         guard changesMembership, spec.maxSnapshots == 0, spec.options.isFigure2, spec.initialMembers == nil,
             !spec.allowsMembershipChanges
         else { return swarmed }
-        return swarmed.withMembershipChanges(spareServers: spareServers)
+        return swarmed.withMembershipChanges(
+            spareServers: spareServers, evenVoters: startsFromEvenVoters || mutant?.needsMembershipChanges == true)
+    }
+
+    /// Whether the run's membership proposals follow elections (`proposesAfterElections`): as
+    /// drawn for the correct Raft, and always under a mutant of membership changes, whose rules
+    /// guard exactly that window (as a mutant's protocol switch is always on).
+    func proposesAfterElections(under mutant: Mutant?) -> Bool {
+        proposesAfterElections || mutant?.needsMembershipChanges == true
+    }
+
+    /// Whether the run's network splits after elections (`splitsAtElections`): as drawn for the
+    /// correct Raft, and always under a mutant of membership changes, as above.
+    func splitsAtElections(under mutant: Mutant?) -> Bool {
+        splitsAtElections || mutant?.needsMembershipChanges == true
     }
 
     /// `spec` with this profile's protocol switches, as `spec(swarming:mutant:)` describes.
@@ -266,14 +311,22 @@ extension WorldSpec {
     /// the initial voters, the rest spare slots a change can add, up to
     /// `FaultProfile.swarmedConfigChanges` changes.
     ///
+    /// With `evenVoters` and 4 slots or more, the initial voters are instead 4 of 4, or the
+    /// largest even number that leaves a spare slot: 4 of 5 or 6, 6 of 7
+    /// (`FaultProfile.startsFromEvenVoters`); the slots are the run's, never more.
+    ///
     /// Turns on what the changes need: the leader's no-op (a leader changes the configuration only
     /// after committing an entry of its term), and PreVote and CheckQuorum, whose lease keeps a
     /// removed server that never learnt of its removal from unseating the leader with ever higher
     /// terms (section 4.2.3; etcd-io/raft relies on them the same way). Without them the cluster
     /// stays safe but need not settle, and the liveness phase would fail a correct Raft.
-    func withMembershipChanges(spareServers: Int) -> WorldSpec {
+    func withMembershipChanges(spareServers: Int, evenVoters: Bool = false) -> WorldSpec {
         var spec = self
-        spec.initialMembers = Swift.max(1, servers - spareServers)
+        if evenVoters && servers >= 4 {
+            spec.initialMembers = servers == 4 ? 4 : (servers - 1) & ~1
+        } else {
+            spec.initialMembers = Swift.max(1, servers - spareServers)
+        }
         spec.maxConfigChanges = FaultProfile.swarmedConfigChanges
         spec.options.preVote = true
         spec.options.checkQuorum = true

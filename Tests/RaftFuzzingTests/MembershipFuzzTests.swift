@@ -69,6 +69,118 @@ struct MembershipFuzzTests {
         #expect(accepted > 0)
     }
 
+    @Test("Even-voter runs start from 4 voters of 4, 5 or 6 slots and 6 of 7; every run of a membership mutant does")
+    func evenVoters() {
+        func world(_ servers: Int) -> WorldSpec {
+            var spec = WorldSpec.fuzzDefault
+            spec.servers = servers
+            return spec
+        }
+        var even = 0
+        for seed in 1...400 as ClosedRange<UInt64> {
+            let profile = FaultProfile(seed: seed)
+            let spec = profile.spec(swarming: world(5), mutant: nil)
+            if profile.swarmsMembership && profile.startsFromEvenVoters {
+                even += 1
+                #expect(spec.servers == 5 && spec.initialMembers == 4)
+            }
+            // Ongaro's counter-example needs an even cluster: a membership mutant always starts from one.
+            for (servers, voters) in [(4, 4), (5, 4), (6, 4), (7, 6)] {
+                let mutantSpec = profile.spec(swarming: world(servers), mutant: .configBeforeTermCommit)
+                #expect(mutantSpec.servers == servers && mutantSpec.initialMembers == voters)
+            }
+            // The run's slots are never widened: 3 cannot hold 4 voters.
+            let three = profile.spec(swarming: .fuzzDefault, mutant: .configBeforeTermCommit)
+            #expect(three.servers == 3 && three.initialMembers == max(1, 3 - profile.spareServers))
+        }
+        // A third of the half of the seeds that swarm membership changes.
+        #expect((40...100).contains(even), "\(even) of 400")
+    }
+
+    @Test("After an election, a run that follows elections proposes twice, each within 20 ticks, then at its rate")
+    func proposalsFollowElections() throws {
+        let spec = WorldSpec.fuzzDefault.withMembershipChanges(spareServers: 1)
+        let rules = WorldRules(spec: spec)
+        let world = RunFixtures.worldWithLeader(rules)
+        var profile = RunFixtures.profile()
+        profile.membershipChangesPerTick = Ratio(1, 1_000)
+        profile.proposesAfterElections = false
+        var steady = MembershipWorkload(profile: profile, spec: spec, mutant: nil, prng: PRNG(seed: 3))
+        let pending = steady.nextProposalTick
+        steady.leaderElected(now: 1)
+        #expect(!steady.followsElections && steady.nextProposalTick == pending)
+        // A membership mutant's runs always follow elections: its guards live in that window.
+        #expect(
+            MembershipWorkload(profile: profile, spec: spec, mutant: .configBeforeTermCommit, prng: PRNG(seed: 3))
+                .followsElections)
+
+        profile.proposesAfterElections = true
+        var workload = MembershipWorkload(profile: profile, spec: spec, mutant: nil, prng: PRNG(seed: 3))
+        #expect(workload.followsElections)
+        workload.leaderElected(now: 500)
+        let first = workload.nextProposalTick
+        #expect((501...520).contains(first))
+        let arrived = workload.proposalArrives(now: first, in: world, spec: spec, networkHasRoom: true)
+        let proposal = try #require(arrived)
+        #expect(proposal.kind == .proposeChange && proposal.steppingServer == NodeID(0))
+        let second = workload.nextProposalTick
+        #expect((first + 1...first + 20).contains(second))
+        _ = workload.proposalArrives(now: second, in: world, spec: spec, networkHasRoom: true)
+        #expect((second + 1...second + 1_999).contains(workload.nextProposalTick))
+        workload.stop()
+        workload.leaderElected(now: 600)
+        #expect(workload.nextProposalTick == .max)
+    }
+
+    @Test("A run that splits at elections splits the network within 5 ticks of each one; no other run does")
+    func splitsFollowElections() throws {
+        let profile = RunFixtures.profile()
+        var plain = FaultScheduler(profile: profile, prng: PRNG(seed: 1))
+        plain.leaderElected(now: 100)
+        #expect(!plain.splitsAtElections && plain.earliestFault() == nil)
+
+        var faults = FaultScheduler(profile: profile, prng: PRNG(seed: 1), electionSplits: PRNG(seed: 2))
+        #expect(faults.splitsAtElections && faults.earliestFault() == nil)
+        faults.leaderElected(now: 100)
+        let split = try #require(faults.earliestFault())
+        #expect(split.fault == .electionSplit && (100...105).contains(split.due))
+        let world = RunFixtures.rules.initialWorld
+        let arrived = faults.electionSplitArrives(now: split.due, in: world, spec: .fuzzDefault)
+        let side = try #require(arrived)
+        #expect(Partition.isNamedSide(side, servers: 3))
+        // It ends as a scheduled partition does.
+        let end = try #require(faults.earliestFault())
+        #expect(end.fault == .partitionEnds && profile.partitionDurationTicks.contains(end.due - split.due))
+        // None once the spec's partitions are spent.
+        faults.leaderElected(now: 200)
+        var spent = WorldSpec.fuzzDefault
+        spent.maxPartitions = 0
+        #expect(faults.electionSplitArrives(now: 201, in: world, spec: spent) == nil)
+    }
+
+    @Test("The correct Raft passes runs that crowd proposals and splits around elections from 4 voters")
+    func electionWindowsPass() throws {
+        var five = WorldSpec.fuzzDefault
+        five.servers = 5
+        var fuzzer = Fuzzer(spec: five, mutant: nil)
+        fuzzer.runStepLimit = Fuzzer.testRunStepLimit
+        fuzzer.validates = true
+        var runs = 0
+        for seed in 1...1_000 as ClosedRange<UInt64> where runs < 6 {
+            let profile = FaultProfile(seed: seed)
+            // Runs without scheduled partitions: every partition follows an election.
+            guard profile.swarmsMembership, profile.startsFromEvenVoters, profile.proposesAfterElections,
+                profile.splitsAtElections, profile.partitionsPerTick == nil
+            else { continue }
+            runs += 1
+            let result = fuzzer.run(seed: seed)
+            #expect(result.outcome == .passed, "seed \(seed): \(result.outcome)")
+            #expect(result.spec.initialMembers == 4)
+            #expect(result.spent.partitions > 0, "seed \(seed)")
+        }
+        #expect(runs == 6)
+    }
+
     @Test("Liveness counts only the leader's configuration: a removed server campaigning alone does not block it")
     func removedServerIsNotJudged() throws {
         var spec = WorldSpec.fuzzDefault

@@ -5,13 +5,14 @@ import RaftSimulation
 /// one-way partitions, each at its profile rate per tick, drawn from the run's fault stream alone.
 ///
 /// Each kind has one arrival pending at a time. A partition of either kind holds its next arrival
-/// back until it ends, so at most one of each is in force. The scheduler decides; the run carries
+/// back until it ends, so at most one of each is in force; a split that follows an election
+/// (membership runs, `FaultProfile.splitsAtElections`) takes the place of the partition in force. The scheduler decides; the run carries
 /// the decision out (a crash through the clock and the world, a cut through the packet
 /// simulator), so that this type reads as the fault model and nothing else.
 struct FaultScheduler {
     /// A fault event.
     enum Fault: Equatable {
-        case crash, partitionStarts, partitionEnds, oneWayStarts, oneWayEnds
+        case crash, partitionStarts, partitionEnds, oneWayStarts, oneWayEnds, electionSplit
     }
 
     private var nextCrashTick: Int
@@ -19,14 +20,23 @@ struct FaultScheduler {
     private var partitionEndTick = Int.max
     private var nextOneWayTick: Int
     private var oneWayEndTick = Int.max
+    private var nextElectionSplitTick = Int.max
     private var prng: PRNG
+    /// The draws of the splits that follow elections, when the run makes them.
+    private var electionSplits: PRNG?
     private let profile: FaultProfile
 
+    /// How soon after the election the network splits: before most of the new leader's first
+    /// messages land, so that the side without it may never hear of its term's entries.
+    static let electionSplitDelayTicks = 0...5
+
     /// The schedule at tick 0: the first crash, partition and one-way partition drawn, in that
-    /// order, for the kinds the profile switches on.
-    init(profile: FaultProfile, prng: PRNG) {
+    /// order, for the kinds the profile switches on; with `electionSplits`, the network may also
+    /// split afresh after each election (`leaderElected(now:)`), drawn from it alone.
+    init(profile: FaultProfile, prng: PRNG, electionSplits: PRNG? = nil) {
         self.profile = profile
         self.prng = prng
+        self.electionSplits = electionSplits
         nextCrashTick = Self.arrival(profile.crashesPerTick, after: 0, using: &self.prng)
         nextPartitionTick = Self.arrival(profile.partitionsPerTick, after: 0, using: &self.prng)
         nextOneWayTick = Self.arrival(profile.oneWayPartitionsPerTick, after: 0, using: &self.prng)
@@ -34,7 +44,8 @@ struct FaultScheduler {
 
     /// The earliest fault due and its tick; nil when none is scheduled.
     ///
-    /// Ties go in the order crash, partition end, partition start, one-way end, one-way start.
+    /// Ties go in the order crash, partition end, partition start, one-way end, one-way start,
+    /// election split.
     /// Inlined into the run's loop, like `PacketSimulator.earliestMessage`.
     @inline(__always)
     func earliestFault() -> (fault: Fault, due: Int)? {
@@ -45,7 +56,36 @@ struct FaultScheduler {
         if nextPartitionTick < due { (earliest, due) = (.partitionStarts, nextPartitionTick) }
         if oneWayEndTick < due { (earliest, due) = (.oneWayEnds, oneWayEndTick) }
         if nextOneWayTick < due { (earliest, due) = (.oneWayStarts, nextOneWayTick) }
+        if nextElectionSplitTick < due { (earliest, due) = (.electionSplit, nextElectionSplitTick) }
         return earliest.map { ($0, due) }
+    }
+
+    /// Whether the scheduler wants to hear of each election (`leaderElected(now:)`).
+    var splitsAtElections: Bool { electionSplits != nil }
+
+    /// A server has just become leader: when the run splits at elections, a split follows within
+    /// `electionSplitDelayTicks`, unless one is already due.
+    mutating func leaderElected(now: Int) {
+        guard electionSplits != nil, nextElectionSplitTick == .max else { return }
+        nextElectionSplitTick = now + electionSplits!.uniform(in: Self.electionSplitDelayTicks)
+    }
+
+    /// The split that follows an election is due: the side to cut off, if any, in place of the
+    /// partition in force (the run heals that one first).
+    ///
+    /// Nil when the spec's partition budget is spent. The new partition lasts as a scheduled one
+    /// does and ends as one; the next scheduled partition is drawn when it ends.
+    mutating func electionSplitArrives(now: Int, in world: World, spec: WorldSpec) -> NodeSet? {
+        nextElectionSplitTick = .max
+        guard var draws = electionSplits, spec.servers > 1 else { return nil }
+        let side = Partition.randomNamedSide(servers: spec.servers, using: &draws)
+        let duration = draws.uniform(in: profile.partitionDurationTicks)
+        electionSplits = draws
+        // A heal counts no partition: the budget is what the world will have spent after this one.
+        guard world.spent.partitions < spec.maxPartitions else { return nil }
+        nextPartitionTick = .max
+        partitionEndTick = now + duration
+        return side
     }
 
     /// A crash is due: the server to crash and the tick it restarts, if any.
@@ -104,6 +144,8 @@ struct FaultScheduler {
     mutating func stop() {
         (nextCrashTick, nextPartitionTick, partitionEndTick, nextOneWayTick, oneWayEndTick) =
             (.max, .max, .max, .max, .max)
+        nextElectionSplitTick = .max
+        electionSplits = nil
     }
 
     /// The tick of the next arrival of a fault with chance `rate` per tick; `Int.max` when off.

@@ -60,10 +60,13 @@ struct FuzzRun {
         clock = VirtualClock(profile: profile, serverCount: servers, prng: streams.timers)
         packets = PacketSimulator(
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
-        faults = FaultScheduler(profile: profile, prng: streams.faults)
+        faults = FaultScheduler(
+            profile: profile, prng: streams.faults,
+            electionSplits: spec.allowsMembershipChanges && profile.splitsAtElections(under: rules.mutant)
+                ? streams.electionSplits : nil)
         workload = ClientWorkload(profile: profile, prng: streams.clients)
         snapshots = SnapshotSchedule(spec: spec, prng: streams.snapshots)
-        membership = MembershipWorkload(profile: profile, spec: spec, prng: streams.membership)
+        membership = MembershipWorkload(profile: profile, spec: spec, mutant: rules.mutant, prng: streams.membership)
         actions = []
         swap(&actions, &buffers.actions)
         coverage = observers.countsCoverage ? CoverageTable() : nil
@@ -179,6 +182,11 @@ struct FuzzRun {
         case .oneWayEnds:
             packets.cut(nil)
             faults.oneWayEnds(now: now)
+        case .electionSplit:
+            guard let side = faults.electionSplitArrives(now: now, in: world, spec: rules.spec) else { return }
+            if world.partition != nil { take(.heal) }
+            packets.partitioned(side: side)
+            take(.partition(side))
         }
     }
 
@@ -207,6 +215,12 @@ struct FuzzRun {
         for envelope in effects.sent { packets.send(envelope, now: clock.now) }
         clock.rearm(electionResets: effects.electionResets, heartbeatResets: effects.heartbeatResets)
         if coverage != nil { coverage!.count(action, before: before ?? crashedBefore, after: world) }
+        if membership.followsElections || faults.splitsAtElections, let before, !before.isLeader,
+            world.servers[before.id.index].node?.isLeader == true
+        {
+            membership.leaderElected(now: clock.now)
+            faults.leaderElected(now: clock.now)
+        }
         if checker.violated(after: action, before: before, preVoteGrantsBefore: preVoteGrantsBefore, in: world) {
             safetyViolated = true
         }

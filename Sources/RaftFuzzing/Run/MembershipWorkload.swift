@@ -9,19 +9,40 @@ import RaftSimulation
 /// that server's latest configuration (add a spare as a learner, promote a learner, remove a
 /// member), as `WorldRules` enables them; whether the leader accepts it (an entry of its term
 /// committed, no change in flight) is the leader's business, so a mutant that drops those guards
-/// is exercised. The liveness phase stops the changes, so that the cluster can settle.
+/// is exercised. When the profile asks (`FaultProfile.proposesAfterElections(under:)`), each election
+/// is followed by two proposals a few ticks apart, which land where a new leader's guards matter.
+/// The liveness phase stops the changes, so that the cluster can settle.
 struct MembershipWorkload {
     /// The tick the next proposal arrives; `Int.max` when none will.
     private(set) var nextProposalTick: Int
+    /// Whether the run tells the workload of each election (`leaderElected(now:)`).
+    let followsElections: Bool
     private var prng: PRNG
     private let proposalsPerTick: Ratio?
+    /// Proposals of the current burst still to arrive after the one scheduled.
+    private var burstProposalsLeft = 0
+
+    /// The proposals that follow an election.
+    static let burstProposals = 2
+    /// The gap before each proposal of a burst: from the next tick to about two message delays,
+    /// so that some land before the leader's no-op commits and some after.
+    static let burstSpacingTicks = 1...20
 
     /// The workload at tick 0: on when `spec` allows membership changes.
-    init(profile: FaultProfile, spec: WorldSpec, prng: PRNG) {
+    init(profile: FaultProfile, spec: WorldSpec, mutant: Mutant?, prng: PRNG) {
         self.prng = prng
         proposalsPerTick = spec.allowsMembershipChanges ? profile.membershipChangesPerTick : nil
+        followsElections = proposalsPerTick != nil && profile.proposesAfterElections(under: mutant)
         nextProposalTick = .max
         nextProposalTick = nextArrival(after: 0)
+    }
+
+    /// A server has just become leader: a burst of proposals starts, replacing the pending
+    /// arrival (drawn afresh after the burst), unless the workload has stopped.
+    mutating func leaderElected(now: Int) {
+        guard followsElections, nextProposalTick != .max else { return }
+        burstProposalsLeft = Self.burstProposals - 1
+        nextProposalTick = now + prng.uniform(in: Self.burstSpacingTicks)
     }
 
     /// A proposal is due: the action that sends it, if any.
@@ -48,6 +69,7 @@ struct MembershipWorkload {
     /// Sends no more proposals.
     mutating func stop() {
         nextProposalTick = .max
+        burstProposalsLeft = 0
     }
 
     /// Every single-server change that applies to `configuration`, in slot order: the ones
@@ -64,6 +86,11 @@ struct MembershipWorkload {
     }
 
     private mutating func nextArrival(after now: Int) -> Int {
-        proposalsPerTick.map { now + prng.ticksUntilArrival(rate: $0) } ?? .max
+        guard let proposalsPerTick else { return .max }
+        if burstProposalsLeft > 0 {
+            burstProposalsLeft -= 1
+            return now + prng.uniform(in: Self.burstSpacingTicks)
+        }
+        return now + prng.ticksUntilArrival(rate: proposalsPerTick)
     }
 }

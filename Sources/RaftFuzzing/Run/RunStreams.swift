@@ -25,6 +25,10 @@ struct RunStreams {
     /// Membership changes (`FaultProfile.membershipChangesPerTick`, `MembershipWorkload`); seeded
     /// last, so that every stream above is what it was before membership changes were fuzzed.
     var membership: PRNG
+    /// The network splits that follow elections in membership runs (`FaultProfile.splitsAtElections`,
+    /// `FaultScheduler.leaderElected(now:)`); seeded last, so that every stream above is what it
+    /// was before.
+    var electionSplits: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -38,6 +42,7 @@ struct RunStreams {
         livenessDowntime = PRNG(seed: root.next())
         snapshots = PRNG(seed: root.next())
         membership = PRNG(seed: root.next())
+        electionSplits = PRNG(seed: root.next())
     }
 }
 

@@ -7,11 +7,14 @@ import RaftSimulation
 
 /// `raftlab bench mutants`: how fast each explorer catches each documented bug.
 ///
-/// One row per mutant: the model checker on the mutant's spec in `specs/mutants/` (time,
+/// One row per mutant: the model checker on the mutant's spec in `specs/mutants/`, with the
+/// spec's symmetry and partial-order reduction settings as `raftlab check` applies them (time,
 /// distinct states and counterexample length to the first violation), and the fuzzer on its
-/// default world, unchanged for every mutant except that the replication mutants' runs swarm the
-/// replication switches (the median over 5 base seeds of the runs and time to the first failure
-/// of the expected kind, within a budget of 2,000 runs). Run from the repository root.
+/// default world, unchanged for every mutant except that a mutant's runs turn on the switch its
+/// rule lives behind, and a membership mutant's runs drive membership changes
+/// (`FaultProfile.spec(swarming:mutant:)`): the median over 5 base seeds of the runs and time to
+/// the first failure of the expected kind, within a budget of 2,000 runs. Run from the
+/// repository root.
 enum MutantsBenchmark {
     static let fuzzSeeds: [UInt64] = [1, 2, 3, 4, 5]
     static let fuzzRunBudget = 2_000
@@ -38,9 +41,11 @@ enum MutantsBenchmark {
                 ]).encoded(pretty: false))
             return .ok
         }
+        // As wide as the longest name, so that no name is cut short.
+        let nameWidth = Mutant.allCases.map(\.name.count).max()! + 1
         console.print(
-            "mutant                      id     checker: time    states     steps  fuzzer: median runs  median time  found"
-        )
+            "mutant".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + "id     checker: time    states     steps  fuzzer: median runs  median time  found")
         for row in rows {
             let checker =
                 row.checker.map {
@@ -50,7 +55,7 @@ enum MutantsBenchmark {
             let medianRuns = median(found.map { Double($0.runs) })
             let medianTime = median(found.map(\.seconds))
             console.print(
-                row.mutant.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                row.mutant.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                     + row.mutant.catalogueID.padding(toLength: 7, withPad: " ", startingAt: 0) + "        " + checker
                     + "  " + pad(medianRuns.map { String(Int($0)) } ?? "-", 19)
                     + pad(medianTime.map { String(format: "%.3f s", $0) } ?? "-", 13)
@@ -80,18 +85,27 @@ enum MutantsBenchmark {
         guard let text = try? String(contentsOfFile: mutantSpecFolder + "/\(mutant.name).json", encoding: .utf8),
             let spec = try? CheckSpec.decode(text)
         else { return nil }
-        var options = CheckerOptions()
-        options.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
-        options.maxDepth = spec.world.maxDepth
-        options.maxStates = spec.maxStates ?? Int.max
-        options.workers = ProcessInfo.processInfo.activeProcessorCount
         let model = RaftModel(rules: WorldRules(spec: spec.world, mutant: mutant), properties: spec.properties)
-        let report = Checker(model, options: options).run()
+        let report = Checker(model, options: checkerOptions(spec)).run()
         guard case .violated(let counterexample) = report.verdict else { return nil }
         return (
             report.elapsedSeconds, report.distinctStates, counterexample.actions.count,
             counterexample.violation.property
         )
+    }
+
+    /// The options `raftlab check SPEC` runs the spec with, less the command line's: its strategy,
+    /// depth and state bounds, its symmetry and partial-order reduction settings (the membership
+    /// specs rely on symmetry to stay small), and every core.
+    static func checkerOptions(_ spec: CheckSpec) -> CheckerOptions {
+        var options = CheckerOptions()
+        options.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
+        options.maxDepth = spec.world.maxDepth
+        options.maxStates = spec.maxStates ?? Int.max
+        options.workers = ProcessInfo.processInfo.activeProcessorCount
+        options.symmetry = spec.symmetry
+        options.partialOrderReduction = spec.partialOrderReduction
+        return options
     }
 
     /// Fuzzes the default world under the mutant from `seed`: the runs (and their time) up to the
