@@ -105,11 +105,21 @@ public struct RaftNode: Hashable, Sendable {
         initialConfiguration: Configuration, currentTerm: Term, votedFor: NodeID?, log: Log, snapshot: Snapshot?,
         commitIndex: LogIndex, lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool
     ) {
+        // Field by field rather than through a restart and its `DurableState`: the checker
+        // unpacks every state it expands, and each detour copies the log once more.
+        precondition(id.index < serverCount && serverCount <= NodeSet.capacity)
+        self.id = id
+        self.serverCount = serverCount
+        self.mutant = mutant
+        self.options = options
+        self.initialConfiguration = initialConfiguration
+        self.currentTerm = currentTerm
+        self.votedFor = votedFor
+        self.log = log
+        self.snapshot = snapshot
         // `configuration` and `configurationIndex` follow from the log and the initial
         // configuration, as on a restart.
-        self.init(
-            id: id, serverCount: serverCount, mutant: mutant, options: options, configuration: initialConfiguration,
-            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot))
+        (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)
         self.commitIndex = commitIndex
         self.lastApplied = lastApplied
         self.role = role

@@ -128,37 +128,9 @@ private struct PackedWorldWriter {
     }
 
     func write(_ server: World.Server, defaultInitial: Configuration) {
-        if let node = server.node {
-            let ownInitial = node.initialConfiguration != defaultInitial
-            let disk = server.disk
-            let diskIsNodeState =
-                disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
-                && disk.snapshot == node.snapshot
-            let roleTag: UInt8 =
-                switch node.role {
-                case .follower: RoleTag.follower
-                case .preCandidate: RoleTag.preCandidate
-                case .candidate: RoleTag.candidate
-                case .leader: RoleTag.leader
-                }
-            bytes.append(
-                ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
-                    | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
-                    | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift)
-            if ownInitial { write(node.initialConfiguration) }
-            write(node.id.index)
-            write(node.currentTerm)
-            write(vote: node.votedFor)
-            write(node.log)
-            write(snapshot: node.snapshot)
-            write(node.commitIndex)
-            write(node.lastApplied)
-            switch node.role {
-            case .follower(let leader): write(vote: leader)
-            case .preCandidate(let votes), .candidate(let votes): write(Int(votes.bits))
-            case .leader(let progress): write(progress)
-            }
-            if !diskIsNodeState { write(disk) }
+        if server.isUp {
+            // Unwrapped in the call, not bound: `if let` would copy the node.
+            write(node: server.node.unsafelyUnwrapped, disk: server.disk, defaultInitial: defaultInitial)
         } else {
             bytes.append(0)
             write(server.disk)
@@ -166,6 +138,39 @@ private struct PackedWorldWriter {
         let machine = server.stateMachine
         write(machine.appliedCount)
         for key in 0..<KeyValueStore.keyCount { write(machine.values[key].map { Int($0) + 1 } ?? 0) }
+    }
+
+    /// A running server, then its disk unless that holds what the server holds.
+    func write(node: RaftNode, disk: DurableState, defaultInitial: Configuration) {
+        let ownInitial = node.initialConfiguration != defaultInitial
+        let diskIsNodeState =
+            disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
+            && disk.snapshot == node.snapshot
+        let roleTag: UInt8 =
+            switch node.role {
+            case .follower: RoleTag.follower
+            case .preCandidate: RoleTag.preCandidate
+            case .candidate: RoleTag.candidate
+            case .leader: RoleTag.leader
+            }
+        bytes.append(
+            ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
+                | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
+                | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift)
+        if ownInitial { write(node.initialConfiguration) }
+        write(node.id.index)
+        write(node.currentTerm)
+        write(vote: node.votedFor)
+        write(node.log)
+        write(snapshot: node.snapshot)
+        write(node.commitIndex)
+        write(node.lastApplied)
+        switch node.role {
+        case .follower(let leader): write(vote: leader)
+        case .preCandidate(let votes), .candidate(let votes): write(Int(votes.bits))
+        case .leader(let progress): write(progress)
+        }
+        if !diskIsNodeState { write(disk) }
     }
 
     func write(_ disk: DurableState) {
