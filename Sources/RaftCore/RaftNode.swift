@@ -153,10 +153,14 @@ public struct RaftNode: Hashable, Sendable {
     }
 
     /// Whether this server believes it leads the current term.
-    public var isLeader: Bool { role.kind == .leader }
+    ///
+    /// Inlinable, as are the other questions the explorers ask of every server they look at:
+    /// called across modules on a server read in place from a world, a non-inlined getter
+    /// needs the server copied out first.
+    @inlinable public var isLeader: Bool { role.kind == .leader }
 
     /// The leader this server knows for its current term, if any.
-    public var knownLeader: NodeID? {
+    @inlinable public var knownLeader: NodeID? {
         switch role {
         case .follower(let leader): leader
         case .preCandidate, .candidate: nil

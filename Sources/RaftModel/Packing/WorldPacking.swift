@@ -94,7 +94,7 @@ private struct PackedWorldWriter {
         }
         let defaultInitial = world.initialConfiguration ?? .allVoters(world.servers.count)
         world.servers.withUnsafeBufferPointer { servers in
-            for index in servers.indices { write(servers[index], defaultInitial: defaultInitial) }
+            for index in servers.indices { write(server: index, of: servers, defaultInitial: defaultInitial) }
         }
         write(world.network.count)
         world.network.withUnsafeBufferPointer { network in
@@ -127,15 +127,17 @@ private struct PackedWorldWriter {
         }
     }
 
-    func write(_ server: World.Server, defaultInitial: Configuration) {
-        if server.isUp {
-            // Unwrapped in the call, not bound: `if let` would copy the node.
-            write(node: server.node.unsafelyUnwrapped, disk: server.disk, defaultInitial: defaultInitial)
+    /// Server `index` of `servers`, read in place: passed as a value, the server would be
+    /// copied, and so would its node if bound by `if let`.
+    func write(server index: Int, of servers: UnsafeBufferPointer<World.Server>, defaultInitial: Configuration) {
+        if servers[index].isUp {
+            write(
+                node: servers[index].node.unsafelyUnwrapped, disk: servers[index].disk, defaultInitial: defaultInitial)
         } else {
             bytes.append(0)
-            write(server.disk)
+            write(servers[index].disk)
         }
-        let machine = server.stateMachine
+        let machine = servers[index].stateMachine
         write(machine.appliedCount)
         for key in 0..<KeyValueStore.keyCount { write(machine.values[key].map { Int($0) + 1 } ?? 0) }
     }

@@ -63,12 +63,15 @@ extension Invariants {
         }
 
         /// Server `server` of `world`, which must be up, read in place.
+        ///
+        /// Through `unsafelyUnwrapped`, the one spelling that reads a field of an optional server
+        /// without copying the server: `if let`, `!` and `?.` each copy it whole.
         init(_ world: World, server: Int) {
-            log = world.servers[server].node!.log
-            snapshot = world.servers[server].node!.snapshot
-            currentTerm = world.servers[server].node!.currentTerm
-            commitIndex = world.servers[server].node!.commitIndex
-            isLeader = world.servers[server].node!.isLeader
+            log = world.servers[server].node.unsafelyUnwrapped.log
+            snapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
+            currentTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
+            commitIndex = world.servers[server].node.unsafelyUnwrapped.commitIndex
+            isLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
         }
     }
 
@@ -101,7 +104,11 @@ extension Invariants {
             }
             return stepViolates(server: envelope.to.index, before: before!, committedSeen: committedBefore, in: world)
         case .electionTimeout(let id):
-            if let after = world.servers[id.index].node, checkQuorum(before: beforeNode(), after: after) != nil {
+            // Only with CheckQuorum on (the same on every server) is there a quorum check to
+            // look at; asking first spares copying the server on every other timeout.
+            if world.servers[id.index].isUp && world.servers[id.index].node.unsafelyUnwrapped.options.checkQuorum,
+                let after = world.servers[id.index].node, checkQuorum(before: beforeNode(), after: after) != nil
+            {
                 return true
             }
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
@@ -112,14 +119,15 @@ extension Invariants {
 
     /// The check of a server step.
     ///
-    /// The servers are read in place, field by field, never bound to a local (see `StepBefore`).
+    /// The servers are read in place, field by field, each after checking it runs, never bound
+    /// to a local (see `StepBefore.init(_:server:)`).
     private static func stepViolates(server: Int, before: StepBefore, committedSeen: Int, in world: World) -> Bool {
         guard world.servers[server].isUp else { return false }
         let ghost = world.ghost
         let committed = ghost.committed
-        let afterLog = world.servers[server].node!.log
-        let afterIsLeader = world.servers[server].node!.isLeader
-        let afterTerm = world.servers[server].node!.currentTerm
+        let afterLog = world.servers[server].node.unsafelyUnwrapped.log
+        let afterIsLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
+        let afterTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
         let logChanged = before.log != afterLog
 
         // Election Safety: the only leader set a step can grow is that of the stepping server's term.
@@ -136,9 +144,9 @@ extension Invariants {
         // or below.
         let othersToCheck = !newRecords.isEmpty
         for index in world.servers.indices where index == server || othersToCheck {
-            guard world.servers[index].node?.isLeader == true else { continue }
-            let leaderTerm = world.servers[index].node!.currentTerm
-            let leaderLog = world.servers[index].node!.log
+            guard world.servers[index].isUp, world.servers[index].node.unsafelyUnwrapped.isLeader else { continue }
+            let leaderTerm = world.servers[index].node.unsafelyUnwrapped.currentTerm
+            let leaderLog = world.servers[index].node.unsafelyUnwrapped.log
             let recheckAll =
                 index == server && (logChanged || !before.isLeader || before.currentTerm != afterTerm)
             let records = recheckAll ? 0..<committed.count : newRecords
@@ -152,8 +160,8 @@ extension Invariants {
         // changed, and the new records on every other running server.
         for index in world.servers.indices where index == server || othersToCheck {
             guard world.servers[index].isUp else { continue }
-            let log = world.servers[index].node!.log
-            let limit = min(world.servers[index].node!.commitIndex, log.lastIndex, committed.count)
+            let log = world.servers[index].node.unsafelyUnwrapped.log
+            let limit = min(world.servers[index].node.unsafelyUnwrapped.commitIndex, log.lastIndex, committed.count)
             var first: Int
             if index == server {
                 first = logChanged ? 1 : min(before.commitIndex, before.log.lastIndex, committedSeen) + 1
@@ -168,15 +176,14 @@ extension Invariants {
         }
 
         // Snapshot Covers Committed and Snapshot Keeps Term, when the step gave it a snapshot.
-        let afterSnapshot = world.servers[server].node!.snapshot
+        let afterSnapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
         if afterSnapshot != before.snapshot || world.servers[server].disk.snapshot != afterSnapshot {
             if snapshotViolates(server, world.servers[server].node!, in: world) { return true }
         }
 
         // The transition invariants, for the stepping server.
-        if afterTerm < before.currentTerm || world.servers[server].node!.commitIndex < before.commitIndex {
-            return true
-        }
+        let afterCommit = world.servers[server].node.unsafelyUnwrapped.commitIndex
+        if afterTerm < before.currentTerm || afterCommit < before.commitIndex { return true }
         if logChanged && before.isLeader && afterIsLeader && before.currentTerm == afterTerm {
             if !afterLog.extends(before.log) { return true }
         }
