@@ -140,7 +140,8 @@ struct BreadthFirstSearch<M: Model> {
             var start = 0
             while start < frontier.count || !pending.isEmpty {
                 let end = min(start + options.batchSize, frontier.count)
-                visited.reserve(forInserting: pending.reduce(0) { $0 + $1.candidates.count })
+                visited.reserve(
+                    forInserting: pending.reduce(0) { $0 + $1.candidates.count }, workers: options.workers)
                 frontier.load(start..<end)
                 let results = expand(frontier, frontierSleep, start..<end, visited, merging: pending, into: merger)
                 frontier.markTaken(upTo: end)
@@ -259,6 +260,9 @@ struct BreadthFirstSearch<M: Model> {
         var result = ExpansionResult<M>(kindCounts: Array(repeating: 0, count: model.actionKinds.count))
         let situationCount = model.situationNames.count
         let allSituations: UInt64 = situationCount >= 64 ? ~0 : (1 << UInt64(situationCount)) - 1
+        // Both read through views of their own: see `FingerprintSet.probe`, `PackedLevel.batch`.
+        let visited = visited.probe
+        let batch = frontier.batch
         let tracksClasses = !model.transitionClasses.isEmpty
         if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
@@ -274,7 +278,7 @@ struct BreadthFirstSearch<M: Model> {
             result.candidateEnds.reserveCapacity(4 * range.count)
         }
         for index in range {
-            let state = frontier.take(index)
+            let state = frontier.take(index, in: batch)
             if result.violation != nil { continue }
             guard model.isWithinBoundary(state) else { continue }
             actions.removeAll(keepingCapacity: true)
