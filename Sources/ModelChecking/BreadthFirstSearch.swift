@@ -140,7 +140,8 @@ struct BreadthFirstSearch<M: Model> {
             var start = 0
             while start < frontier.count || !pending.isEmpty {
                 let end = min(start + options.batchSize, frontier.count)
-                visited.reserve(forInserting: pending.reduce(0) { $0 + $1.candidates.count })
+                visited.reserve(
+                    forInserting: pending.reduce(0) { $0 + $1.candidates.count }, workers: options.workers)
                 frontier.load(start..<end)
                 let results = expand(frontier, frontierSleep, start..<end, visited, merging: pending, into: merger)
                 frontier.markTaken(upTo: end)
@@ -198,13 +199,18 @@ struct BreadthFirstSearch<M: Model> {
         let shareSize = max(1, checker.options.batchSize / 32)
         let shareCount = (range.count + shareSize - 1) / shareSize
         let workers = min(checker.options.workers, shareCount)
+        // Read before the merge below starts: the situations already witnessed, whose later
+        // steps the merge would ignore, so the workers need not classify them.
+        let witnessed = merger.witnesses.reached
         if workers <= 1 {
             // The same shares as with many workers, so that a violation stops the merge at the
             // same place and the figures reported with it are the same for any worker count.
             merger.merge(pending)
             let found = FingerprintSet(capacity: 4 * range.count)
             return stride(from: range.lowerBound, to: range.upperBound, by: shareSize).map { lower in
-                expandShare(frontier, sleep, lower..<min(lower + shareSize, range.upperBound), visited, found)
+                expandShare(
+                    frontier, sleep, lower..<min(lower + shareSize, range.upperBound), visited, found,
+                    witnessed: witnessed)
             }
         }
         let results = UnsafeMutableBufferPointer<ExpansionResult<M>?>.allocate(capacity: shareCount)
@@ -225,7 +231,8 @@ struct BreadthFirstSearch<M: Model> {
                 guard share < shareCount else { return }
                 let lower = range.lowerBound + share * shareSize
                 let upper = min(lower + shareSize, range.upperBound)
-                results[share] = search.expandShare(frontier, sleep, lower..<upper, visited, found)
+                results[share] = search.expandShare(
+                    frontier, sleep, lower..<upper, visited, found, witnessed: witnessed)
             }
         }
         return results.map { $0! }
@@ -242,13 +249,20 @@ struct BreadthFirstSearch<M: Model> {
     /// reach the merge). A worker takes its shares in frontier order, so only later copies
     /// are dropped and the merge keeps the same first copy whoever took which share. A
     /// fingerprint table, not a `Set`, which would hash every fingerprint again.
+    ///
+    /// `witnessed` holds the situations merged before this batch: the share looks only for the
+    /// others, and for each only until it first reaches it, which is all the merge would keep.
     private func expandShare(
         _ frontier: StateQueue<M>, _ sleep: [UInt64], _ range: Range<Int>, _ visited: FingerprintSet,
-        _ found: FingerprintSet
+        _ found: FingerprintSet, witnessed: UInt64
     ) -> ExpansionResult<M> {
         let model = checker.model
         var result = ExpansionResult<M>(kindCounts: Array(repeating: 0, count: model.actionKinds.count))
-        let tracksSituations = !model.situationNames.isEmpty
+        let situationCount = model.situationNames.count
+        let allSituations: UInt64 = situationCount >= 64 ? ~0 : (1 << UInt64(situationCount)) - 1
+        // Both read through views of their own: see `FingerprintSet.probe`, `PackedLevel.batch`.
+        let visited = visited.probe
+        let batch = frontier.batch
         let tracksClasses = !model.transitionClasses.isEmpty
         if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
@@ -264,7 +278,7 @@ struct BreadthFirstSearch<M: Model> {
             result.candidateEnds.reserveCapacity(4 * range.count)
         }
         for index in range {
-            let state = frontier.take(index)
+            let state = frontier.take(index, in: batch)
             if result.violation != nil { continue }
             guard model.isWithinBoundary(state) else { continue }
             actions.removeAll(keepingCapacity: true)
@@ -279,9 +293,10 @@ struct BreadthFirstSearch<M: Model> {
                 guard let next = model.nextState(from: state, taking: action) else { continue }
                 result.generated += 1
                 result.kindCounts[model.kindIndex(of: action)] += 1
-                if tracksSituations {
-                    let reached = model.situations(reachedBy: action, from: state, to: next)
-                    if reached & ~result.reachedMask != 0 {
+                let wanted = allSituations & ~(witnessed | result.reachedMask)
+                if wanted != 0 {
+                    let reached = model.situations(reachedBy: action, from: state, to: next, among: wanted)
+                    if reached != 0 {
                         result.noteReached(reached, parent: index, action: position)
                     }
                 }

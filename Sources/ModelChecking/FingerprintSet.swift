@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Synchronization
 
 /// The visited set: 64-bit fingerprints in an open-addressing table, and nothing else.
@@ -34,28 +36,33 @@ final class FingerprintSet: @unchecked Sendable {
         growthThreshold = capacity / 5 * 4
     }
 
-    deinit {
-        slots.deinitialize(count: capacity)
-        slots.deallocate()
-    }
+    deinit { Self.release(slots, capacity: capacity) }
 
     /// Bytes the table occupies.
     var bytes: Int { capacity * MemoryLayout<UInt64>.size }
 
-    /// A table of `capacity` empty slots, zeroed in one pass (an atomic word is laid out as
-    /// the plain word it holds).
+    /// A table of `capacity` empty slots (an atomic word is laid out as the plain word it
+    /// holds, so zeroed memory is a table of empty slots).
+    ///
+    /// From `calloc`: a large table comes as fresh pages the system zeroes as they are first
+    /// touched, by whichever worker places a fingerprint there, instead of in one serial pass.
     private static func emptyTable(_ capacity: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: capacity * MemoryLayout<UInt64>.stride, alignment: MemoryLayout<Atomic<UInt64>>.alignment)
-        raw.initializeMemory(as: UInt64.self, repeating: 0, count: capacity)
+        guard let raw = calloc(capacity, MemoryLayout<UInt64>.stride) else {
+            fatalError("out of memory for a visited set of \(capacity) slots")
+        }
         return raw.bindMemory(to: Atomic<UInt64>.self, capacity: capacity)
     }
 
-    @inline(__always)
-    private static func stored(_ fingerprint: UInt64) -> UInt64 { fingerprint == 0 ? zeroSubstitute : fingerprint }
+    private static func release(_ table: UnsafeMutablePointer<Atomic<UInt64>>, capacity: Int) {
+        table.deinitialize(count: capacity)
+        free(UnsafeMutableRawPointer(table))
+    }
 
     @inline(__always)
-    private static func home(of key: UInt64, capacity: Int) -> Int {
+    fileprivate static func stored(_ fingerprint: UInt64) -> UInt64 { fingerprint == 0 ? zeroSubstitute : fingerprint }
+
+    @inline(__always)
+    fileprivate static func home(of key: UInt64, capacity: Int) -> Int {
         Int(truncatingIfNeeded: key.multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
@@ -74,6 +81,35 @@ final class FingerprintSet: @unchecked Sendable {
         }
     }
 
+    /// A read-only view of the table as it is now, for a worker that asks `contains` many
+    /// times while the writer inserts.
+    ///
+    /// It holds the table's address and size itself, so a probe reads nothing of this object,
+    /// whose `count` the writer changes on every insert: on a shared cache line, each of those
+    /// writes would make the worker's next probe miss. Valid until the table grows, which
+    /// happens only in `reserve(forInserting:workers:)`, while no worker runs.
+    var probe: Probe { Probe(slots: slots, capacity: capacity) }
+
+    /// See `probe`.
+    struct Probe: @unchecked Sendable {
+        fileprivate let slots: UnsafeMutablePointer<Atomic<UInt64>>
+        fileprivate let capacity: Int
+
+        /// Whether `fingerprint` is in the set, as `FingerprintSet.contains`.
+        @inline(__always)
+        func contains(_ fingerprint: UInt64) -> Bool {
+            let key = FingerprintSet.stored(fingerprint)
+            var slot = FingerprintSet.home(of: key, capacity: capacity)
+            while true {
+                let found = slots[slot].load(ordering: .relaxed)
+                if found == key { return true }
+                if found == 0 { return false }
+                slot += 1
+                if slot == capacity { slot = 0 }
+            }
+        }
+    }
+
     /// Adds `fingerprint`; returns whether it was new.
     ///
     /// The writer only.
@@ -87,8 +123,15 @@ final class FingerprintSet: @unchecked Sendable {
 
     /// Grows the table now if `additional` inserts could take it past its threshold, so that
     /// they will not move it while readers run.
-    func reserve(forInserting additional: Int) {
-        while count + additional >= growthThreshold { grow() }
+    ///
+    /// Straight to the capacity that growing by half, step by step, would reach, and with the
+    /// fingerprints re-placed by `workers` threads: the search waits for this, every worker
+    /// idle, and each re-placement is a cache miss.
+    func reserve(forInserting additional: Int, workers: Int = 1) {
+        guard count + additional >= growthThreshold else { return }
+        var newCapacity = capacity
+        repeat { newCapacity += newCapacity / 2 } while count + additional >= newCapacity / 5 * 4
+        grow(to: newCapacity, workers: workers)
     }
 
     @inline(__always)
@@ -107,17 +150,38 @@ final class FingerprintSet: @unchecked Sendable {
     }
 
     /// Grows the table by half and re-places every fingerprint.
-    private func grow() {
-        let newCapacity = capacity + capacity / 2
+    private func grow() { grow(to: capacity + capacity / 2, workers: 1) }
+
+    /// Moves every fingerprint to a new table of `newCapacity` slots, `workers` threads each
+    /// re-placing a contiguous part of the old one.
+    ///
+    /// Threads claim empty slots by compare-and-exchange, so two fingerprints racing for one
+    /// slot both end up placed; which goes where may differ from run to run, but only probe
+    /// lengths depend on that, never an answer (the fingerprints are distinct).
+    private func grow(to newCapacity: Int, workers: Int) {
         let newSlots = Self.emptyTable(newCapacity)
-        for slot in 0..<capacity {
-            let key = slots[slot].load(ordering: .relaxed)
-            if key != 0 { _ = Self.place(key, in: newSlots, capacity: newCapacity) }
+        let oldSlots = UncheckedSendable(value: (slots, capacity, newSlots))
+        let parts = min(max(workers, 1), max(capacity / (1 << 16), 1))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let (slots, capacity, newSlots) = oldSlots.value
+            for slot in (capacity * part / parts)..<(capacity * (part + 1) / parts) {
+                let key = slots[slot].load(ordering: .relaxed)
+                if key != 0 { Self.claim(key, in: newSlots, capacity: newCapacity) }
+            }
         }
-        slots.deinitialize(count: capacity)
-        slots.deallocate()
+        Self.release(slots, capacity: capacity)
         slots = newSlots
         capacity = newCapacity
         growthThreshold = newCapacity / 5 * 4
+    }
+
+    /// Places `key`, which the table does not hold, while other threads may place others.
+    @inline(__always)
+    private static func claim(_ key: UInt64, in table: UnsafeMutablePointer<Atomic<UInt64>>, capacity: Int) {
+        var slot = home(of: key, capacity: capacity)
+        while !table[slot].compareExchange(expected: 0, desired: key, ordering: .relaxed).exchanged {
+            slot += 1
+            if slot == capacity { slot = 0 }
+        }
     }
 }

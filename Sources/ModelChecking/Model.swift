@@ -76,6 +76,14 @@ public protocol Model: Sendable {
     /// than a list, so the hot path allocates nothing.
     func situations(reachedBy action: Action, from previous: State, to state: State) -> UInt64
 
+    /// The situations among `wanted` that the step reaches: `situations(reachedBy:from:to:)`
+    /// masked by `wanted`, which a model may compute for those only.
+    ///
+    /// A search asks only for the situations whose first step it still needs: once one is
+    /// reached (in the level merged, or earlier in the same share), no later step's verdict on
+    /// it can change a witness, and after the first few levels that is every situation.
+    func situations(reachedBy action: Action, from previous: State, to state: State, among wanted: UInt64) -> UInt64
+
     /// Names of the classes transitions fall into, for a coverage table: which kinds of step the
     /// search exercised, and which it never did (TLC's action coverage, VOPR's marks).
     ///
@@ -134,6 +142,11 @@ extension Model {
     public func kindIndex(of action: Action) -> Int { 0 }
     public var situationNames: [String] { [] }
     public func situations(reachedBy action: Action, from previous: State, to state: State) -> UInt64 { 0 }
+    public func situations(
+        reachedBy action: Action, from previous: State, to state: State, among wanted: UInt64
+    ) -> UInt64 {
+        situations(reachedBy: action, from: previous, to: state) & wanted
+    }
     public var transitionClasses: [String] { [] }
     public func transitionClass(of action: Action, from previous: State, to state: State) -> Int? { nil }
     public var packsStates: Bool { false }

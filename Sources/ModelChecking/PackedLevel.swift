@@ -125,9 +125,26 @@ final class PackedLevel: @unchecked Sendable {
     ///
     /// Safe from any number of workers at once.
     @inline(__always)
-    func bytes(of index: Int) -> UnsafeRawBufferPointer {
-        let lower = index == 0 ? 0 : ends[index - 1]
-        return UnsafeRawBufferPointer(start: readBase! + (lower - readStart), count: ends[index] - lower)
+    func bytes(of index: Int) -> UnsafeRawBufferPointer { batch.bytes(of: index) }
+
+    /// Where the loaded batch's states are, for a worker to read them without going through
+    /// this object; valid until the next `load` or `append`.
+    ///
+    /// A worker holding these few words reads no object the merge might write next to.
+    var batch: Batch { Batch(ends: UnsafePointer(ends.base), base: readBase, start: readStart) }
+
+    /// See `batch`.
+    struct Batch: @unchecked Sendable {
+        fileprivate let ends: UnsafePointer<Int>
+        fileprivate let base: UnsafePointer<UInt8>?
+        fileprivate let start: Int
+
+        /// The packed bytes of state `index`, as `PackedLevel.bytes(of:)`.
+        @inline(__always)
+        func bytes(of index: Int) -> UnsafeRawBufferPointer {
+            let lower = index == 0 ? 0 : ends[index - 1]
+            return UnsafeRawBufferPointer(start: base! + (lower - start), count: ends[index] - lower)
+        }
     }
 }
 

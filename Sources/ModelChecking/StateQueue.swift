@@ -46,6 +46,17 @@ final class StateQueue<M: Model>: @unchecked Sendable {
         return values.take(index)
     }
 
+    /// The loaded batch's packed states, for `take(_:in:)`; see `PackedLevel.batch`.
+    var batch: PackedLevel.Batch { packed.batch }
+
+    /// The state at `index`, moved out or unpacked from `batch` (this queue's, since the last
+    /// `load`).
+    @inline(__always)
+    func take(_ index: Int, in batch: PackedLevel.Batch) -> M.State {
+        if packs { return model.unpack(batch.bytes(of: index)) }
+        return values.take(index)
+    }
+
     func markTaken(upTo index: Int) { if !packs { values.markTaken(upTo: index) } }
 
     /// Bytes the queued states hold in memory: counted exactly when packed, else estimated from the last

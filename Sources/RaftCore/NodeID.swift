@@ -47,7 +47,7 @@ public struct NodeSet: Hashable, Sendable, CustomStringConvertible {
     public var isEmpty: Bool { bits == 0 }
     public var count: Int { bits.nonzeroBitCount }
 
-    public func contains(_ node: NodeID) -> Bool { bits & (1 << UInt16(node.index)) != 0 }
+    @inlinable public func contains(_ node: NodeID) -> Bool { bits & (1 << UInt16(node.index)) != 0 }
 
     public mutating func insert(_ node: NodeID) { bits |= 1 << UInt16(node.index) }
 

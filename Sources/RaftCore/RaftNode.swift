@@ -105,11 +105,21 @@ public struct RaftNode: Hashable, Sendable {
         initialConfiguration: Configuration, currentTerm: Term, votedFor: NodeID?, log: Log, snapshot: Snapshot?,
         commitIndex: LogIndex, lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool
     ) {
+        // Field by field rather than through a restart and its `DurableState`: the checker
+        // unpacks every state it expands, and each detour copies the log once more.
+        precondition(id.index < serverCount && serverCount <= NodeSet.capacity)
+        self.id = id
+        self.serverCount = serverCount
+        self.mutant = mutant
+        self.options = options
+        self.initialConfiguration = initialConfiguration
+        self.currentTerm = currentTerm
+        self.votedFor = votedFor
+        self.log = log
+        self.snapshot = snapshot
         // `configuration` and `configurationIndex` follow from the log and the initial
         // configuration, as on a restart.
-        self.init(
-            id: id, serverCount: serverCount, mutant: mutant, options: options, configuration: initialConfiguration,
-            restoring: DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot))
+        (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)
         self.commitIndex = commitIndex
         self.lastApplied = lastApplied
         self.role = role
@@ -143,10 +153,14 @@ public struct RaftNode: Hashable, Sendable {
     }
 
     /// Whether this server believes it leads the current term.
-    public var isLeader: Bool { role.kind == .leader }
+    ///
+    /// Inlinable, as are the other questions the explorers ask of every server they look at:
+    /// called across modules on a server read in place from a world, a non-inlined getter
+    /// needs the server copied out first.
+    @inlinable public var isLeader: Bool { role.kind == .leader }
 
     /// The leader this server knows for its current term, if any.
-    public var knownLeader: NodeID? {
+    @inlinable public var knownLeader: NodeID? {
         switch role {
         case .follower(let leader): leader
         case .preCandidate, .candidate: nil

@@ -11,7 +11,7 @@ public enum Role: Hashable, Sendable {
     case leader(Progress)
 
     /// The role's name without its data, for printing and for counting.
-    public var kind: Kind {
+    @inlinable public var kind: Kind {
         switch self {
         case .follower: .follower
         case .preCandidate: .preCandidate

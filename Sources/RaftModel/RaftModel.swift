@@ -46,13 +46,7 @@ public struct RaftModel: Model {
     ) -> PropertyViolation? {
         // Every explored state was checked when first reached, so only the step is new: the
         // incremental check clears almost every step; the rare one it flags gets the full report.
-        guard
-            Invariants.stepViolates(
-                after: action, before: action.steppingServer.flatMap { previous.servers[$0.index].node },
-                committedBefore: previous.ghost.committed.count,
-                preVoteGrantsBefore: Invariants.preVoteGrants(before: action, in: previous),
-                in: state)
-        else { return nil }
+        guard Invariants.stepViolates(after: action, from: previous, in: state) else { return nil }
         return firstViolation(in: state, previous: previous, action: action, stateAlreadySeen: stateAlreadySeen)
     }
 

@@ -77,13 +77,25 @@ extension RaftModel {
     public var situationNames: [String] { situations.map(\.rawValue) }
 
     public func situations(reachedBy action: Action, from previous: World, to state: World) -> UInt64 {
-        guard !situations.isEmpty, let subject = CoverageClassifier.subject(of: action) else { return 0 }
+        situations(reachedBy: action, from: previous, to: state, among: ~0)
+    }
+
+    /// Only the situations in `wanted` are looked at, and a step that can reach none of them
+    /// costs nothing: the search stops asking for a situation once it has its first step.
+    public func situations(reachedBy action: Action, from previous: World, to state: World, among wanted: UInt64)
+        -> UInt64
+    {
+        guard wanted != 0, !situations.isEmpty, let subject = CoverageClassifier.subject(of: action) else {
+            return 0
+        }
         let before = previous.servers[subject.index].node
         let after = state.servers[subject.index].node
         let row = CoverageClassifier.row(of: action, before: before, after: state)
         var reached: UInt64 = 0
         for (bit, situation) in situations.enumerated()
-        where isReached(situation, row: row, before: before, after: after, previous: previous, state: state) {
+        where wanted & (1 << UInt64(bit)) != 0
+            && isReached(situation, row: row, before: before, after: after, previous: previous, state: state)
+        {
             reached |= 1 << UInt64(bit)
         }
         return reached

@@ -59,8 +59,9 @@ extension World.Server {
     /// (a retain and a release of each of its arrays), which cost more than all the mixing.
     @inline(__always)
     fileprivate func combine(into hasher: inout FoldedMultiplyHasher) {
-        if let node {
-            node.combine(into: &hasher, disk: disk)
+        if isUp {
+            // Unwrapped in the call, not bound: `if let` would copy the node after all.
+            node.unsafelyUnwrapped.combine(into: &hasher, disk: disk)
         } else {
             hasher.combine(disk)
         }

@@ -302,6 +302,36 @@ struct StorageTests {
         #expect(bytesPerState >= 10 && bytesPerState <= 15.1)
     }
 
+    @Test(
+        "FingerprintSet grown by several workers at once, in one reserve, holds every fingerprint and the same capacity as grown step by step"
+    )
+    func fingerprintSetParallelGrowth() {
+        let stepwise = FingerprintSet(capacity: 1 << 17)
+        let together = FingerprintSet(capacity: 1 << 17)
+        for value in 0..<100_000 as Range<UInt64> {
+            stepwise.insert(mix(value))
+            together.insert(mix(value))
+        }
+        // Asked for a little more each time, the table grows one step at a time, as it always did.
+        for additional in stride(from: 1_000, through: 300_000, by: 1_000) {
+            stepwise.reserve(forInserting: additional)
+        }
+        together.reserve(forInserting: 300_000, workers: 4)
+        #expect(together.capacity == stepwise.capacity)
+        #expect(together.count == 100_000)
+        let probe = together.probe
+        var held = 0
+        for value in 0..<100_000 as Range<UInt64> where together.contains(mix(value)) && probe.contains(mix(value)) {
+            held += 1
+        }
+        #expect(held == 100_000)
+        #expect(!probe.contains(mix(100_001)))
+        for value in 100_000..<400_000 as Range<UInt64> { together.insert(mix(value)) }
+        // No growth left to do: the reserve made room for all of them.
+        #expect(together.capacity == stepwise.capacity)
+        #expect(together.count == 400_000)
+    }
+
     @Test("DepthFingerprintTable keeps the smallest depth recorded for each fingerprint across growth")
     func depthFingerprintTable() {
         let table = DepthFingerprintTable(capacity: 64)

@@ -18,8 +18,12 @@ public struct Configuration: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Every slot of a cluster of `serverCount` a voter: the fixed cluster of Figure 2.
+    ///
+    /// Built from the bits directly: a state packer asks for it on every world it packs or
+    /// unpacks, and a list of the servers would be an allocation each time.
     public static func allVoters(_ serverCount: Int) -> Configuration {
-        Configuration(voters: NodeSet(NodeID.all(serverCount)))
+        precondition(serverCount >= 0 && serverCount <= NodeSet.capacity)
+        return Configuration(voters: NodeSet(bits: UInt16(truncatingIfNeeded: (1 << serverCount) - 1)))
     }
 
     /// The servers a leader replicates to: voters and learners.

@@ -10,7 +10,7 @@ extension RaftNode {
     /// under the configuration it holds, it wins their votes, commits the change and steps down
     /// (section 4.2.2). etcd-io/raft reaches the same end by reading membership from applied, not
     /// appended, configurations.
-    public var mayCampaign: Bool {
+    @inlinable public var mayCampaign: Bool {
         configuration.voters.contains(id) || configurationIndex > commitIndex
     }
 }
@@ -23,7 +23,7 @@ extension RaftNode {
     /// stepped down, and would otherwise keep its leader contact (and the lease that refuses
     /// votes under PreVote and CheckQuorum) forever, so that a candidate needing its vote under
     /// an older configuration never got it.
-    public var electionTimeoutActs: Bool {
+    @inlinable public var electionTimeoutActs: Bool {
         !isLeader && (mayCampaign || knownLeader != nil)
     }
 }

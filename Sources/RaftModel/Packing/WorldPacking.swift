@@ -94,7 +94,7 @@ private struct PackedWorldWriter {
         }
         let defaultInitial = world.initialConfiguration ?? .allVoters(world.servers.count)
         world.servers.withUnsafeBufferPointer { servers in
-            for index in servers.indices { write(servers[index], defaultInitial: defaultInitial) }
+            for index in servers.indices { write(server: index, of: servers, defaultInitial: defaultInitial) }
         }
         write(world.network.count)
         world.network.withUnsafeBufferPointer { network in
@@ -127,45 +127,52 @@ private struct PackedWorldWriter {
         }
     }
 
-    func write(_ server: World.Server, defaultInitial: Configuration) {
-        if let node = server.node {
-            let ownInitial = node.initialConfiguration != defaultInitial
-            let disk = server.disk
-            let diskIsNodeState =
-                disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
-                && disk.snapshot == node.snapshot
-            let roleTag: UInt8 =
-                switch node.role {
-                case .follower: RoleTag.follower
-                case .preCandidate: RoleTag.preCandidate
-                case .candidate: RoleTag.candidate
-                case .leader: RoleTag.leader
-                }
-            bytes.append(
-                ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
-                    | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
-                    | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift)
-            if ownInitial { write(node.initialConfiguration) }
-            write(node.id.index)
-            write(node.currentTerm)
-            write(vote: node.votedFor)
-            write(node.log)
-            write(snapshot: node.snapshot)
-            write(node.commitIndex)
-            write(node.lastApplied)
-            switch node.role {
-            case .follower(let leader): write(vote: leader)
-            case .preCandidate(let votes), .candidate(let votes): write(Int(votes.bits))
-            case .leader(let progress): write(progress)
-            }
-            if !diskIsNodeState { write(disk) }
+    /// Server `index` of `servers`, read in place: passed as a value, the server would be
+    /// copied, and so would its node if bound by `if let`.
+    func write(server index: Int, of servers: UnsafeBufferPointer<World.Server>, defaultInitial: Configuration) {
+        if servers[index].isUp {
+            write(
+                node: servers[index].node.unsafelyUnwrapped, disk: servers[index].disk, defaultInitial: defaultInitial)
         } else {
             bytes.append(0)
-            write(server.disk)
+            write(servers[index].disk)
         }
-        let machine = server.stateMachine
+        let machine = servers[index].stateMachine
         write(machine.appliedCount)
         for key in 0..<KeyValueStore.keyCount { write(machine.values[key].map { Int($0) + 1 } ?? 0) }
+    }
+
+    /// A running server, then its disk unless that holds what the server holds.
+    func write(node: RaftNode, disk: DurableState, defaultInitial: Configuration) {
+        let ownInitial = node.initialConfiguration != defaultInitial
+        let diskIsNodeState =
+            disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
+            && disk.snapshot == node.snapshot
+        let roleTag: UInt8 =
+            switch node.role {
+            case .follower: RoleTag.follower
+            case .preCandidate: RoleTag.preCandidate
+            case .candidate: RoleTag.candidate
+            case .leader: RoleTag.leader
+            }
+        bytes.append(
+            ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
+                | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
+                | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift)
+        if ownInitial { write(node.initialConfiguration) }
+        write(node.id.index)
+        write(node.currentTerm)
+        write(vote: node.votedFor)
+        write(node.log)
+        write(snapshot: node.snapshot)
+        write(node.commitIndex)
+        write(node.lastApplied)
+        switch node.role {
+        case .follower(let leader): write(vote: leader)
+        case .preCandidate(let votes), .candidate(let votes): write(Int(votes.bits))
+        case .leader(let progress): write(progress)
+        }
+        if !diskIsNodeState { write(disk) }
     }
 
     func write(_ disk: DurableState) {

@@ -24,6 +24,63 @@ extension Invariants {
     public static func stepViolates(
         after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0, in world: World
     ) -> Bool {
+        stepViolates(
+            after: action, before: before.map(StepBefore.init), beforeNode: { before! },
+            committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore, in: world)
+    }
+
+    /// `stepViolates(after:before:committedBefore:preVoteGrantsBefore:in:)` with everything it
+    /// needs from before the step read from `previous`, the world the step left.
+    ///
+    /// For an explorer that keeps the previous world anyway, as the model checker does: the
+    /// stepping server is read field by field in place rather than copied out of `previous`.
+    public static func stepViolates(after action: Action, from previous: World, in world: World) -> Bool {
+        let stepping = action.steppingServer?.index
+        let before = stepping.flatMap { previous.servers[$0].isUp ? StepBefore(previous, server: $0) : nil }
+        return stepViolates(
+            after: action, before: before, beforeNode: { previous.servers[stepping!].node! },
+            committedBefore: previous.ghost.committed.count,
+            preVoteGrantsBefore: preVoteGrants(before: action, in: previous), in: world)
+    }
+
+    /// What the step check reads of the stepping server as it was before the step.
+    ///
+    /// Its few fields, not the server: a server copied out of a world costs a retain and a
+    /// release of each of its arrays, more than the check itself on most steps.
+    struct StepBefore {
+        var log: Log
+        var snapshot: Snapshot?
+        var currentTerm: Term
+        var commitIndex: LogIndex
+        var isLeader: Bool
+
+        init(_ node: RaftNode) {
+            log = node.log
+            snapshot = node.snapshot
+            currentTerm = node.currentTerm
+            commitIndex = node.commitIndex
+            isLeader = node.isLeader
+        }
+
+        /// Server `server` of `world`, which must be up, read in place.
+        ///
+        /// Through `unsafelyUnwrapped`, the one spelling that reads a field of an optional server
+        /// without copying the server: `if let`, `!` and `?.` each copy it whole.
+        init(_ world: World, server: Int) {
+            log = world.servers[server].node.unsafelyUnwrapped.log
+            snapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
+            currentTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
+            commitIndex = world.servers[server].node.unsafelyUnwrapped.commitIndex
+            isLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
+        }
+    }
+
+    /// The step check; `beforeNode` is asked for the whole stepping server only by the PreVote
+    /// and CheckQuorum checks, on the rare steps they concern.
+    private static func stepViolates(
+        after action: Action, before: StepBefore?, beforeNode: () -> RaftNode, committedBefore: Int,
+        preVoteGrantsBefore: Int, in world: World
+    ) -> Bool {
         // Checked whole, and only when membership is in play.
         if world.hasMembership && membershipViolation(world) != nil { return true }
         switch action {
@@ -39,7 +96,7 @@ extension Invariants {
             if case .preVote(let request) = envelope.message, let after = world.servers[envelope.to.index].node {
                 let granted = preVoteGrants(answering: envelope, in: world) > preVoteGrantsBefore
                 if preVoteRestraint(
-                    before: before!, after: after, request: request, from: envelope.from, granted: granted)
+                    before: beforeNode(), after: after, request: request, from: envelope.from, granted: granted)
                     != nil
                 {
                     return true
@@ -47,7 +104,11 @@ extension Invariants {
             }
             return stepViolates(server: envelope.to.index, before: before!, committedSeen: committedBefore, in: world)
         case .electionTimeout(let id):
-            if let after = world.servers[id.index].node, checkQuorum(before: before!, after: after) != nil {
+            // Only with CheckQuorum on (the same on every server) is there a quorum check to
+            // look at; asking first spares copying the server on every other timeout.
+            if world.servers[id.index].isUp && world.servers[id.index].node.unsafelyUnwrapped.options.checkQuorum,
+                let after = world.servers[id.index].node, checkQuorum(before: beforeNode(), after: after) != nil
+            {
                 return true
             }
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
@@ -56,14 +117,21 @@ extension Invariants {
         }
     }
 
-    private static func stepViolates(server: Int, before: RaftNode, committedSeen: Int, in world: World) -> Bool {
-        guard let after = world.servers[server].node else { return false }
+    /// The check of a server step.
+    ///
+    /// The servers are read in place, field by field, each after checking it runs, never bound
+    /// to a local (see `StepBefore.init(_:server:)`).
+    private static func stepViolates(server: Int, before: StepBefore, committedSeen: Int, in world: World) -> Bool {
+        guard world.servers[server].isUp else { return false }
         let ghost = world.ghost
         let committed = ghost.committed
-        let logChanged = before.log != after.log
+        let afterLog = world.servers[server].node.unsafelyUnwrapped.log
+        let afterIsLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
+        let afterTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
+        let logChanged = before.log != afterLog
 
         // Election Safety: the only leader set a step can grow is that of the stepping server's term.
-        if after.isLeader && ghost.leaders(ofTerm: after.currentTerm).count > 1 { return true }
+        if afterIsLeader && ghost.leaders(ofTerm: afterTerm).count > 1 { return true }
 
         // Log Matching: only pairs with the stepping server, only if its log changed.
         if logChanged && logMatchingFails(for: server, in: world) { return true }
@@ -73,46 +141,51 @@ extension Invariants {
         // records.
         let newRecords = committedSeen..<committed.count
         // Without new records, a server other than the stepping one has nothing to check here
-        // or below; skipping it saves copying it out of the world on almost every step.
+        // or below.
         let othersToCheck = !newRecords.isEmpty
         for index in world.servers.indices where index == server || othersToCheck {
-            guard let leader = world.servers[index].node, leader.isLeader else { continue }
+            guard world.servers[index].isUp, world.servers[index].node.unsafelyUnwrapped.isLeader else { continue }
+            let leaderTerm = world.servers[index].node.unsafelyUnwrapped.currentTerm
+            let leaderLog = world.servers[index].node.unsafelyUnwrapped.log
             let recheckAll =
-                index == server && (logChanged || !before.isLeader || before.currentTerm != after.currentTerm)
+                index == server && (logChanged || !before.isLeader || before.currentTerm != afterTerm)
             let records = recheckAll ? 0..<committed.count : newRecords
-            for offset in records where committed[offset].commitTerm < leader.currentTerm {
+            for offset in records where committed[offset].commitTerm < leaderTerm {
                 let logIndex = offset + 1
-                if !holds(committed[offset], at: logIndex, in: leader.log) { return true }
+                if !holds(committed[offset], at: logIndex, in: leaderLog) { return true }
             }
         }
 
         // State Machine Safety: the committed prefix of the stepping server from where it may have
         // changed, and the new records on every other running server.
         for index in world.servers.indices where index == server || othersToCheck {
-            guard let node = world.servers[index].node else { continue }
-            let limit = min(node.commitIndex, node.log.lastIndex, committed.count)
+            guard world.servers[index].isUp else { continue }
+            let log = world.servers[index].node.unsafelyUnwrapped.log
+            let limit = min(world.servers[index].node.unsafelyUnwrapped.commitIndex, log.lastIndex, committed.count)
             var first: Int
             if index == server {
                 first = logChanged ? 1 : min(before.commitIndex, before.log.lastIndex, committedSeen) + 1
             } else {
                 first = committedSeen + 1
             }
-            first = max(first, node.log.baseIndex + 1)
+            first = max(first, log.baseIndex + 1)
             while first <= limit {
-                if node.log[first] != committed[first - 1].entry { return true }
+                if log[first] != committed[first - 1].entry { return true }
                 first += 1
             }
         }
 
         // Snapshot Covers Committed and Snapshot Keeps Term, when the step gave it a snapshot.
-        if after.snapshot != before.snapshot || world.servers[server].disk.snapshot != after.snapshot {
-            if snapshotViolates(server, after, in: world) { return true }
+        let afterSnapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
+        if afterSnapshot != before.snapshot || world.servers[server].disk.snapshot != afterSnapshot {
+            if snapshotViolates(server, world.servers[server].node!, in: world) { return true }
         }
 
         // The transition invariants, for the stepping server.
-        if after.currentTerm < before.currentTerm || after.commitIndex < before.commitIndex { return true }
-        if logChanged && before.isLeader && after.isLeader && before.currentTerm == after.currentTerm {
-            if !after.log.extends(before.log) { return true }
+        let afterCommit = world.servers[server].node.unsafelyUnwrapped.commitIndex
+        if afterTerm < before.currentTerm || afterCommit < before.commitIndex { return true }
+        if logChanged && before.isLeader && afterIsLeader && before.currentTerm == afterTerm {
+            if !afterLog.extends(before.log) { return true }
         }
         return false
     }

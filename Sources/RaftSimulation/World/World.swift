@@ -42,13 +42,14 @@ public struct World: Hashable, Sendable {
         /// Adds this server, as `id`, to the sets its role puts it in.
         ///
         /// A method, so that the node is read in place rather than bound to a copy.
+        /// The node goes through `unsafelyUnwrapped` once checked: `guard let` would copy it.
         @inline(__always)
         func addRole(as id: NodeID, to roles: inout ServerRoles, maxTerm: Term) {
-            guard let node else { return }
+            guard isUp else { return }
             roles.up.insert(id)
-            if node.isLeader {
+            if node.unsafelyUnwrapped.isLeader {
                 roles.leaders.insert(id)
-            } else if node.currentTerm < maxTerm && node.electionTimeoutActs {
+            } else if node.unsafelyUnwrapped.currentTerm < maxTerm && node.unsafelyUnwrapped.electionTimeoutActs {
                 roles.mayStartElection.insert(id)
             }
         }

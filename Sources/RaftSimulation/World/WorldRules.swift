@@ -281,13 +281,17 @@ struct StepOutcome {
 
 extension World.Server {
     /// Hands `input` to the running server, in place.
+    ///
+    /// The node is read through `unsafelyUnwrapped` once checked: `node!.field` copies the
+    /// whole node (a retain and a release of each of its arrays) for every field read.
     mutating func handle(_ input: RaftNode.Input, as id: NodeID) -> StepOutcome {
         if case .none = node { preconditionFailure("\(id) is down") }
-        let leaderOfTermBefore = node!.isLeader ? node!.currentTerm : nil
-        let commitBefore = node!.commitIndex
+        let leaderOfTermBefore = node.unsafelyUnwrapped.isLeader ? node.unsafelyUnwrapped.currentTerm : nil
+        let commitBefore = node.unsafelyUnwrapped.commitIndex
         let ready = node!.handle(input)
         return StepOutcome(
-            ready: ready, leaderOfTermBefore: leaderOfTermBefore, commitBefore: commitBefore, isLeader: node!.isLeader,
-            currentTerm: node!.currentTerm, commitAfter: min(node!.commitIndex, node!.log.lastIndex))
+            ready: ready, leaderOfTermBefore: leaderOfTermBefore, commitBefore: commitBefore,
+            isLeader: node.unsafelyUnwrapped.isLeader, currentTerm: node.unsafelyUnwrapped.currentTerm,
+            commitAfter: min(node.unsafelyUnwrapped.commitIndex, node.unsafelyUnwrapped.log.lastIndex))
     }
 }
