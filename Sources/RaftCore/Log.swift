@@ -39,12 +39,16 @@ public enum EntryPayload: Hashable, Sendable, CustomStringConvertible {
     case command(Command)
     /// An entry with no effect on the state machine, appended by a new leader (section 8).
     case noOp
+    /// A client operation of a session: the state machine applies it at most once per client
+    /// and sequence number (the thesis, section 6.3).
+    case session(SessionCommand)
 
     /// `x=1` for a command, `noop` for a no-op: the spelling traces use.
     public var description: String {
         switch self {
         case .command(let command): command.description
         case .noOp: "noop"
+        case .session(let command): command.description
         }
     }
 }

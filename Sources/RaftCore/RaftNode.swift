@@ -70,6 +70,8 @@ public struct RaftNode: Hashable, Sendable {
         case electionTimeout
         case heartbeatTimeout
         case clientRequest(Command)
+        /// A session client's operation, delivered over the network.
+        case sessionRequest(SessionCommand)
     }
 
     /// The durable state as it must be written to disk.
@@ -130,6 +132,8 @@ public struct RaftNode: Hashable, Sendable {
             if isLeader { sendHeartbeats(&ready) }
         case .clientRequest(let command):
             handleClientRequest(command, &ready)
+        case .sessionRequest(let command):
+            handleSessionRequest(command, &ready)
         }
         applyCommitted(&ready)
         if durableStateChanged { ready.persist = durableState }
@@ -395,6 +399,19 @@ extension RaftNode {
         advanceCommitIndex()
     }
 
+    /// A session client's operation (the thesis, section 6.3): the leader appends it, even when
+    /// it is a retry of one already in the log, since only the state machine's session table
+    /// knows whether it took effect; anyone else redirects the client to the leader it knows.
+    private mutating func handleSessionRequest(_ command: SessionCommand, _ ready: inout Ready) {
+        guard isLeader else {
+            ready.clientReplies.append(.redirected(command, leaderHint: knownLeader))
+            return
+        }
+        appendAsLeader(.session(command))
+        for peer in peers { replicate(to: peer, &ready) }
+        advanceCommitIndex()
+    }
+
     /// Appends an entry of the current term to the leader's own log, which counts as stored on
     /// the leader itself.
     private mutating func appendAsLeader(_ payload: EntryPayload) {
@@ -638,6 +655,9 @@ extension RaftNode {
             ready.committed.append(CommittedEntry(index: lastApplied, entry: entry))
             if isLeader && entry.term == currentTerm, let command = entry.command {
                 ready.clientReplies.append(.committed(command, index: lastApplied))
+            }
+            if isLeader && entry.term == currentTerm, case .session(let command) = entry.payload {
+                ready.clientReplies.append(.applied(command, index: lastApplied))
             }
         }
     }

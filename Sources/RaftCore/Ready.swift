@@ -35,6 +35,10 @@ public enum ClientReply: Hashable, Sendable {
     case accepted(Command, index: LogIndex, term: Term)
     /// The leader applied the command: the client may consider it done.
     case committed(Command, index: LogIndex)
+    /// Not the leader: the session client should try `leaderHint`, if any (section 8).
+    case redirected(SessionCommand, leaderHint: NodeID?)
+    /// The leader applied the session command at `index`: the state machine holds its result.
+    case applied(SessionCommand, index: LogIndex)
 }
 
 /// An entry the state machine must apply, with its index.

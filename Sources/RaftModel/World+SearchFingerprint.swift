@@ -43,6 +43,13 @@ extension World {
             hasher.combine(packed(record.entry))
             hasher.combine(packed32(record.commitTerm))
         }
+        // The clients, their messages, state machines and history, only when on: their stable
+        // hash, which covers every field, is one word here.
+        if let clients {
+            var clientHasher = StableHasher()
+            clients.stableHash(into: &clientHasher)
+            hasher.combine(clientHasher.finalize())
+        }
         return hasher.finalize()
     }
 }
@@ -203,7 +210,7 @@ private struct FoldedMultiplyHasher {
 /// state fails it until the fingerprint handles it (a field left out by mistake would merge
 /// distinct states and silently shrink the search).
 enum SearchFingerprintFields {
-    static let world = ["servers", "network", "partition", "spent", "ghost"]
+    static let world = ["servers", "network", "partition", "spent", "ghost", "clients"]
     static let server = ["node", "disk", "stateMachine"]
     /// `id` is implied by the server's position, `serverCount`, `mutant` and `options` are the
     /// same for a whole search, and `durableStateChanged` lives only within one step.

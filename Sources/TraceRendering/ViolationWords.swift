@@ -56,6 +56,12 @@ public enum ViolationWords {
         case .checkQuorum:
             "With CheckQuorum, a leader that heard from less than a majority within an election timeout steps "
                 + "down (thesis section 6.2): otherwise it keeps clients waiting on a leadership that cannot commit."
+        case .exactlyOnce:
+            "A client operation takes effect at most once, however often it is retried, and a client never gets "
+                + "two different answers to one request (thesis section 6.3): the session table remembers each answer."
+        case .linearizability:
+            "Every client operation must appear to take effect at one instant between its invocation and its "
+                + "reply (thesis section 6): the cluster must look like one reliable state machine."
         }
     }
 
@@ -111,7 +117,7 @@ public enum ViolationWords {
             else { return nil }
             return "\(servers[0])'s commit index went down from \(old.commitIndex) to \(node.commitIndex) "
                 + "while it kept running"
-        case .preVoteRestraint, .checkQuorum:
+        case .preVoteRestraint, .checkQuorum, .exactlyOnce, .linearizability:
             // The detail already says it from the step itself.
             return nil
         }

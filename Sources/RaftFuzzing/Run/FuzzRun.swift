@@ -25,6 +25,8 @@ struct FuzzRun {
     private var packets: PacketSimulator
     private var faults: FaultScheduler
     private var workload: ClientWorkload
+    /// The session clients, when the spec has them.
+    private var sessionClients: SessionClientDriver?
     /// Present from the start of the liveness phase.
     private var liveness: LivenessJudge? = nil
 
@@ -59,6 +61,7 @@ struct FuzzRun {
             profile: profile, serverCount: servers, prng: streams.network, reusing: &buffers.inFlight)
         faults = FaultScheduler(profile: profile, prng: streams.faults)
         workload = ClientWorkload(profile: profile, prng: streams.clients)
+        sessionClients = SessionClientDriver(spec: self.rules.spec, prng: streams.sessionClients)
         actions = []
         swap(&actions, &buffers.actions)
         coverage = observers.countsCoverage ? CoverageTable() : nil
@@ -96,6 +99,7 @@ struct FuzzRun {
 
     private enum Event {
         case message(position: Int), timer(VirtualClock.Timer), fault(FaultScheduler.Fault), clientRequest, nothing
+        case sessionClient(SessionClientDriver.Event)
     }
 
     /// The earliest pending event and its tick; ties go to messages first (in send order), then
@@ -115,6 +119,9 @@ struct FuzzRun {
         }
         if let fault = faults.earliestFault(), fault.due < due { (event, due) = (.fault(fault.fault), fault.due) }
         if workload.nextRequestTick < due { (event, due) = (.clientRequest, workload.nextRequestTick) }
+        if let client = sessionClients?.earliest(), client.due < due {
+            (event, due) = (.sessionClient(client.event), client.due)
+        }
         return (event, due)
     }
 
@@ -139,6 +146,8 @@ struct FuzzRun {
             {
                 take(action)
             }
+        case .sessionClient(let clientEvent):
+            if let action = sessionClients!.action(for: clientEvent, now: now, in: world, rules: rules) { take(action) }
         }
     }
 
@@ -189,6 +198,7 @@ struct FuzzRun {
         action.stableHash(into: &digest)
 
         for envelope in effects.sent { packets.send(envelope, now: clock.now) }
+        sessionClients?.observe(world, now: clock.now, maxOperations: rules.spec.maxClientOperations)
         clock.rearm(electionResets: effects.electionResets, heartbeatResets: effects.heartbeatResets)
         if coverage != nil { coverage!.count(action, before: before ?? crashedBefore, after: world) }
         if checker.violated(after: action, before: before, preVoteGrantsBefore: preVoteGrantsBefore, in: world) {
@@ -209,6 +219,7 @@ struct FuzzRun {
         packets.heal()
         faults.stop()
         workload.stop()
+        sessionClients?.stopInvoking()
         if world.partition != nil { take(.heal) }
         let keptDown = safetyViolated ? nil : leaderKeptDown()
         if let keptDown {

@@ -19,6 +19,9 @@ struct RunStreams {
     /// Whether the liveness phase keeps the leader down (`FaultProfile.keepsLeaderDown`); seeded
     /// last, so that every stream above is what it was before.
     var livenessDowntime: PRNG
+    /// The session clients' workload and their messages' fates (`SessionClientDriver`); seeded
+    /// last, so that every stream above is what it was before clients existed.
+    var sessionClients: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -30,6 +33,7 @@ struct RunStreams {
         clusterSize = PRNG(seed: root.next())
         protocolSwitches = PRNG(seed: root.next())
         livenessDowntime = PRNG(seed: root.next())
+        sessionClients = PRNG(seed: root.next())
     }
 }
 

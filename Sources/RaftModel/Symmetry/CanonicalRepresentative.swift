@@ -70,6 +70,7 @@ enum CanonicalRepresentative {
             hash = SymmetryHash.mix(hash, SymmetryHash.entry(record.entry))
             hash = SymmetryHash.mix(hash, UInt64(truncatingIfNeeded: record.commitTerm))
         }
+        if world.clients != nil { hash = SymmetryHash.mix(hash, clientsFingerprint(of: world, order: form.order)) }
         return hash
     }
 }

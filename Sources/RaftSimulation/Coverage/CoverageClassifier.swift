@@ -18,6 +18,8 @@ public enum CoverageClassifier {
             .restart(let id):
             id
         case .drop, .duplicate, .partition, .heal: nil
+        // Client steps have rows of their own only when a server handles them; none yet.
+        case .client: nil
         }
     }
 
@@ -56,7 +58,7 @@ public enum CoverageClassifier {
             (input, outcome) = (.heartbeatTimeout, .heartbeatsSent)
         case .clientRequest:
             (input, outcome) = (.clientRequest, before.isLeader ? .appended : .refusedNotLeader)
-        case .drop, .duplicate, .partition, .heal, .crash, .restart:
+        case .drop, .duplicate, .partition, .heal, .crash, .restart, .client:
             return nil
         }
         return CoverageRow(role: role, input: input, outcome: outcome)

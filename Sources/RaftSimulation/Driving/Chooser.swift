@@ -92,6 +92,7 @@ extension Action.Kind {
         case .restart: 7
         case .partition: 8
         case .heal: 9
+        case .client: 10
         }
     }
 }

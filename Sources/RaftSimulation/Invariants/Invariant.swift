@@ -26,6 +26,12 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
     /// A leader whose quorum check finds that it heard from less than a majority (itself counted
     /// once) since the last check steps down (CheckQuorum, the thesis section 6.2).
     case checkQuorum = "check-quorum"
+    /// No client operation takes effect twice in any state machine, and no client gets two
+    /// different results for one request (the thesis, section 6.3).
+    case exactlyOnce = "exactly-once"
+    /// The clients' history is linearizable: it could have come from one store applying each
+    /// operation at one instant between its invocation and its reply (the thesis, section 6).
+    case linearizability = "linearizability"
 
     public static func < (lhs: InvariantID, rhs: InvariantID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -43,6 +49,8 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
         case .monotonicCommit: "Monotonic Commit Index"
         case .preVoteRestraint: "PreVote Restraint"
         case .checkQuorum: "CheckQuorum Step-Down"
+        case .exactlyOnce: "Exactly-Once"
+        case .linearizability: "Linearizability"
         }
     }
 }

@@ -41,7 +41,10 @@ extension Invariants {
                     return true
                 }
             }
+            // A delivery may commit, and so apply, a client's command: exactly-once reads the
+            // state machines.
             return stepViolates(server: envelope.to.index, before: before!, committedSeen: committedBefore, in: world)
+                || (world.clients != nil && exactlyOnce(world) != nil)
         case .electionTimeout(let id):
             if let after = world.servers[id.index].node, checkQuorum(before: before!, after: after) != nil {
                 return true
@@ -49,6 +52,13 @@ extension Invariants {
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         case .heartbeatTimeout(let id), .clientRequest(let id, _):
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
+        case .client(let clientAction):
+            if case .deliver(let message) = clientAction, message.isRequest,
+                stepViolates(server: message.server.index, before: before!, committedSeen: committedBefore, in: world)
+            {
+                return true
+            }
+            return exactlyOnce(world) != nil || linearizability(after: action, in: world) != nil
         }
     }
 
@@ -133,6 +143,7 @@ extension Action {
         switch self {
         case .deliver(let envelope): envelope.to
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _): id
+        case .client(.deliver(let message)) where message.isRequest: message.server
         default: nil
         }
     }

@@ -26,13 +26,15 @@ public enum Invariants {
         case .logMatching: return logMatching(world)
         case .leaderCompleteness: return leaderCompleteness(world)
         case .stateMachineSafety: return stateMachineSafety(world)
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum:
+        case .exactlyOnce: return exactlyOnce(world)
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .linearizability:
             guard let previous, let action else { return nil }
             switch invariant {
             case .leaderAppendOnly: return leaderAppendOnly(from: previous, to: world)
             case .monotonicTerm: return monotonicTerm(from: previous, to: world)
             case .preVoteRestraint: return preVoteRestraint(from: previous, taking: action, to: world)
             case .checkQuorum: return checkQuorum(from: previous, taking: action, to: world)
+            case .linearizability: return linearizability(after: action, in: world)
             default: return monotonicCommit(from: previous, to: world, action: action)
             }
         }
@@ -41,14 +43,16 @@ public enum Invariants {
     /// Whether the invariant reads only the world (not the step that led to it).
     public static func isStateInvariant(_ invariant: InvariantID) -> Bool {
         switch invariant {
-        case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety: true
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum: false
+        case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety, .exactlyOnce: true
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .linearizability:
+            false
         }
     }
 
     /// The invariants over one world alone.
     public static func checkState(_ world: World) -> Violation? {
         electionSafety(world) ?? logMatching(world) ?? leaderCompleteness(world) ?? stateMachineSafety(world)
+            ?? exactlyOnce(world)
     }
 
     /// The invariants over one step: they compare the world before and after it.
@@ -58,6 +62,7 @@ public enum Invariants {
             ?? monotonicCommit(from: previous, to: world, action: action)
             ?? preVoteRestraint(from: previous, taking: action, to: world)
             ?? checkQuorum(from: previous, taking: action, to: world)
+            ?? linearizability(after: action, in: world)
     }
 
     /// Election Safety: no term ever had two leaders (read from the ghost record of leaders).

@@ -88,7 +88,8 @@ extension Entry: StablyHashable {
 
 extension Entry {
     /// The payload in the low 32 bits of a word, distinct for distinct payloads: a command's key
-    /// and value in bits 0 to 23, bit 24 for a no-op.
+    /// and value in bits 0 to 23, bit 24 for a no-op,
+    /// bit 25 and the fields of `SessionCommand.packed` for a session command.
     ///
     /// Stable hashes, the search fingerprint and the symmetry signatures all read entries this
     /// way, so they agree on what makes entries different.
@@ -97,6 +98,7 @@ extension Entry {
         switch payload {
         case .command(let command): UInt64(command.key) << 16 | UInt64(command.value)
         case .noOp: 1 << 24
+        case .session(let command): command.packed
         }
     }
 }

@@ -16,6 +16,7 @@ public enum ActionText {
         case .restart(let node): "restart \(node)"
         case .partition(let side): "partition \(side) from the rest"
         case .heal: "heal"
+        case .client(let action): ClientActionText.describe(action)
         }
     }
 
@@ -61,6 +62,7 @@ public enum ActionCodec {
         case .partition(let side):
             .object([("action", .string("partition")), ("side", .array(side.members.map(name)))])
         case .heal: .object([("action", .string("heal"))])
+        case .client(let action): ClientActionCodec.encode(action)
         }
     }
 
@@ -149,6 +151,8 @@ public enum ActionCodec {
             }
             action = .partition(side)
         case "heal": action = .heal
+        case _ where ClientActionCodec.verbs.contains(verb):
+            action = .client(try ClientActionCodec.decode(verb, from: &reader, path: path, servers: servers))
         default:
             throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }

@@ -14,6 +14,12 @@ public enum SpecCodec {
             ("maxDepth", .integer(spec.maxDepth)),
         ]
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
+        if spec.clients > 0 {
+            fields += [
+                ("clients", .integer(spec.clients)), ("maxClientOperations", .integer(spec.maxClientOperations)),
+                ("maxRetries", .integer(spec.maxRetries)),
+            ]
+        }
         return .object(fields)
     }
 
@@ -68,6 +74,7 @@ public enum SpecCodec {
             spec.options = try decodeOptions(
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")
         }
+        try ClientSpecCodec.decode(from: &reader, into: &spec)
         return spec
     }
 

@@ -23,6 +23,8 @@ public enum Action: Hashable, Sendable {
     case partition(NodeSet)
     /// The network is whole again.
     case heal
+    /// A session client's step, or the fate of a message to or from a client (`ClientAction`).
+    case client(ClientAction)
 
     /// The kind of action, for statistics, weights and reports.
     public var kind: Kind {
@@ -37,6 +39,7 @@ public enum Action: Hashable, Sendable {
         case .restart: .restart
         case .partition: .partition
         case .heal: .heal
+        case .client: .client
         }
     }
 
@@ -44,6 +47,7 @@ public enum Action: Hashable, Sendable {
     public enum Kind: String, CaseIterable, Hashable, Sendable {
         case deliver, drop, duplicate, electionTimeout, heartbeatTimeout, clientRequest, crash, restart, partition,
             heal
+        case client
     }
 }
 
@@ -74,6 +78,9 @@ extension Action: StablyHashable {
             hasher.combine(Int(side.bits))
         case .heal:
             hasher.combine(10)
+        case .client(let action):
+            hasher.combine(11)
+            action.stableHash(into: &hasher)
         }
     }
 }

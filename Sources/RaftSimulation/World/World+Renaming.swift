@@ -6,7 +6,7 @@ extension World: ServerRenamable {
     /// until renaming handles it.
     ///
     /// `spent` counts faults and names no server.
-    static let renamedFields = ["servers", "network", "partition", "spent", "ghost"]
+    static let renamedFields = ["servers", "network", "partition", "spent", "ghost", "clients"]
 
     /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
     /// messages, the partition and the ghost history all follow.
@@ -36,6 +36,10 @@ extension World: ServerRenamable {
         }
         guard let ghost = ghost.renamed(by: renaming) else { return nil }
         copy.ghost = ghost
+        if let clients {
+            guard let moved = clients.renamed(by: renaming) else { return nil }
+            copy.clients = moved
+        }
         return copy
     }
 }
@@ -110,6 +114,7 @@ extension Action: ServerRenamable {
         case .restart(let id): renaming[id].map(Action.restart)
         case .partition(let side): Partition.namedSide(of: side, renamedBy: renaming).map(Action.partition)
         case .heal: .heal
+        case .client(let action): action.renamed(by: renaming).map(Action.client)
         }
     }
 }

@@ -16,6 +16,9 @@ public struct World: Hashable, Sendable {
     public internal(set) var spent: Budget
     /// History that no server can see, kept for the invariants.
     public internal(set) var ghost: Ghost
+    /// The session clients, their messages, the servers' session state machines and the
+    /// operation history; nil unless the spec turns clients on.
+    public internal(set) var clients: Clients? = nil
 
     /// One server slot: the running process (nil while crashed), its disk, its state machine.
     public struct Server: Hashable, Sendable {
@@ -216,5 +219,7 @@ extension World: StablyHashable {
             hasher.combine(record.commitTerm)
         }
         hasher.combine(ghost.acknowledged.count)
+        // Only when on, so that a world without clients hashes as it always did.
+        clients?.stableHash(into: &hasher)
     }
 }

@@ -35,6 +35,8 @@ extension WorldRules {
                 && Partition.isNamedSide(side, servers: spec.servers)
         case .heal:
             return world.partition != nil
+        case .client(let action):
+            return isClientActionEnabled(action, in: world)
         }
     }
 }
@@ -52,6 +54,7 @@ extension Action {
             [id]
         case .partition(let side): side.members
         case .heal: []
+        case .client(let action): action.server.map { [$0] } ?? []
         }
     }
 }

@@ -16,7 +16,13 @@ public struct WorldRules: Sendable {
     }
 
     /// The world every run starts from.
-    public var initialWorld: World { World(serverCount: spec.servers, mutant: mutant, options: spec.options) }
+    public var initialWorld: World {
+        var world = World(serverCount: spec.servers, mutant: mutant, options: spec.options)
+        if spec.clients > 0 {
+            world.clients = Clients(clientCount: spec.clients, serverCount: spec.servers)
+        }
+        return world
+    }
 
     /// The command a client sends next: request number `n` writes value `n` to key `n mod keys`.
     public func nextCommand(in world: World) -> Command {
@@ -89,6 +95,7 @@ public struct WorldRules: Sendable {
             }
         }
         if world.partition != nil { actions.append(.heal) }
+        if world.clients != nil { appendClientActions(in: world, to: &actions) }
     }
 
     /// Observes timer directives as a step carries them out; the fuzzer's virtual clock uses it.
@@ -124,6 +131,7 @@ public struct WorldRules: Sendable {
         case .crash(let node):
             world.servers[node.index].node = nil
             world.servers[node.index].stateMachine = KeyValueStore()
+            world.clients?.serverCrashed(node)
             world.spent.crashes += 1
         case .restart(let node):
             let disk = world.servers[node.index].disk
@@ -136,6 +144,8 @@ public struct WorldRules: Sendable {
             world.spent.partitions += 1
         case .heal:
             world.partition = nil
+        case .client(let action):
+            apply(action, to: &world, timers: timers, sent: sent)
         }
     }
 
@@ -148,7 +158,7 @@ public struct WorldRules: Sendable {
 
     /// Hands one input to a running server and carries out its `Ready`, then records what the
     /// ghost history must remember.
-    private func step(
+    func step(
         _ id: NodeID, _ input: RaftNode.Input, in world: inout World, timers: TimerObserver?, sent: SendObserver?
     ) {
         // The server steps in place in the world's array: taken out and put back, its arrays
@@ -197,6 +207,7 @@ public struct WorldRules: Sendable {
 
         mutating func apply(_ committed: CommittedEntry) {
             world.pointee.servers[server.index].stateMachine.apply(committed.entry)
+            world.pointee.clients?.apply(committed, on: server)
         }
 
         mutating func reply(_ reply: ClientReply) {
@@ -205,6 +216,7 @@ public struct WorldRules: Sendable {
             case .committed(let command, let index):
                 world.pointee.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
             case .notLeader: break
+            case .redirected, .applied: world.pointee.clients?.send(reply, from: server)
             }
         }
 

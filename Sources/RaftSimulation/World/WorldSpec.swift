@@ -31,6 +31,12 @@ public struct WorldSpec: Hashable, Sendable {
     public var maxDepth: Int
     /// The mechanisms beyond Figure 2 every server runs with; all off by default.
     public var options: ProtocolOptions = .figure2
+    /// Session clients (0 to 3); 0 leaves the world without them, as it always was.
+    public var clients = 0
+    /// Operations each session client invokes, at most.
+    public var maxClientOperations = 0
+    /// Times a client sends one operation again after a timeout before it gives up.
+    public var maxRetries = 0
 
     public init(
         name: String, servers: Int, maxTerm: Int, maxClientRequests: Int, maxCrashes: Int, maxInFlight: Int,
@@ -63,5 +69,7 @@ public struct WorldSpec: Hashable, Sendable {
             + "maxInFlight=\(maxInFlight) maxDrops=\(maxDrops) maxDuplicates=\(maxDuplicates) "
             + "maxPartitions=\(maxPartitions) maxDepth=\(maxDepth)"
             + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
+            + (clients > 0
+                ? " clients=\(clients) maxClientOperations=\(maxClientOperations) maxRetries=\(maxRetries)" : "")
     }
 }

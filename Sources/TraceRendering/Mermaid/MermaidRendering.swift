@@ -76,6 +76,9 @@ public enum MermaidRendering {
         case .restart(let node): return "Note over \(node): \(number) restart from disk"
         case .partition(let side): return "Note over \(everyone): \(number) partition \(side) from the rest"
         case .heal: return "Note over \(everyone): \(number) heal the partition"
+        case .client(let action):
+            let over = action.server.map(\.description) ?? everyone
+            return "Note over \(over): \(number) \(escape(ClientActionText.describe(action)))"
         }
     }
 
