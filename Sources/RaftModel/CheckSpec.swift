@@ -97,6 +97,7 @@ public struct CheckSpec: Sendable {
         if let options = reader.optional("protocol") {
             spec.options = try SpecCodec.decodeOptions(options, path: "protocol")
         }
+        try ClientSpecCodec.decode(from: &bounds, into: &spec, protocolFrom: reader.optional("protocol"))
         let maxStates = try bounds.optionalInteger("maxStates", in: 1...Int.max)
         try bounds.finish()
         var faults: [FaultKind] = []

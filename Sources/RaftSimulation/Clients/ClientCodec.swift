@@ -121,8 +121,12 @@ enum ClientActionCodec {
 }
 
 /// Reads the clients' spec fields (`specs/README.md`): written only when clients are on.
-enum ClientSpecCodec {
-    static func decode(from reader: inout JSONObjectReader, into spec: inout WorldSpec) throws(InputError) {
+public enum ClientSpecCodec {
+    /// Reads `clients`, `maxClientOperations` and `maxRetries` from `reader` into `spec`, after
+    /// its protocol switches: clients turn the leader's no-op on, and refuse it explicitly off.
+    public static func decode(
+        from reader: inout JSONObjectReader, into spec: inout WorldSpec, protocolFrom protocolValue: JSONValue? = nil
+    ) throws(InputError) {
         let base = reader.path
         let child = { (key: String) in base.isEmpty ? key : "\(base).\(key)" }
         let clients = try reader.optionalInteger("clients", in: 0...SessionCommand.maxClients) ?? 0
@@ -137,11 +141,11 @@ enum ClientSpecCodec {
         }
         // Clients need the leader's no-op (section 8): without it a new leader cannot know what is
         // committed, and a client's retried command would wait for another client to commit it.
-        if let options = reader.optional("protocol")?.objectValue,
+        if let options = (protocolValue ?? reader.optional("protocol"))?.objectValue,
             options.first(where: { $0.key == "leaderNoOp" })?.value == .bool(false)
         {
             throw InputError(
-                path: child("protocol.leaderNoOp"),
+                path: protocolValue == nil ? child("protocol.leaderNoOp") : "protocol.leaderNoOp",
                 message: "clients need the leader's no-op: remove this or set it true")
         }
         spec.clients = clients

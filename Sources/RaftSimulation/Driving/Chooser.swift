@@ -41,7 +41,7 @@ public struct SeededChooser: Chooser {
 
     public static let defaultWeights: [Action.Kind: UInt64] = [
         .deliver: 40, .drop: 2, .duplicate: 2, .electionTimeout: 3, .heartbeatTimeout: 8, .clientRequest: 6,
-        .crash: 1, .restart: 8, .partition: 1, .heal: 6,
+        .crash: 1, .restart: 8, .partition: 1, .heal: 6, .client: 20,
     ]
 
     public init(seed: UInt64, weights: [Action.Kind: UInt64] = SeededChooser.defaultWeights) {

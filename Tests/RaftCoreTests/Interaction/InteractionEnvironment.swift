@@ -222,6 +222,10 @@ struct InteractionEnvironment {
                 lines.append("reply accepted \(command) index=\(index) term=\(term)")
             case .committed(let command, let index):
                 lines.append("reply committed \(command) index=\(index)")
+            case .redirected(let command, let hint):
+                lines.append("reply redirected \(command) hint=\(InteractionEnvironment.name(hint))")
+            case .applied(let command, let index):
+                lines.append("reply applied \(command) index=\(index)")
             }
         }
 
