@@ -25,6 +25,9 @@ struct RunStreams {
     /// Membership changes (`FaultProfile.membershipChangesPerTick`, `MembershipWorkload`); seeded
     /// last, so that every stream above is what it was before membership changes were fuzzed.
     var membership: PRNG
+    /// The session clients' workload and their messages' fates (`SessionClientDriver`); seeded
+    /// last, so that every stream above is what it was before clients existed.
+    var sessionClients: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -38,6 +41,7 @@ struct RunStreams {
         livenessDowntime = PRNG(seed: root.next())
         snapshots = PRNG(seed: root.next())
         membership = PRNG(seed: root.next())
+        sessionClients = PRNG(seed: root.next())
     }
 }
 

@@ -21,11 +21,20 @@ extension Invariants {
     ///   - committedBefore: how many ghost committed records the world held before the step.
     ///   - preVoteGrantsBefore: for the delivery of a pre-vote, `preVoteGrants(answering:in:)`
     ///     in the world before the step; what tells a grant made by this step from an older one.
+    ///   - checksLinearizability: false leaves `linearizability` to the caller, who checks the
+    ///     whole history once instead (the fuzzer, at the end of a run: a history that is not
+    ///     linearizable stays so as it grows, so the end finds what every step would).
     public static func stepViolates(
-        after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0, in world: World
+        after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0,
+        checksLinearizability: Bool = true, in world: World
     ) -> Bool {
         // Checked whole, and only when membership is in play.
         if world.hasMembership && membershipViolation(world) != nil { return true }
+        if world.clients != nil
+            && clientsViolate(after: action, checksLinearizability: checksLinearizability, in: world)
+        {
+            return true
+        }
         switch action {
         case .drop, .duplicate, .partition, .heal:
             return false
@@ -53,6 +62,10 @@ extension Invariants {
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         case .heartbeatTimeout(let id), .clientRequest(let id, _), .proposeChange(let id, _), .takeSnapshot(let id):
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
+        case .client(let clientAction):
+            guard case .deliver(let message) = clientAction, message.isRequest else { return false }
+            return stepViolates(
+                server: message.server.index, before: before!, committedSeen: committedBefore, in: world)
         }
     }
 
@@ -149,6 +162,7 @@ extension Action {
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _),
             .proposeChange(let id, _), .takeSnapshot(let id):
             id
+        case .client(.deliver(let message)) where message.isRequest: message.server
         default: nil
         }
     }

@@ -18,6 +18,7 @@ public enum ActionText {
         case .heal: "heal"
         case .proposeChange(let node, let change): "propose \(change) to \(node)"
         case .takeSnapshot(let node): "take snapshot \(node)"
+        case .client(let action): ClientActionText.describe(action)
         }
     }
 
@@ -70,6 +71,7 @@ public enum ActionCodec {
                 ("action", .string("proposeChange")), ("server", name(node)), ("change", .string(change.description)),
             ])
         case .takeSnapshot(let node): .object([("action", .string("takeSnapshot")), ("server", name(node))])
+        case .client(let action): ClientActionCodec.encode(action)
         }
     }
 
@@ -165,6 +167,8 @@ public enum ActionCodec {
             action = .proposeChange(
                 target, try change(reader.string("change"), path: "\(path).change", servers: servers))
         case "takeSnapshot": action = .takeSnapshot(try server("server"))
+        case _ where ClientActionCodec.verbs.contains(verb):
+            action = .client(try ClientActionCodec.decode(verb, from: &reader, path: path, servers: servers))
         default:
             throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }
