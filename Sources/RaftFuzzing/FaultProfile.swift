@@ -88,6 +88,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// How often a client asks the leader it knows for a membership change, in a run whose spec
     /// allows changes (or that swarms them on); drawn in every run.
     public var membershipChangesPerTick: Ratio
+    /// The seed of a run's session-client operations (`WorldSpec.clientWorkload`), for a spec
+    /// with clients that does not pin one.
+    public var clientWorkload: Int
     /// The slots a swarmed membership run leaves out of its initial configuration, as spare
     /// servers a change can add: 0, 1 or 2, keeping at least one initial voter.
     public var spareServers: Int
@@ -160,6 +163,11 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         swarmsMembership = membership.chance(Ratio(1, 2))
         membershipChangesPerTick = [Ratio(1, 1_000), Ratio(1, 400), Ratio(1, 150)][Int(membership.uniform(below: 3))]
         spareServers = Int(membership.uniform(below: 3))
+        // The session clients' stream, from a seed of its own so that the driver's draws do not
+        // repeat this one.
+        var sessionClients = RunStreams(seed: seed).sessionClients
+        var clients = PRNG(seed: sessionClients.next() ^ 0xC11E_0715)
+        clientWorkload = Int(clients.uniform(below: UInt64(Int32.max))) + 1
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
@@ -179,6 +187,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         var spec = spec
         // A mutant of log compaction is fuzzed with snapshots allowed: its code runs only then.
         if mutant?.needsSnapshots == true && spec.maxSnapshots == 0 { spec.maxSnapshots = 1_000_000 }
+        // A mutant of the session clients is fuzzed with two of them: its code runs only then.
+        if mutant?.needsClients == true && spec.clients == 0 { spec.turnOnClients(2) }
+        if spec.clients > 0 && spec.clientWorkload == nil { spec.clientWorkload = clientWorkload }
         let swarmed = switchesSwarmed(spec, mutant: mutant)
         // A mutant of membership changes needs them in every run; other mutants never get them,
         // so that their runs are those their seeds gave before.

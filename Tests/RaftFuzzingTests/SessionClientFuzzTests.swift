@@ -58,4 +58,48 @@ struct SessionClientFuzzTests {
         // Each client invokes up to 20 operations a run: most of them must be answered.
         #expect(answered > 150 * 20)
     }
+
+    @Test("The fuzzer catches session-not-consulted (exactly-once) in its first runs, and the shrinker cuts it down")
+    func fuzzerCatchesTheSessionMutant() throws {
+        var fuzzer = Fuzzer.forTests(mutant: .sessionNotConsulted)
+        var found: FuzzRunResult? = nil
+        for seed in 1...20 as ClosedRange<UInt64> where found == nil {
+            let result = fuzzer.run(seed: seed)
+            if case .safety = result.outcome { found = result }
+        }
+        let result = try #require(found, "no exactly-once violation in 20 runs")
+        guard case .safety(let violation) = result.outcome else { return }
+        #expect(violation.invariant == .exactlyOnce)
+        // The mutant's runs get clients, and a workload seed that the trace's spec records.
+        #expect(result.spec.clients == 2 && result.spec.clientWorkload != nil)
+        var shrinker = Shrinker(mutant: .sessionNotConsulted, target: violation.invariant)
+        let actions = try #require(result.actions)
+        let small = shrinker.shrink(actions, in: result.spec)
+        let shrunk = try #require(small)
+        #expect(shrunk.violation.invariant == .exactlyOnce)
+        #expect(shrunk.actions.count < actions.count)
+    }
+
+    @Test("A workload seed picks each operation from the spec alone, so a replay offers what the run invoked")
+    func workloadIsAFunctionOfTheSpec() {
+        var spec = clientFuzzSpec
+        spec.clientWorkload = 0b1_0100  // appends only (bit 2), over two keys (bit 4)
+        let rules = WorldRules(spec: spec)
+        var kinds: Set<SessionOperationKind> = []
+        var keys: Set<UInt8> = []
+        var world = rules.initialWorld
+        for _ in 1...20 {
+            guard let command = rules.defaultSessionCommand(for: 0, in: world) else { break }
+            #expect(rules.enabledActions(in: world).contains(.client(.invoke(command))))
+            kinds.insert(command.kind)
+            keys.insert(command.key)
+            world = rules.successor(of: world, taking: .client(.invoke(command)))
+            world = rules.successor(of: world, taking: .client(.timeout(client: 0)))
+            while world.clients!.sessions[0].pending != nil {
+                world = rules.successor(of: world, taking: .client(.timeout(client: 0)))
+            }
+        }
+        #expect(kinds == [.append])
+        #expect(keys == [0, 1])
+    }
 }

@@ -309,9 +309,12 @@ struct FuzzRun {
     /// `keepingActions`.
     mutating func result(keepingActions: Bool) -> FuzzRunResult {
         let outcome: FuzzOutcome
-        if !safetyViolated, world.clients != nil, Invariants.linearizability(world) != nil {
-            // The history went wrong at the completion that first made it so: the replay finds
-            // that step, and the run is cut there, as if the step's check had stopped it.
+        if !checker.checksLinearizability,
+            safetyViolated || Invariants.linearizability(world) != nil
+        {
+            // The history may have gone wrong at a completion before the step that stopped the
+            // run, or before its end: the replay, which checks linearizability at every step,
+            // finds that step, and the run is cut there, as if the step's check had stopped it.
             var replay = ReplayChooser(recorded: actions)
             if let result = try? rules.run(chooser: &replay, maxSteps: actions.count), let violation = result.violation
             {

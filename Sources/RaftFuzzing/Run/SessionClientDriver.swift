@@ -5,14 +5,13 @@ import RaftSimulation
 /// what it is, when its messages arrive or are lost, and when it times out, all drawn from the
 /// run's session-client stream alone (`RunStreams.sessionClients`).
 ///
-/// The workload is swarmed per run, as the faults are: which operation kinds the clients use,
-/// over how many keys, how long they think between operations, how long they wait before a
-/// retry, and how lossy their links are. A run with every kind on one key hunts lost and
+/// The workload is swarmed per run, as the faults are: which operation kinds the clients use
+/// and over how many keys (the spec's `clientWorkload`, drawn by `FaultProfile`, so that a
+/// trace replays the same operations), how long they think between operations, how long they
+/// wait before a retry, and how lossy their links are. A run with every kind on one key hunts lost and
 /// doubled writes; a run of puts and gets over two keys with short timeouts hunts stale reads.
 struct SessionClientDriver {
     private var prng: PRNG
-    private let kinds: [SessionOperationKind]
-    private let keyCount: Int
     private let thinkTicks: ClosedRange<Int>
     private let timeoutTicks: ClosedRange<Int>
     private let delayTicks: ClosedRange<Int>
@@ -35,13 +34,6 @@ struct SessionClientDriver {
     init?(spec: WorldSpec, prng: PRNG) {
         guard spec.clients > 0 else { return nil }
         var prng = prng
-        let all = SessionOperationKind.allCases
-        var kinds = all.filter { _ in prng.chance(Ratio(2, 3)) }
-        if kinds.isEmpty { kinds = [all[prng.uniform(in: 0...all.count - 1)]] }
-        // Without a write no history can go wrong: every run writes somehow.
-        if !kinds.contains(where: { $0 != .get }) { kinds.append(.put) }
-        self.kinds = kinds
-        keyCount = prng.chance(Ratio(1, 2)) ? 1 : 2
         let think = 1...prng.uniform(in: 1...40)
         thinkTicks = think
         let timeout = prng.uniform(in: 10...80)
@@ -80,10 +72,7 @@ struct SessionClientDriver {
         case .invoke(let client):
             invokeTick[client] = .max
             guard let next = rules.defaultSessionCommand(for: client, in: world) else { return nil }
-            let command = SessionCommand(
-                client: client, sequence: next.sequence, key: UInt8(prng.uniform(in: 0...keyCount - 1)),
-                kind: kinds[prng.uniform(in: 0...kinds.count - 1)])
-            let action = Action.client(.invoke(command))
+            let action = Action.client(.invoke(next))
             guard rules.isEnabled(action, in: world) else {
                 // No room in the network, or the client's operations are spent.
                 if next.sequence <= rules.spec.maxClientOperations { invokeTick[client] = now + 5 }

@@ -132,13 +132,16 @@ public enum ClientSpecCodec {
         let clients = try reader.optionalInteger("clients", in: 0...SessionCommand.maxClients) ?? 0
         let operations = try reader.optionalInteger("maxClientOperations", in: 0...SessionCommand.maxSequence)
         let retries = try reader.optionalInteger("maxRetries", in: 0...1_000)
+        let workload = try reader.optionalInteger("clientWorkload", in: 1...Int(Int32.max))
         guard clients > 0 else {
-            if operations != nil || retries != nil {
+            if operations != nil || retries != nil || workload != nil {
                 throw InputError(
-                    path: child("clients"), message: "maxClientOperations and maxRetries need clients (1 to 3)")
+                    path: child("clients"),
+                    message: "maxClientOperations, maxRetries and clientWorkload need clients (1 to 3)")
             }
             return
         }
+        spec.clientWorkload = workload
         // Clients need the leader's no-op (section 8): without it a new leader cannot know what is
         // committed, and a client's retried command would wait for another client to commit it.
         if let options = (protocolValue ?? reader.optional("protocol"))?.objectValue,

@@ -1,14 +1,38 @@
 import RaftCore
 
 extension WorldRules {
-    /// The operation client `client` invokes next when no workload chooses one (the model
-    /// checker's): every operation on key `x`, the kinds in turn from an offset per client, so
-    /// that two clients' first operations differ (`c1` puts, `c2` reads, `c3` appends).
+    /// The operation client `client` invokes next.
+    ///
+    /// Without a workload seed (the model checker's specs): every operation on key `x`, the kinds
+    /// in turn from an offset per client, so that two clients' first operations differ (`c1`
+    /// puts, `c2` reads, `c3` appends). With one (`WorldSpec.clientWorkload`, which the fuzzer
+    /// draws per run), the seed picks the kinds the run uses and one key or two, and each
+    /// operation's kind and key among them: a pure function of the spec, so that replaying,
+    /// shrinking and showing a fuzz trace offer the very operations the run invoked.
     public func defaultSessionCommand(for client: Int, in world: World) -> SessionCommand? {
         guard let clients = world.clients, client < clients.sessions.count else { return nil }
         let sequence = clients.sessions[client].issued + 1
         let kinds = SessionOperationKind.allCases
-        return SessionCommand(client: client, sequence: sequence, key: 0, kind: kinds[(sequence - 1 + client) % 4])
+        guard let workload = spec.clientWorkload else {
+            return SessionCommand(client: client, sequence: sequence, key: 0, kind: kinds[(sequence - 1 + client) % 4])
+        }
+        let chosen = Self.workloadKinds(workload)
+        let keyCount: UInt64 = (workload >> 4) & 1 == 0 ? 1 : 2
+        var hasher = StableHasher(seed: UInt64(workload))
+        hasher.combine(client)
+        hasher.combine(sequence)
+        let draw = hasher.finalize()
+        return SessionCommand(
+            client: client, sequence: sequence, key: UInt8((draw >> 32) % keyCount),
+            kind: chosen[Int(draw % UInt64(chosen.count))])
+    }
+
+    /// The kinds a workload seed's low four bits choose, one bit a kind; a run always writes
+    /// somehow, since without a write no history can go wrong.
+    static func workloadKinds(_ workload: Int) -> [SessionOperationKind] {
+        var kinds = SessionOperationKind.allCases.filter { workload >> Int($0.rawValue) & 1 == 1 }
+        if !kinds.contains(where: { $0 != .get }) { kinds.append(.put) }
+        return kinds
     }
 
     /// Whether a client action may start a message now: client messages share `maxInFlight`.

@@ -272,7 +272,8 @@ public enum ActionCodec {
         return command
     }
 
-    /// Parses `2:x=3` (term, then command), `2:noop` or `2:config(voters={s1,s2})`, accepting only the spelling
+    /// Parses `2:x=3` (term, then command), `2:noop`, `2:config(voters={s1,s2})` or a session command
+    /// `2:c1#1:put(x,11)`, accepting only the spelling
     /// `Entry.description` writes and terms in the range messages accept.
     static func entry(_ text: String, path: String) throws(InputError) -> Entry {
         guard let colon = text.firstIndex(of: ":"), let term = Int(text[..<colon]), (0...Int(Int32.max)).contains(term)
@@ -286,6 +287,8 @@ public enum ActionCodec {
                 Entry(term: term, payload: .noOp)
             } else if payloadText.hasPrefix("config(") {
                 Entry(term: term, payload: .configuration(try configuration(payloadText, path: path)))
+            } else if payloadText.first == "c", let session = SessionCommand(canonical: payloadText) {
+                Entry(term: term, payload: .session(session))
             } else {
                 Entry(term: term, command: try command(payloadText, path: path))
             }

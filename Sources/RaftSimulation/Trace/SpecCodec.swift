@@ -28,6 +28,7 @@ public enum SpecCodec {
                 ("clients", .integer(spec.clients)), ("maxClientOperations", .integer(spec.maxClientOperations)),
                 ("maxRetries", .integer(spec.maxRetries)),
             ]
+            if let workload = spec.clientWorkload { fields.append(("clientWorkload", .integer(workload))) }
         }
         return .object(fields)
     }

@@ -20,7 +20,8 @@ public struct WorldRules: Sendable {
         var world = World(
             serverCount: spec.servers, mutant: mutant, options: spec.options, configuration: spec.initialConfiguration)
         if spec.clients > 0 {
-            world.clients = Clients(clientCount: spec.clients, serverCount: spec.servers)
+            world.clients = Clients(
+                clientCount: spec.clients, serverCount: spec.servers, consultsSessions: mutant != .sessionNotConsulted)
         }
         return world
     }

@@ -73,6 +73,11 @@ public struct WorldSpec: Hashable, Sendable {
     public var maxClientOperations = 0
     /// Times a client sends one operation again after a timeout before it gives up.
     public var maxRetries = 0
+    /// The seed of the clients' operations; nil for the checker's fixed sequence.
+    ///
+    /// It picks which kinds, over how many keys, and each operation's kind and key
+    /// (`WorldRules.defaultSessionCommand`); the fuzzer draws one per run.
+    public var clientWorkload: Int? = nil
 
     /// Why this spec asks for something the Raft here does not do yet, or nil.
     ///
@@ -140,5 +145,6 @@ public struct WorldSpec: Hashable, Sendable {
             + (options.isFigure2 ? "" : " protocol=[\(options.summary)]")
             + (clients > 0
                 ? " clients=\(clients) maxClientOperations=\(maxClientOperations) maxRetries=\(maxRetries)" : "")
+            + (clientWorkload.map { " clientWorkload=\($0)" } ?? "")
     }
 }
