@@ -59,4 +59,19 @@ struct ClientHistoryRenderingTests {
         #expect(TextRendering.clientHistory(timeline).isEmpty)
         #expect(!TextRendering.render(timeline).contains("client history"))
     }
+
+    @Test("The HTML page draws each operation as a bar on a time axis, open for one never answered")
+    func htmlIntervals() {
+        let page = HTMLRendering.render(Self.timeline(), title: "clients")
+        #expect(page.contains("<section id=\"clients\""))
+        #expect(page.components(separatedBy: "<g class=\"operation\"").count == 3)
+        #expect(page.contains("c2#1:get(x)=? (3-?)"))
+        #expect(page.contains("fill=\"#e8b04a\""))
+        let plain = HTMLRendering.render(
+            Timeline(
+                producer: "test", spec: .simulationDefault, mutant: nil, seed: nil,
+                initialWorld: WorldRules(spec: .simulationDefault).initialWorld, steps: [], violation: nil),
+            title: "plain")
+        #expect(!plain.contains("client-history"))
+    }
 }
