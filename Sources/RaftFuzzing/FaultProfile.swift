@@ -203,7 +203,10 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// `spec` with this profile's protocol switches, as `spec(swarming:mutant:)` describes.
     private func switchesSwarmed(_ spec: WorldSpec, mutant: Mutant?) -> WorldSpec {
-        guard spec.options.isFigure2 else { return spec }
+        // Session clients turn the no-op on (`WorldSpec.turnOnClients`); the other switches are
+        // swarmed for them all the same, with the no-op kept on.
+        let clientsNoOpOnly = spec.clients > 0 && spec.options == ProtocolOptions(leaderNoOp: true)
+        guard spec.options.isFigure2 || clientsNoOpOnly else { return spec }
         let needed = mutant?.switchesNeeded ?? .figure2
         if mutant != nil && needed.isFigure2 { return spec }
         var swarmed = spec
@@ -213,7 +216,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         if options.pipelineWindow == 0 { options.pipelineWindow = needed.pipelineWindow }
         if options.maxEntriesPerAppend == nil { options.maxEntriesPerAppend = needed.maxEntriesPerAppend }
         options.fastBacktracking = options.fastBacktracking || needed.fastBacktracking
-        options.leaderNoOp = options.leaderNoOp || needed.leaderNoOp
+        options.leaderNoOp = options.leaderNoOp || needed.leaderNoOp || spec.clients > 0
         swarmed.options = options
         return swarmed
     }

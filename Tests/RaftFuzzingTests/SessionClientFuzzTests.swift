@@ -102,4 +102,15 @@ struct SessionClientFuzzTests {
         #expect(kinds == [.append])
         #expect(keys == [0, 1])
     }
+
+    @Test("With clients the protocol switches are still swarmed per run, the leader's no-op always on")
+    func switchesSwarmedWithClients() {
+        let specs = (1...60 as ClosedRange<UInt64>).map {
+            FaultProfile(seed: $0).spec(swarming: clientFuzzSpec, mutant: nil)
+        }
+        #expect(specs.allSatisfy { $0.options.leaderNoOp && $0.clients == 2 && $0.clientWorkload != nil })
+        #expect(specs.contains { $0.options.preVote })
+        #expect(specs.contains { $0.options.pipelineWindow > 0 })
+        #expect(specs.contains { !$0.options.checkQuorum })
+    }
 }
