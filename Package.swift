@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "RaftCore", swiftSettings: optimizeAcrossModules),
 
         // MARK: - The world the servers live in: network, disks, faults, invariants, traces.
-        .target(name: "RaftSimulation", dependencies: ["RaftCore"], swiftSettings: optimizeAcrossModules),
+        .target(
+            name: "RaftSimulation", dependencies: ["RaftCore", "Linearizability"], swiftSettings: optimizeAcrossModules),
 
         // MARK: - The explorers.
         .target(name: "ModelChecking", swiftSettings: optimizeAcrossModules),

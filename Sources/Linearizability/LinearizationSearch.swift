@@ -40,6 +40,10 @@ struct LinearizationSearch<Spec: SequentialSpecification> {
     ///
     /// One step is one call to the specification or one backtrack; the steps taken come back
     /// with the result.
+    ///
+    /// Specialised for the key-value store, the one specification the world checks: called
+    /// from another module, the generic search looked up type metadata on every step.
+    @_specialize(where Spec == KeyValueSpecification)
     static func run(
         _ specification: Spec, _ operations: [Operation], stepBudget: Int
     ) -> (result: Result, steps: Int) {

@@ -42,6 +42,9 @@ public enum EntryPayload: Hashable, Sendable, CustomStringConvertible {
     /// The cluster's membership from this entry on, in effect on each server as soon as it
     /// appends it (the thesis, section 4.1).
     case configuration(Configuration)
+    /// A client operation of a session: the state machine applies it at most once per client
+    /// and sequence number (the thesis, section 6.3).
+    case session(SessionCommand)
 
     /// `x=1` for a command, `noop` for a no-op, `config(voters={s1,s2})` for a configuration: the
     /// spelling traces use.
@@ -50,6 +53,7 @@ public enum EntryPayload: Hashable, Sendable, CustomStringConvertible {
         case .command(let command): command.description
         case .noOp: "noop"
         case .configuration(let configuration): "config(\(configuration))"
+        case .session(let command): command.description
         }
     }
 }

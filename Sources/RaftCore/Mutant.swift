@@ -27,6 +27,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case configBeforeTermCommit = "config-before-term-commit"
     case twoConfigsInFlight = "two-configs-in-flight"
     case restartLoadsCommittedConfig = "restart-loads-committed-config"
+    /// A retried session command takes effect twice: the state machine does not consult its
+    /// session table (the thesis, section 6.3; `Mutant+Clients.swift`).
+    case sessionNotConsulted = "session-not-consulted"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -56,6 +59,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .installSnapshotDiscardsLog: "RB-21"
         case .configBeforeTermCommit: "RB-23"
         case .twoConfigsInFlight, .restartLoadsCommittedConfig: "RB-24"
+        case .sessionNotConsulted: "EXT-EO"
         }
     }
 
@@ -97,6 +101,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .restartLoadsCommittedConfig:
             "Membership (thesis 4.1): a server uses the latest committed configuration in its log, not the latest; "
                 + "a restarted one, knowing none committed, its initial configuration"
+        case .sessionNotConsulted:
+            "Sessions (thesis 6.3): the state machine applies a retried command again instead of answering from "
+                + "its session table"
         }
     }
 
@@ -130,6 +137,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .configBeforeTermCommit, .restartLoadsCommittedConfig: "leader-completeness"
         // Checked on the leader's log at the step that appends the second configuration.
         case .twoConfigsInFlight: "one-uncommitted-configuration"
+        // A retry's second copy in the log takes effect again on every server that applies it.
+        case .sessionNotConsulted: "exactly-once"
         }
     }
 
@@ -188,6 +197,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .twoConfigsInFlight:
             "thesis 4.1; etcd-io/raft pendingConfIndex; valkey #3926; openraft PR #364"
         case .restartLoadsCommittedConfig: "camunda #57386; jraft (andy-yx-chen) #1"
+        case .sessionNotConsulted:
+            "thesis 6.3 (\"a leader may apply a command twice\" without sessions); LogCabin client sessions; "
+                + "issue 15"
         }
     }
 

@@ -142,6 +142,8 @@ public struct RaftNode: Hashable, Sendable {
         /// The shell's state machine, which has applied every entry up to `lastApplied`, is in
         /// `state`: snapshot it and discard that prefix of the log (section 7).
         case takeSnapshot(SnapshotState)
+        /// A session client's operation, delivered over the network.
+        case sessionRequest(SessionCommand)
     }
 
     /// The durable state as it must be written to disk.
@@ -219,6 +221,8 @@ public struct RaftNode: Hashable, Sendable {
             handleConfigurationChange(change, &ready)
         case .takeSnapshot(let state):
             takeSnapshot(of: state)
+        case .sessionRequest(let command):
+            handleSessionRequest(command, &ready)
         }
         if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
         stepDownIfRemoved(&ready)
@@ -499,6 +503,19 @@ extension RaftNode {
         advanceCommitIndex()
     }
 
+    /// A session client's operation (the thesis, section 6.3): the leader appends it, even when
+    /// it is a retry of one already in the log, since only the state machine's session table
+    /// knows whether it took effect; anyone else redirects the client to the leader it knows.
+    private mutating func handleSessionRequest(_ command: SessionCommand, _ ready: inout Ready) {
+        guard isLeader else {
+            ready.clientReplies.append(.redirected(command, leaderHint: knownLeader))
+            return
+        }
+        appendAsLeader(.session(command))
+        for peer in peers { replicate(to: peer, &ready) }
+        advanceCommitIndex()
+    }
+
     /// Appends an entry of the current term to the leader's own log, which counts as stored on
     /// the leader itself.
     private mutating func appendAsLeader(_ payload: EntryPayload) {
@@ -766,6 +783,9 @@ extension RaftNode {
             ready.committed.append(CommittedEntry(index: lastApplied, entry: entry))
             if isLeader && entry.term == currentTerm, let command = entry.command {
                 ready.clientReplies.append(.committed(command, index: lastApplied))
+            }
+            if isLeader && entry.term == currentTerm, case .session(let command) = entry.payload {
+                ready.clientReplies.append(.applied(command, index: lastApplied))
             }
         }
     }

@@ -47,6 +47,10 @@ public enum ClientReply: Hashable, Sendable {
     /// The leader refused `change`: a change is still in flight, it has not yet committed an
     /// entry of its term, or the change does not apply to its configuration.
     case configurationRefused(ConfigurationChange)
+    /// Not the leader: the session client should try `leaderHint`, if any (section 8).
+    case redirected(SessionCommand, leaderHint: NodeID?)
+    /// The leader applied the session command at `index`: the state machine holds its result.
+    case applied(SessionCommand, index: LogIndex)
 }
 
 /// An entry the state machine must apply, with its index.

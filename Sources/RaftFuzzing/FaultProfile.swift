@@ -88,6 +88,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     /// How often a client asks the leader it knows for a membership change, in a run whose spec
     /// allows changes (or that swarms them on); drawn in every run.
     public var membershipChangesPerTick: Ratio
+    /// The seed of a run's session-client operations (`WorldSpec.clientWorkload`), for a spec
+    /// with clients that does not pin one.
+    public var clientWorkload: Int
     /// The slots a swarmed membership run leaves out of its initial configuration, as spare
     /// servers a change can add: 0, 1 or 2, keeping at least one initial voter.
     public var spareServers: Int
@@ -190,6 +193,11 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         startsFromEvenVoters = membership.chance(Ratio(1, 3))
         proposesAfterElections = membership.chance(Ratio(1, 2))
         splitsAtElections = membership.chance(Ratio(1, 2))
+        // The session clients' stream, from a seed of its own so that the driver's draws do not
+        // repeat this one.
+        var sessionClients = RunStreams(seed: seed).sessionClients
+        var clients = PRNG(seed: sessionClients.next() ^ 0xC11E_0715)
+        clientWorkload = Int(clients.uniform(below: UInt64(Int32.max))) + 1
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
@@ -210,6 +218,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         var spec = spec
         // A mutant of log compaction is fuzzed with snapshots allowed: its code runs only then.
         if mutant?.needsSnapshots == true && spec.maxSnapshots == 0 { spec.maxSnapshots = 1_000_000 }
+        // A mutant of the session clients is fuzzed with two of them: its code runs only then.
+        if mutant?.needsClients == true && spec.clients == 0 { spec.turnOnClients(2) }
+        if spec.clients > 0 && spec.clientWorkload == nil { spec.clientWorkload = clientWorkload }
         let swarmed = switchesSwarmed(spec, mutant: mutant)
         // A mutant of membership changes needs them in every run; other mutants never get them,
         // so that their runs are those their seeds gave before.
@@ -237,7 +248,10 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// `spec` with this profile's protocol switches, as `spec(swarming:mutant:)` describes.
     private func switchesSwarmed(_ spec: WorldSpec, mutant: Mutant?) -> WorldSpec {
-        guard spec.options.isFigure2 else { return spec }
+        // Session clients turn the no-op on (`WorldSpec.turnOnClients`); the other switches are
+        // swarmed for them all the same, with the no-op kept on.
+        let clientsNoOpOnly = spec.clients > 0 && spec.options == ProtocolOptions(leaderNoOp: true)
+        guard spec.options.isFigure2 || clientsNoOpOnly else { return spec }
         let needed = mutant?.switchesNeeded ?? .figure2
         if mutant != nil && needed.isFigure2 { return spec }
         var swarmed = spec
@@ -247,7 +261,7 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         if options.pipelineWindow == 0 { options.pipelineWindow = needed.pipelineWindow }
         if options.maxEntriesPerAppend == nil { options.maxEntriesPerAppend = needed.maxEntriesPerAppend }
         options.fastBacktracking = options.fastBacktracking || needed.fastBacktracking
-        options.leaderNoOp = options.leaderNoOp || needed.leaderNoOp
+        options.leaderNoOp = options.leaderNoOp || needed.leaderNoOp || spec.clients > 0
         swarmed.options = options
         return swarmed
     }

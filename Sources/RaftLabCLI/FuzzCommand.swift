@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--clients N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -39,6 +39,9 @@ enum FuzzCommand {
             OptionSpec(
                 flag: "--coverage", valueName: nil,
                 help: "Count every step by role, input and outcome; print the table, rows never hit too."),
+            OptionSpec(
+                flag: "--clients", valueName: "N",
+                help: "Session clients (1 to 3): operations over the network, retries, linearizability checked."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the summary as one JSON object."),
             OptionSpec(flag: "--junit", valueName: "FILE", help: "Write a JUnit XML report: one case per failing run."),
             OptionSpec(flag: "--quiet", valueName: nil, help: "No progress lines on stderr."),
@@ -125,9 +128,21 @@ enum FuzzCommand {
         }
         let pinnedServers = try arguments.integer("--servers", in: 1...WorldSpec.maxServers)
         if let pinnedServers { worldSpec.servers = pinnedServers }
+        if let clients = try arguments.integer("--clients", in: 1...SessionCommand.maxClients) {
+            worldSpec.turnOnClients(clients)
+        }
         // The size is drawn per run unless a spec file or --servers pins it.
         let drawsClusterSize = specFile == nil && pinnedServers == nil
         let mutant = try RaftLab.mutant(arguments) ?? specMutant
+        if worldSpec.clients > 0, let conflict = worldSpec.unsupportedCombination {
+            throw UsageError(message: "--clients: \(conflict)")
+        }
+        if worldSpec.clients > 0, let mutant, mutant.needsSnapshots {
+            throw UsageError(
+                message:
+                    "--clients: mutant \(mutant.name) is fuzzed with snapshots, which do not carry the session table yet"
+            )
+        }
         let seed = try arguments.seed("--seed") ?? 1
         let runs = try arguments.integer("--runs", in: 1...Int.max)
         let seconds = try arguments.integer("--time", in: 1...Int.max)

@@ -106,6 +106,7 @@ public struct CheckSpec: Sendable {
         spec.initialMembers = try reader.optionalInteger("members", in: 1...servers)
         spec.maxConfigChanges = try bounds.optionalInteger("maxConfigChanges", in: count) ?? 0
         spec.turnOnWhatMembershipNeeds()
+        try ClientSpecCodec.decode(from: &bounds, into: &spec, protocolFrom: reader.optional("protocol"))
         if let conflict = spec.unsupportedCombination {
             throw InputError(path: "bounds.maxSnapshots", message: conflict)
         }

@@ -68,6 +68,13 @@ public enum RaftSituation: String, CaseIterable, Sendable {
     case snapshotRefused = "snapshot-refused"
     /// A crashed server restarted from a snapshot and the log after it (section 7).
     case snapshotRecovered = "snapshot-recovered"
+    /// A session client received the result of its operation.
+    case operationCompleted = "operation-completed"
+    /// A server that does not lead redirected a session client (section 8).
+    case clientRedirected = "client-redirected"
+    /// A session client timed out and sent its operation again, with the same sequence number
+    /// (the thesis, section 6.3).
+    case clientRetried = "client-retried"
 
     /// The names, for error messages and help.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -85,9 +92,25 @@ extension RaftModel {
     public func situations(reachedBy action: Action, from previous: World, to state: World, among wanted: UInt64)
         -> UInt64
     {
-        guard wanted != 0, !situations.isEmpty, let subject = CoverageClassifier.subject(of: action) else {
-            return 0
+        guard wanted != 0, !situations.isEmpty else { return 0 }
+        if case .client(let clientAction) = action {
+            var reached: UInt64 = 0
+            for (bit, situation) in situations.enumerated()
+            where wanted & (1 << UInt64(bit)) != 0
+                && isReachedByClients(situation, action: clientAction, previous: previous, state: state)
+            {
+                reached |= 1 << UInt64(bit)
+            }
+            // A request delivered is also a server's step: its situations are read below.
+            return reached | serverSituations(reachedBy: action, from: previous, to: state, among: wanted)
         }
+        return serverSituations(reachedBy: action, from: previous, to: state, among: wanted)
+    }
+
+    private func serverSituations(
+        reachedBy action: Action, from previous: World, to state: World, among wanted: UInt64
+    ) -> UInt64 {
+        guard let subject = CoverageClassifier.subject(of: action) else { return 0 }
         let before = previous.servers[subject.index].node
         let after = state.servers[subject.index].node
         let row = CoverageClassifier.row(of: action, before: before, after: state)
@@ -160,6 +183,8 @@ extension RaftModel {
             return outcome == .refusedSnapshotCommitted
         case .snapshotRecovered:
             return outcome == .restoredSnapshot
+        case .operationCompleted, .clientRedirected, .clientRetried:
+            return false
         case .previousTermCommitted:
             guard let before, let after, before.isLeader, after.isLeader, after.currentTerm == before.currentTerm,
                 after.commitIndex > before.commitIndex

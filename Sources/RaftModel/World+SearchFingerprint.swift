@@ -50,6 +50,13 @@ extension World {
             hasher.combine(packed(record.entry))
             hasher.combine(packed32(record.commitTerm))
         }
+        // The clients, their messages, state machines and history, only when on: their stable
+        // hash, which covers every field, is one word here.
+        if let clients {
+            var clientHasher = StableHasher()
+            clients.stableHash(into: &clientHasher)
+            hasher.combine(clientHasher.finalize())
+        }
         return hasher.finalize()
     }
 }
@@ -241,7 +248,7 @@ private struct FoldedMultiplyHasher {
 /// distinct states and silently shrink the search).
 enum SearchFingerprintFields {
     /// `initialConfiguration` is the same for a whole search.
-    static let world = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration"]
+    static let world = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration", "clients"]
     static let server = ["node", "disk", "stateMachine"]
     /// `id` is implied by the server's position, `serverCount`, `initialConfiguration`, `mutant`
     /// and `options` are the same for a whole search, `configuration` and `configurationIndex`

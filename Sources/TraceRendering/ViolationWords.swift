@@ -68,6 +68,12 @@ public enum ViolationWords {
         case .snapshotKeepsTerm:
             "Loading a snapshot, from a leader or from disk on restart, never lowers a server's current term "
                 + "(section 7): a lower term would let it vote again in a term it already voted in."
+        case .exactlyOnce:
+            "A client operation takes effect at most once, however often it is retried, and a client never gets "
+                + "two different answers to one request (thesis section 6.3): the session table remembers each answer."
+        case .linearizability:
+            "Every client operation must appear to take effect at one instant between its invocation and its "
+                + "reply (thesis section 6): the cluster must look like one reliable state machine."
         }
     }
 
@@ -127,7 +133,7 @@ public enum ViolationWords {
             return "\(servers[0])'s commit index went down from \(old.commitIndex) to \(node.commitIndex) "
                 + "while it kept running"
         case .preVoteRestraint, .checkQuorum, .oneUncommittedConfiguration, .singleServerChange, .snapshotCommitted,
-            .snapshotKeepsTerm:
+            .snapshotKeepsTerm, .exactlyOnce, .linearizability:
             // The detail already says it from the step itself, or from the logs it names.
             return nil
         }

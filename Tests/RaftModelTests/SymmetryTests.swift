@@ -143,6 +143,36 @@ struct SymmetryTests {
         #expect(compacted > 100)
     }
 
+    @Test("With session clients on, 3-server class fingerprints are exactly renaming classes (thesis 6.3)")
+    func classesAreRenamingClassesWithClients() {
+        var spec = Self.spec(servers: 3, options: Self.everySwitch)
+        spec.turnOnClients(2)
+        spec.maxClientOperations = 2
+        spec.maxRetries = 1
+        let rules = WorldRules(spec: spec)
+        let model = RaftModel(rules: rules)
+        var classes = ClassAgreement()
+        var withClientMessages = 0
+        var prng = PRNG(seed: 78)
+        for seed in 1...UInt64(30) {
+            var chooser = SeededChooser(seed: seed)
+            var world = rules.initialWorld
+            for step in 1...40 {
+                let enabled = rules.enabledActions(in: world)
+                guard let position = chooser.choose(among: enabled, in: world, step: step) else { break }
+                world = rules.successor(of: world, taking: enabled[position])
+                if world.clients?.inFlight.isEmpty == false { withClientMessages += 1 }
+                let fingerprint = model.symmetricFingerprint(of: world)
+                let renamingClass = Self.everyRenamingFingerprint(of: world)
+                classes.record(fingerprint: fingerprint, renamingClass: renamingClass)
+                let renamed = world.renamed(by: Self.randomRenaming(3, &prng))!
+                #expect(model.symmetricFingerprint(of: renamed) == fingerprint, "a renaming left the class")
+            }
+        }
+        #expect(withClientMessages > 100)
+        #expect(classes.classCount > 300)
+    }
+
     @Test("Worlds that differ only in a snapshot's state, or in the term at a log's base, are not merged")
     func snapshotsAreTold() {
         let model = RaftModel(rules: WorldRules(spec: Self.spec(servers: 3)))

@@ -26,4 +26,29 @@ struct UnsupportedCombinationTests {
             #expect(error.message.contains("not supported yet"))
         }
     }
+
+    @Test("Snapshots with session clients are refused naming the field: a snapshot holds no session table")
+    func snapshotsWithClients() throws {
+        let withClients: WorldSpec = {
+            var spec = WorldSpec.simulationDefault
+            spec.turnOnClients(1)
+            return spec
+        }()
+        let withBoth: WorldSpec = {
+            var spec = withClients
+            spec.maxSnapshots = 1
+            return spec
+        }()
+        #expect(withBoth.unsupportedCombination?.contains("session table") == true)
+        let encoded = SpecCodec.encode(withBoth)
+        do {
+            _ = try SpecCodec.decode(encoded, path: "spec")
+            Issue.record("a spec with snapshots and clients was accepted")
+        } catch {
+            #expect(error.path == "spec.maxSnapshots")
+            #expect(error.message.contains("not supported yet"))
+        }
+        let decoded = try SpecCodec.decode(SpecCodec.encode(withClients), path: "spec")
+        #expect(decoded.clients == 1)
+    }
 }

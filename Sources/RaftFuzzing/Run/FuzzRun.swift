@@ -28,6 +28,8 @@ struct FuzzRun {
     private var workload: ClientWorkload
     private var snapshots: SnapshotSchedule
     private var membership: MembershipWorkload
+    /// The session clients, when the spec has them.
+    private var sessionClients: SessionClientDriver?
     /// Present from the start of the liveness phase.
     private var liveness: LivenessJudge? = nil
 
@@ -67,6 +69,10 @@ struct FuzzRun {
         workload = ClientWorkload(profile: profile, prng: streams.clients)
         snapshots = SnapshotSchedule(spec: spec, prng: streams.snapshots)
         membership = MembershipWorkload(profile: profile, spec: spec, mutant: rules.mutant, prng: streams.membership)
+        sessionClients = SessionClientDriver(spec: self.rules.spec, prng: streams.sessionClients)
+        // Checked once per run, over the whole history: after every completion it cost nine
+        // tenths of a run's time.
+        checker.checksLinearizability = sessionClients == nil
         actions = []
         swap(&actions, &buffers.actions)
         coverage = observers.countsCoverage ? CoverageTable() : nil
@@ -105,6 +111,7 @@ struct FuzzRun {
     private enum Event {
         case message(position: Int), timer(VirtualClock.Timer), fault(FaultScheduler.Fault), clientRequest, snapshot
         case membershipChange, nothing
+        case sessionClient(SessionClientDriver.Event)
     }
 
     /// The earliest pending event and its tick; ties go to messages first (in send order), then
@@ -126,6 +133,9 @@ struct FuzzRun {
         if workload.nextRequestTick < due { (event, due) = (.clientRequest, workload.nextRequestTick) }
         if snapshots.nextSnapshotTick < due { (event, due) = (.snapshot, snapshots.nextSnapshotTick) }
         if membership.nextProposalTick < due { (event, due) = (.membershipChange, membership.nextProposalTick) }
+        if let client = sessionClients?.earliest(), client.due < due {
+            (event, due) = (.sessionClient(client.event), client.due)
+        }
         return (event, due)
     }
 
@@ -158,6 +168,8 @@ struct FuzzRun {
             {
                 take(action)
             }
+        case .sessionClient(let clientEvent):
+            if let action = sessionClients!.action(for: clientEvent, now: now, in: world, rules: rules) { take(action) }
         }
     }
 
@@ -213,6 +225,7 @@ struct FuzzRun {
         action.stableHash(into: &digest)
 
         for envelope in effects.sent { packets.send(envelope, now: clock.now) }
+        sessionClients?.observe(world, now: clock.now, maxOperations: rules.spec.maxClientOperations)
         clock.rearm(electionResets: effects.electionResets, heartbeatResets: effects.heartbeatResets)
         if coverage != nil { coverage!.count(action, before: before ?? crashedBefore, after: world) }
         if membership.followsElections || faults.splitsAtElections, let before, !before.isLeader,
@@ -240,6 +253,7 @@ struct FuzzRun {
         faults.stop()
         workload.stop()
         membership.stop()
+        sessionClients?.stopInvoking()
         if world.partition != nil { take(.heal) }
         let keptDown = safetyViolated ? nil : leaderKeptDown()
         if let keptDown {
@@ -309,6 +323,20 @@ struct FuzzRun {
     /// `keepingActions`.
     mutating func result(keepingActions: Bool) -> FuzzRunResult {
         let outcome: FuzzOutcome
+        if !checker.checksLinearizability,
+            safetyViolated || Invariants.linearizability(world) != nil
+        {
+            // The history may have gone wrong at a completion before the step that stopped the
+            // run, or before its end: the replay, which checks linearizability at every step,
+            // finds that step, and the run is cut there, as if the step's check had stopped it.
+            var replay = ReplayChooser(recorded: actions)
+            if let result = try? rules.run(chooser: &replay, maxSteps: actions.count), let violation = result.violation
+            {
+                actions.removeSubrange(violation.step...)
+                steps = violation.step
+                safetyViolated = true
+            }
+        }
         if safetyViolated {
             // The incremental check said some invariant failed at the last step; the full check,
             // replayed as `raftlab replay` does, names it exactly as the trace will record it.

@@ -29,6 +29,9 @@ struct RunStreams {
     /// `FaultScheduler.leaderElected(now:)`); seeded last, so that every stream above is what it
     /// was before.
     var electionSplits: PRNG
+    /// The session clients' workload and their messages' fates (`SessionClientDriver`); seeded
+    /// last, so that every stream above is what it was before clients existed.
+    var sessionClients: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -43,6 +46,7 @@ struct RunStreams {
         snapshots = PRNG(seed: root.next())
         membership = PRNG(seed: root.next())
         electionSplits = PRNG(seed: root.next())
+        sessionClients = PRNG(seed: root.next())
     }
 }
 

@@ -71,6 +71,7 @@ enum FuzzerBenchmark {
         let rows = measure()
         let sameDigest = rows.allSatisfy { $0.report.digest == rows[0].report.digest }
         let everything = measureEverythingOn()
+        let clients = measureWithClients()
         if json {
             let items = rows.map { row -> JSONValue in
                 .object([
@@ -95,6 +96,7 @@ enum FuzzerBenchmark {
                             ("digest", .string(hex16(everything.report.digest))),
                         ])
                     ),
+                    ("clients", clientsJSON(clients)),
                 ]).encoded(pretty: false))
             return sameDigest ? .ok : .safetyViolation
         }
@@ -114,6 +116,7 @@ enum FuzzerBenchmark {
                 + "\(everything.report.runs) runs, \(everything.report.steps) steps, "
                 + String(format: "%.2f s", everything.seconds) + ", \(everything.stepsPerSecond) steps/s, "
                 + "\(everything.report.failures.count) failures, digest \(hex16(everything.report.digest))")
+        console.print(clientsLine(clients))
         return sameDigest ? .ok : .safetyViolation
     }
 

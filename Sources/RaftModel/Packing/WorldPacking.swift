@@ -40,6 +40,7 @@ private enum PayloadEscape {
     static let command: UInt8 = 0
     static let noOp: UInt8 = 1
     static let configuration: UInt8 = 2
+    static let session: UInt8 = 3
 }
 
 /// Flag bits of a packed server's first byte.
@@ -125,6 +126,7 @@ private struct PackedWorldWriter {
             write(acknowledgement.command)
             write(acknowledgement.index)
         }
+        ClientsPacking.write(world.clients, into: bytes)
     }
 
     /// Server `index` of `servers`, read in place: passed as a value, the server would be
@@ -225,6 +227,10 @@ private struct PackedWorldWriter {
             bytes.append(PayloadEscape.marker)
             bytes.append(PayloadEscape.configuration)
             write(configuration)
+        case .session(let command):
+            bytes.append(PayloadEscape.marker)
+            bytes.append(PayloadEscape.session)
+            ClientsPacking.write(command, into: bytes)
         }
     }
 
@@ -371,7 +377,7 @@ private struct PackedWorldReader {
         return World(
             unpackingServers: servers, network: network, partition: partition, spent: spent,
             ghost: World.Ghost(unpackingLeadersByTerm: leadersByTerm, committed: committed, acknowledged: acknowledged),
-            initialConfiguration: initialConfiguration)
+            initialConfiguration: initialConfiguration, clients: ClientsPacking.read(&reader))
     }
 
     mutating func server(serverCount: Int, defaultInitial: Configuration) -> World.Server {
@@ -465,6 +471,7 @@ private struct PackedWorldReader {
         case PayloadEscape.command: return Entry(term: term, command: command())
         case PayloadEscape.noOp: return Entry(term: term, payload: .noOp)
         case PayloadEscape.configuration: return Entry(term: term, payload: .configuration(configuration()))
+        case PayloadEscape.session: return Entry(term: term, payload: .session(ClientsPacking.command(&reader)))
         case let tag: preconditionFailure("unknown packed payload tag \(tag)")
         }
     }

@@ -75,6 +75,7 @@ enum CanonicalRepresentative {
             hash = SymmetryHash.mix(hash, SymmetryHash.entry(record.entry))
             hash = SymmetryHash.mix(hash, UInt64(truncatingIfNeeded: record.commitTerm))
         }
+        if let clients = world.clients { hash = SymmetryHash.mix(hash, ClientSymmetry.identityFreeHash(clients)) }
         return hash
     }
 }
@@ -239,6 +240,10 @@ private struct RenamedWorldKeys {
             hash = SymmetryHash.mix(hash, UInt64(renamed(leaders).bits))
         }
         if world.spent.configChanges > 0 { hash = mixConfigurations(into: hash, of: world, order: order) }
+        if let clients = world.clients {
+            let newIndex = self.newIndex
+            hash = SymmetryHash.mix(hash, ClientSymmetry.key(of: clients) { newIndex[$0] })
+        }
         return hash
     }
 

@@ -39,6 +39,7 @@ enum ServerSignatures {
                 local[network[position].to.index] &+= SymmetryHash.mix(message, 0xEC31 ^ selfAddressed)
             }
         }
+        if let clients = world.clients { ClientSymmetry.addLocal(clients, to: &local, count: count) }
         return refined(local, count: count, in: world, messageHashes: messageHashes)
     }
 

@@ -18,6 +18,8 @@ public enum CoverageClassifier {
             .restart(let id), .proposeChange(let id, _), .takeSnapshot(let id):
             id
         case .drop, .duplicate, .partition, .heal: nil
+        // Client steps have rows of their own only when a server handles them; none yet.
+        case .client: nil
         }
     }
 
@@ -66,7 +68,7 @@ public enum CoverageClassifier {
             (input, outcome) = (.proposeChange, changeOutcome(before: before, after: now))
         case .takeSnapshot:
             (input, outcome) = (.takeSnapshot, .compacted)
-        case .drop, .duplicate, .partition, .heal, .crash, .restart:
+        case .drop, .duplicate, .partition, .heal, .crash, .restart, .client:
             return nil
         }
         return CoverageRow(role: role, input: input, outcome: outcome)

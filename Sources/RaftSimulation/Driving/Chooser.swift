@@ -44,6 +44,8 @@ public struct SeededChooser: Chooser {
         .crash: 1, .restart: 8, .partition: 1, .heal: 6, .takeSnapshot: 4,
         // Offered only when a spec allows membership changes, so other worlds draw as before.
         .proposeChange: 4,
+        // Offered only when a spec has session clients.
+        .client: 20,
     ]
 
     public init(seed: UInt64, weights: [Action.Kind: UInt64] = SeededChooser.defaultWeights) {
@@ -95,7 +97,8 @@ extension Action.Kind {
         case .partition: 8
         case .heal: 9
         case .proposeChange: 10
-        case .takeSnapshot: 10
+        case .takeSnapshot: 11
+        case .client: 12
         }
     }
 }

@@ -39,6 +39,12 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
     /// Loading a snapshot (installing a leader's, or restoring one's own on restart) never lowers
     /// the server's current term (section 7; terms only grow).
     case snapshotKeepsTerm = "snapshot-keeps-term"
+    /// No client operation takes effect twice in any state machine, and no client gets two
+    /// different results for one request (the thesis, section 6.3).
+    case exactlyOnce = "exactly-once"
+    /// The clients' history is linearizable: it could have come from one store applying each
+    /// operation at one instant between its invocation and its reply (the thesis, section 6).
+    case linearizability = "linearizability"
 
     public static func < (lhs: InvariantID, rhs: InvariantID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -60,6 +66,8 @@ public enum InvariantID: String, CaseIterable, Hashable, Sendable, Comparable {
         case .singleServerChange: "Single-Server Change"
         case .snapshotCommitted: "Snapshot Covers Committed"
         case .snapshotKeepsTerm: "Snapshot Keeps Term"
+        case .exactlyOnce: "Exactly-Once"
+        case .linearizability: "Linearizability"
         }
     }
 }

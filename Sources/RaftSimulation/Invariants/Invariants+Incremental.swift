@@ -21,12 +21,17 @@ extension Invariants {
     ///   - committedBefore: how many ghost committed records the world held before the step.
     ///   - preVoteGrantsBefore: for the delivery of a pre-vote, `preVoteGrants(answering:in:)`
     ///     in the world before the step; what tells a grant made by this step from an older one.
+    ///   - checksLinearizability: false leaves `linearizability` to the caller, who checks the
+    ///     whole history once instead (the fuzzer, at the end of a run: a history that is not
+    ///     linearizable stays so as it grows, so the end finds what every step would).
     public static func stepViolates(
-        after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0, in world: World
+        after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0,
+        checksLinearizability: Bool = true, in world: World
     ) -> Bool {
         stepViolates(
             after: action, before: before.map(StepBefore.init), beforeNode: { before! },
-            committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore, in: world)
+            committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore,
+            checksLinearizability: checksLinearizability, in: world)
     }
 
     /// `stepViolates(after:before:committedBefore:preVoteGrantsBefore:in:)` with everything it
@@ -40,7 +45,8 @@ extension Invariants {
         return stepViolates(
             after: action, before: before, beforeNode: { previous.servers[stepping!].node! },
             committedBefore: previous.ghost.committed.count,
-            preVoteGrantsBefore: preVoteGrants(before: action, in: previous), in: world)
+            preVoteGrantsBefore: preVoteGrants(before: action, in: previous), checksLinearizability: true,
+            in: world)
     }
 
     /// What the step check reads of the stepping server as it was before the step.
@@ -79,10 +85,15 @@ extension Invariants {
     /// and CheckQuorum checks, on the rare steps they concern.
     private static func stepViolates(
         after action: Action, before: StepBefore?, beforeNode: () -> RaftNode, committedBefore: Int,
-        preVoteGrantsBefore: Int, in world: World
+        preVoteGrantsBefore: Int, checksLinearizability: Bool, in world: World
     ) -> Bool {
         // Checked whole, and only when membership is in play.
         if world.hasMembership && membershipViolation(world) != nil { return true }
+        if world.clients != nil
+            && clientsViolate(after: action, checksLinearizability: checksLinearizability, in: world)
+        {
+            return true
+        }
         switch action {
         case .drop, .duplicate, .partition, .heal:
             return false
@@ -114,6 +125,10 @@ extension Invariants {
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
         case .heartbeatTimeout(let id), .clientRequest(let id, _), .proposeChange(let id, _), .takeSnapshot(let id):
             return stepViolates(server: id.index, before: before!, committedSeen: committedBefore, in: world)
+        case .client(let clientAction):
+            guard case .deliver(let message) = clientAction, message.isRequest else { return false }
+            return stepViolates(
+                server: message.server.index, before: before!, committedSeen: committedBefore, in: world)
         }
     }
 
@@ -222,6 +237,7 @@ extension Action {
         case .electionTimeout(let id), .heartbeatTimeout(let id), .clientRequest(let id, _),
             .proposeChange(let id, _), .takeSnapshot(let id):
             id
+        case .client(.deliver(let message)) where message.isRequest: message.server
         default: nil
         }
     }

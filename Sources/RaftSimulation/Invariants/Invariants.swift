@@ -29,7 +29,9 @@ public enum Invariants {
         case .oneUncommittedConfiguration: return world.hasMembership ? oneUncommittedConfiguration(world) : nil
         case .singleServerChange: return world.hasMembership ? singleServerChange(world) : nil
         case .snapshotCommitted: return snapshotCommitted(world)
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .snapshotKeepsTerm:
+        case .exactlyOnce: return exactlyOnce(world)
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .snapshotKeepsTerm,
+            .linearizability:
             guard let previous, let action else { return nil }
             switch invariant {
             case .leaderAppendOnly: return leaderAppendOnly(from: previous, to: world)
@@ -37,6 +39,7 @@ public enum Invariants {
             case .preVoteRestraint: return preVoteRestraint(from: previous, taking: action, to: world)
             case .checkQuorum: return checkQuorum(from: previous, taking: action, to: world)
             case .snapshotKeepsTerm: return snapshotKeepsTerm(from: previous, taking: action, to: world)
+            case .linearizability: return linearizability(after: action, in: world)
             default: return monotonicCommit(from: previous, to: world, action: action)
             }
         }
@@ -46,9 +49,10 @@ public enum Invariants {
     public static func isStateInvariant(_ invariant: InvariantID) -> Bool {
         switch invariant {
         case .electionSafety, .logMatching, .leaderCompleteness, .stateMachineSafety, .oneUncommittedConfiguration,
-            .singleServerChange, .snapshotCommitted:
+            .singleServerChange, .snapshotCommitted, .exactlyOnce:
             true
-        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .snapshotKeepsTerm:
+        case .leaderAppendOnly, .monotonicTerm, .monotonicCommit, .preVoteRestraint, .checkQuorum, .snapshotKeepsTerm,
+            .linearizability:
             false
         }
     }
@@ -58,6 +62,7 @@ public enum Invariants {
         electionSafety(world) ?? logMatching(world) ?? leaderCompleteness(world) ?? stateMachineSafety(world)
             ?? membershipViolation(world)
             ?? snapshotCommitted(world)
+            ?? exactlyOnce(world)
     }
 
     /// The invariants over one step: they compare the world before and after it.
@@ -68,6 +73,7 @@ public enum Invariants {
             ?? preVoteRestraint(from: previous, taking: action, to: world)
             ?? checkQuorum(from: previous, taking: action, to: world)
             ?? snapshotKeepsTerm(from: previous, taking: action, to: world)
+            ?? linearizability(after: action, in: world)
     }
 
     /// Election Safety: no term ever had two leaders (read from the ghost record of leaders).

@@ -89,7 +89,8 @@ extension Entry: StablyHashable {
 extension Entry {
     /// The payload in the low 32 bits of a word, distinct for distinct payloads: a command's key
     /// and value in bits 0 to 23, bit 24 for a no-op, bit 25 for a configuration with its voters
-    /// in bits 0 to 7 and its learners in bits 8 to 15 (specs have at most 7 servers).
+    /// in bits 0 to 7 and its learners in bits 8 to 15 (specs have at most 7 servers), bit 26 and
+    /// the fields of `SessionCommand.packed` for a session command.
     ///
     /// Stable hashes, the search fingerprint and the symmetry signatures all read entries this
     /// way, so they agree on what makes entries different.
@@ -100,6 +101,7 @@ extension Entry {
         case .noOp: 1 << 24
         case .configuration(let configuration):
             1 << 25 | UInt64(configuration.learners.bits & 0xFF) << 8 | UInt64(configuration.voters.bits & 0xFF)
+        case .session(let command): command.packed
         }
     }
 }

@@ -18,6 +18,7 @@ public enum ActionText {
         case .heal: "heal"
         case .proposeChange(let node, let change): "propose \(change) to \(node)"
         case .takeSnapshot(let node): "take snapshot \(node)"
+        case .client(let action): ClientActionText.describe(action)
         }
     }
 
@@ -70,6 +71,7 @@ public enum ActionCodec {
                 ("action", .string("proposeChange")), ("server", name(node)), ("change", .string(change.description)),
             ])
         case .takeSnapshot(let node): .object([("action", .string("takeSnapshot")), ("server", name(node))])
+        case .client(let action): ClientActionCodec.encode(action)
         }
     }
 
@@ -165,6 +167,8 @@ public enum ActionCodec {
             action = .proposeChange(
                 target, try change(reader.string("change"), path: "\(path).change", servers: servers))
         case "takeSnapshot": action = .takeSnapshot(try server("server"))
+        case _ where ClientActionCodec.verbs.contains(verb):
+            action = .client(try ClientActionCodec.decode(verb, from: &reader, path: path, servers: servers))
         default:
             throw InputError(path: "\(path).action", message: "unknown action \(UntrustedText.quoted(verb))")
         }
@@ -268,7 +272,8 @@ public enum ActionCodec {
         return command
     }
 
-    /// Parses `2:x=3` (term, then command), `2:noop` or `2:config(voters={s1,s2})`, accepting only the spelling
+    /// Parses `2:x=3` (term, then command), `2:noop`, `2:config(voters={s1,s2})` or a session command
+    /// `2:c1#1:put(x,11)`, accepting only the spelling
     /// `Entry.description` writes and terms in the range messages accept.
     static func entry(_ text: String, path: String) throws(InputError) -> Entry {
         guard let colon = text.firstIndex(of: ":"), let term = Int(text[..<colon]), (0...Int(Int32.max)).contains(term)
@@ -282,6 +287,8 @@ public enum ActionCodec {
                 Entry(term: term, payload: .noOp)
             } else if payloadText.hasPrefix("config(") {
                 Entry(term: term, payload: .configuration(try configuration(payloadText, path: path)))
+            } else if payloadText.first == "c", let session = SessionCommand(canonical: payloadText) {
+                Entry(term: term, payload: .session(session))
             } else {
                 Entry(term: term, command: try command(payloadText, path: path))
             }

@@ -23,6 +23,13 @@ public enum SpecCodec {
         // Only with snapshots on, so that a trace without them reads exactly as before.
         if spec.maxSnapshots > 0 { fields.append(("maxSnapshots", .integer(spec.maxSnapshots))) }
         if !spec.options.isFigure2 { fields.append(("protocol", encode(spec.options))) }
+        if spec.clients > 0 {
+            fields += [
+                ("clients", .integer(spec.clients)), ("maxClientOperations", .integer(spec.maxClientOperations)),
+                ("maxRetries", .integer(spec.maxRetries)),
+            ]
+            if let workload = spec.clientWorkload { fields.append(("clientWorkload", .integer(workload))) }
+        }
         return .object(fields)
     }
 
@@ -85,6 +92,7 @@ public enum SpecCodec {
                 options, path: reader.path.isEmpty ? "protocol" : "\(reader.path).protocol")
         }
         spec.turnOnWhatMembershipNeeds()
+        try ClientSpecCodec.decode(from: &reader, into: &spec)
         if let conflict = spec.unsupportedCombination {
             throw InputError(
                 path: reader.path.isEmpty ? "maxSnapshots" : "\(reader.path).maxSnapshots", message: conflict)

@@ -27,6 +27,8 @@ public enum Action: Hashable, Sendable {
     case proposeChange(NodeID, ConfigurationChange)
     /// A server snapshots the entries it has applied and discards them from its log (section 7).
     case takeSnapshot(NodeID)
+    /// A session client's step, or the fate of a message to or from a client (`ClientAction`).
+    case client(ClientAction)
 
     /// The kind of action, for statistics, weights and reports.
     public var kind: Kind {
@@ -43,6 +45,7 @@ public enum Action: Hashable, Sendable {
         case .heal: .heal
         case .proposeChange: .proposeChange
         case .takeSnapshot: .takeSnapshot
+        case .client: .client
         }
     }
 
@@ -50,6 +53,7 @@ public enum Action: Hashable, Sendable {
     public enum Kind: String, CaseIterable, Hashable, Sendable {
         case deliver, drop, duplicate, electionTimeout, heartbeatTimeout, clientRequest, crash, restart, partition,
             heal, proposeChange, takeSnapshot
+        case client
     }
 }
 
@@ -87,6 +91,9 @@ extension Action: StablyHashable {
         case .takeSnapshot(let node):
             hasher.combine(12)
             hasher.combine(node.index)
+        case .client(let action):
+            hasher.combine(11)
+            action.stableHash(into: &hasher)
         }
     }
 }

@@ -6,7 +6,7 @@ extension World: ServerRenamable {
     /// until renaming handles it.
     ///
     /// `spent` counts faults and names no server.
-    static let renamedFields = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration"]
+    static let renamedFields = ["servers", "network", "partition", "spent", "ghost", "initialConfiguration", "clients"]
 
     /// This world with the servers named as `renaming` says: servers, disks, votes, roles,
     /// messages, the partition and the ghost history all follow.
@@ -37,6 +37,10 @@ extension World: ServerRenamable {
         guard let ghost = ghost.renamed(by: renaming) else { return nil }
         copy.ghost = ghost
         copy.initialConfiguration = initialConfiguration?.survivors(renamedBy: renaming)
+        if let clients {
+            guard let moved = clients.renamed(by: renaming) else { return nil }
+            copy.clients = moved
+        }
         return copy
     }
 }
@@ -118,6 +122,7 @@ extension Action: ServerRenamable {
         case .proposeChange(let id, let change):
             renaming[id].flatMap { id in change.renamed(by: renaming).map { .proposeChange(id, $0) } }
         case .takeSnapshot(let id): renaming[id].map(Action.takeSnapshot)
+        case .client(let action): action.renamed(by: renaming).map(Action.client)
         }
     }
 }

@@ -21,6 +21,9 @@ public struct World: Hashable, Sendable {
     /// Nil when every slot votes (the fixed cluster). It never changes during a run, but renaming
     /// moves it.
     public internal(set) var initialConfiguration: Configuration?
+    /// The session clients, their messages, the servers' session state machines and the
+    /// operation history; nil unless the spec turns clients on.
+    public internal(set) var clients: Clients? = nil
 
     /// One server slot: the running process (nil while crashed), its disk, its state machine.
     public struct Server: Hashable, Sendable {
@@ -251,5 +254,7 @@ extension World: StablyHashable {
             hasher.combine(record.commitTerm)
         }
         hasher.combine(ghost.acknowledged.count)
+        // Only when on, so that a world without clients hashes as it always did.
+        clients?.stableHash(into: &hasher)
     }
 }

@@ -40,6 +40,8 @@ extension WorldRules {
             return networkHasRoom && isProposalEnabled(change, to: id, in: world)
         case .takeSnapshot(let id):
             return mayTakeSnapshot(on: id, in: world)
+        case .client(let action):
+            return isClientActionEnabled(action, in: world)
         }
     }
 }
@@ -59,6 +61,7 @@ extension Action {
         case .heal: []
         case .proposeChange(let id, let change): [id, change.server]
         case .takeSnapshot(let id): [id]
+        case .client(let action): action.server.map { [$0] } ?? []
         }
     }
 }

@@ -17,8 +17,13 @@ public struct WorldRules: Sendable {
 
     /// The world every run starts from.
     public var initialWorld: World {
-        World(
+        var world = World(
             serverCount: spec.servers, mutant: mutant, options: spec.options, configuration: spec.initialConfiguration)
+        if spec.clients > 0 {
+            world.clients = Clients(
+                clientCount: spec.clients, serverCount: spec.servers, consultsSessions: mutant != .sessionNotConsulted)
+        }
+        return world
     }
 
     /// The command a client sends next: request number `n` writes value `n` to key `n mod keys`.
@@ -98,6 +103,7 @@ public struct WorldRules: Sendable {
         }
         if world.partition != nil { actions.append(.heal) }
         if spec.maxSnapshots > 0 { enabledSnapshots(in: world, into: &actions) }
+        if world.clients != nil { appendClientActions(in: world, to: &actions) }
     }
 
     /// Observes timer directives as a step carries them out; the fuzzer's virtual clock uses it.
@@ -138,6 +144,7 @@ public struct WorldRules: Sendable {
         case .crash(let node):
             world.servers[node.index].node = nil
             world.servers[node.index].stateMachine = KeyValueStore()
+            world.clients?.serverCrashed(node)
             world.spent.crashes += 1
         case .restart(let node):
             let disk = world.servers[node.index].disk
@@ -159,6 +166,8 @@ public struct WorldRules: Sendable {
             let state = world.servers[node.index].stateMachine.snapshotState
             step(node, .takeSnapshot(state), in: &world, timers: timers, sent: sent)
             world.spent.snapshots += 1
+        case .client(let action):
+            apply(action, to: &world, timers: timers, sent: sent)
         }
     }
 
@@ -171,7 +180,7 @@ public struct WorldRules: Sendable {
 
     /// Hands one input to a running server and carries out its `Ready`, then records what the
     /// ghost history must remember.
-    private func step(
+    func step(
         _ id: NodeID, _ input: RaftNode.Input, in world: inout World, timers: TimerObserver?, sent: SendObserver?
     ) {
         // The server steps in place in the world's array: taken out and put back, its arrays
@@ -235,6 +244,7 @@ public struct WorldRules: Sendable {
 
         mutating func apply(_ committed: CommittedEntry) {
             world.pointee.servers[server.index].stateMachine.apply(committed.entry)
+            world.pointee.clients?.apply(committed, on: server)
         }
 
         mutating func reply(_ reply: ClientReply) {
@@ -244,6 +254,7 @@ public struct WorldRules: Sendable {
                 world.pointee.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
             case .notLeader, .configurationRefused: break
             case .configurationAccepted: world.pointee.spent.configChanges += 1
+            case .redirected, .applied: world.pointee.clients?.send(reply, from: server)
             }
         }
 

@@ -45,6 +45,7 @@ public enum HTMLRendering {
         html.append("</section>")
         html.append("<aside id=\"details\" aria-live=\"polite\"><p>Loading the diagram&#8230;</p></aside>")
         html.append("</main>")
+        if let clients = clientHistorySection(timeline) { html.append(clients) }
         html.append(stepList(timeline))
         html.append("<script type=\"application/json\" id=\"timeline-data\">\(embeddedJSON(timeline))</script>")
         html.append("<script>//<![CDATA[\n\(HTMLPageScript.drawing)\n//]]></script>")

@@ -78,6 +78,9 @@ public enum MermaidRendering {
         case .heal: return "Note over \(everyone): \(number) heal the partition"
         case .proposeChange(let node, let change): return "Note over \(node): \(number) client proposes \(change)"
         case .takeSnapshot(let node): return "Note over \(node): \(number) snapshot of the applied prefix"
+        case .client(let action):
+            let over = action.server.map(\.description) ?? everyone
+            return "Note over \(over): \(number) \(escape(ClientActionText.describe(action)))"
         }
     }
 

@@ -12,7 +12,8 @@ import RaftSimulation
 public enum TextRendering {
     /// The whole rendering: header, legend, the step table and the verdict.
     public static func render(_ timeline: Timeline) -> String {
-        (header(timeline) + [""] + table(timeline) + [""] + verdict(timeline)).joined(separator: "\n") + "\n"
+        (header(timeline) + [""] + table(timeline) + [""] + clientHistory(timeline) + verdict(timeline)).joined(
+            separator: "\n") + "\n"
     }
 
     /// What the run is: its length, cluster, mutant, seed, producer and bounds, then the legend.

@@ -114,6 +114,7 @@ public enum TimelineJSON {
             .restart(let node), .proposeChange(let node, _), .takeSnapshot(let node):
             .array([name(node)])
         case .partition(let side): .array(side.members.map(name))
+        case .client(let action): .array(action.server.map { [name($0)] } ?? [])
         case .heal, nil: .array([])
         }
     }

@@ -226,6 +226,10 @@ struct InteractionEnvironment {
                 lines.append("reply accepted \(change) index=\(index) term=\(term)")
             case .configurationRefused(let change):
                 lines.append("reply refused \(change)")
+            case .redirected(let command, let hint):
+                lines.append("reply redirected \(command) hint=\(InteractionEnvironment.name(hint))")
+            case .applied(let command, let index):
+                lines.append("reply applied \(command) index=\(index)")
             }
         }
 
