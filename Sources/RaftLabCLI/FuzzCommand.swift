@@ -67,6 +67,12 @@ enum FuzzCommand {
             Raft also draws the mechanisms beyond Figure 2: PreVote, CheckQuorum, a pipeline window,
             batching and fast backtracking, each on in about half the runs; a mutant of one of them
             always runs with its mechanism on, and a mutant of a Figure 2 rule runs Figure 2.
+            Half the runs of the correct Raft on the built-in world also change membership: some
+            slots start as spares, and a client asks the leader to add, promote or remove servers
+            (in some runs from an even number of voters, with proposals right after each election
+            and a network split soon after it; a membership mutant always gets all three).
+            --clients N adds N session clients that read, write and retry, judged for
+            exactly-once and linearizability.
             A spec file (the format of specs/, see specs/README.md) sets the servers and the bounds and
             every invariant is checked; its maxDepth, a model-checking depth, does not apply: each run
             takes at most 20,000 steps.
