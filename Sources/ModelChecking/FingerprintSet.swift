@@ -69,17 +69,7 @@ final class FingerprintSet: @unchecked Sendable {
     /// Whether `fingerprint` is in the set.
     ///
     /// Safe while the writer inserts (see the type).
-    func contains(_ fingerprint: UInt64) -> Bool {
-        let key = Self.stored(fingerprint)
-        var slot = Self.home(of: key, capacity: capacity)
-        while true {
-            let found = slots[slot].load(ordering: .relaxed)
-            if found == key { return true }
-            if found == 0 { return false }
-            slot += 1
-            if slot == capacity { slot = 0 }
-        }
-    }
+    func contains(_ fingerprint: UInt64) -> Bool { probe.contains(fingerprint) }
 
     /// A read-only view of the table as it is now, for a worker that asks `contains` many
     /// times while the writer inserts.
