@@ -120,26 +120,8 @@ struct SymmetryTests {
     func classesAreRenamingClassesWithSnapshots() {
         var spec = Self.spec(servers: 3, options: Self.everySwitch)
         spec.maxSnapshots = 4
-        let rules = WorldRules(spec: spec)
-        let model = RaftModel(rules: rules)
-        var classes = ClassAgreement()
-        var compacted = 0
-        var prng = PRNG(seed: 77)
-        for seed in 1...UInt64(30) {
-            var chooser = SeededChooser(seed: seed)
-            var world = rules.initialWorld
-            for step in 1...40 {
-                let enabled = rules.enabledActions(in: world)
-                guard let position = chooser.choose(among: enabled, in: world, step: step) else { break }
-                world = rules.successor(of: world, taking: enabled[position])
-                if world.servers.contains(where: { $0.disk.snapshot != nil }) { compacted += 1 }
-                let fingerprint = model.symmetricFingerprint(of: world)
-                let renamingClass = Self.everyRenamingFingerprint(of: world)
-                classes.record(fingerprint: fingerprint, renamingClass: renamingClass)
-                let renamed = world.renamed(by: Self.randomRenaming(3, &prng))!
-                #expect(model.symmetricFingerprint(of: renamed) == fingerprint, "a renaming left the class")
-            }
-        }
+        let (_, compacted) = Self.walkClasses(
+            of: spec, renamingSeed: 77, counting: { $0.servers.contains { $0.disk.snapshot != nil } })
         #expect(compacted > 100)
     }
 
@@ -149,11 +131,26 @@ struct SymmetryTests {
         spec.turnOnClients(2)
         spec.maxClientOperations = 2
         spec.maxRetries = 1
+        let (classes, withClientMessages) = Self.walkClasses(
+            of: spec, renamingSeed: 78, counting: { $0.clients?.inFlight.isEmpty == false })
+        #expect(withClientMessages > 100)
+        #expect(classes.classCount > 300)
+    }
+
+    /// Walks 30 seeded runs of 40 steps under `spec`, recording each world's class fingerprint
+    /// against its renaming class and expecting a random renaming to stay in the class.
+    ///
+    /// Returns the agreement and how many visited worlds `counting` held for, so a caller can
+    /// show the walk reached the state its feature adds.
+    static func walkClasses(
+        of spec: WorldSpec, renamingSeed: UInt64, counting: (World) -> Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> (ClassAgreement, Int) {
         let rules = WorldRules(spec: spec)
         let model = RaftModel(rules: rules)
         var classes = ClassAgreement()
-        var withClientMessages = 0
-        var prng = PRNG(seed: 78)
+        var counted = 0
+        var prng = PRNG(seed: renamingSeed)
         for seed in 1...UInt64(30) {
             var chooser = SeededChooser(seed: seed)
             var world = rules.initialWorld
@@ -161,16 +158,18 @@ struct SymmetryTests {
                 let enabled = rules.enabledActions(in: world)
                 guard let position = chooser.choose(among: enabled, in: world, step: step) else { break }
                 world = rules.successor(of: world, taking: enabled[position])
-                if world.clients?.inFlight.isEmpty == false { withClientMessages += 1 }
+                if counting(world) { counted += 1 }
                 let fingerprint = model.symmetricFingerprint(of: world)
-                let renamingClass = Self.everyRenamingFingerprint(of: world)
-                classes.record(fingerprint: fingerprint, renamingClass: renamingClass)
+                classes.record(
+                    fingerprint: fingerprint, renamingClass: Self.everyRenamingFingerprint(of: world),
+                    sourceLocation: sourceLocation)
                 let renamed = world.renamed(by: Self.randomRenaming(3, &prng))!
-                #expect(model.symmetricFingerprint(of: renamed) == fingerprint, "a renaming left the class")
+                #expect(
+                    model.symmetricFingerprint(of: renamed) == fingerprint, "a renaming left the class",
+                    sourceLocation: sourceLocation)
             }
         }
-        #expect(withClientMessages > 100)
-        #expect(classes.classCount > 300)
+        return (classes, counted)
     }
 
     @Test("Worlds that differ only in a snapshot's state, or in the term at a log's base, are not merged")
