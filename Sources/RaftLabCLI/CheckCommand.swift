@@ -128,7 +128,16 @@ enum CheckCommand {
         case "dfs": options.strategy = .depthFirst
         case let other: throw UsageError(message: "option '--strategy' expects bfs or dfs, got '\(other)'")
         }
-        options.maxDepth = try arguments.integer("--depth", in: 1...1_000_000) ?? checkSpec.world.maxDepth
+        // Depth counts from the initial world, so a spec's `start` prefix spends part of the bound.
+        let depthBound = try arguments.integer("--depth", in: 1...1_000_000) ?? checkSpec.world.maxDepth
+        let start = checkSpec.start
+        if depthBound <= start.count {
+            throw UsageError(
+                message:
+                    "option '--depth' is \(depthBound) but the spec's start has \(start.count) steps; depth counts "
+                    + "from the initial world, so it must exceed them")
+        }
+        options.maxDepth = depthBound - start.count
         options.workers =
             try arguments.integer("--workers", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         options.symmetry = arguments.has("--no-symmetry") ? false : (arguments.has("--symmetry") || checkSpec.symmetry)
@@ -153,11 +162,21 @@ enum CheckCommand {
                     progress.elapsedSeconds > 0 ? Int(Double(progress.distinctStates) / progress.elapsedSeconds) : 0
                 console.printError(
                     "  states \(progress.totalStates)  distinct \(progress.distinctStates)  queue \(progress.queued)  "
-                        + "depth \(progress.depth)  \(rate) distinct/s")
+                        + "depth \(progress.depth + start.count)  \(rate) distinct/s")
             }
         }
         let rules = WorldRules(spec: checkSpec.world, mutant: mutant)
         var model = RaftModel(rules: rules, properties: checkSpec.properties)
+        // The spec replayed its start under its own mutant when decoded; --mutant or --correct
+        // may choose another, under which the same steps must replay too.
+        let startPath: [World]
+        do {
+            startPath = try checkSpec.startPath(rules: rules)
+        } catch {
+            throw CommandFailure(
+                code: .badInput, message: "\(specLabel): \(error.description) (under mutant \(mutant?.name ?? "none"))")
+        }
+        if let startWorld = startPath.last { model.startWorld = startWorld }
         // Reach is judged only where a pass is expected: a run meant to find a violation stops
         // there, and looking for situations would only slow the search down.
         if checkSpec.expectation(under: mutant) == .pass { model.situations = checkSpec.reach }
@@ -173,12 +192,18 @@ enum CheckCommand {
                     + (options.partialOrderReduction ? ", partial-order reduction on" : "")
             )
             console.print("  \(checkSpec.world.summary)")
+            if !start.isEmpty {
+                console.print(
+                    "  starting after a prefix of \(start.count) step\(start.count == 1 ? "" : "s") (the spec's start); "
+                        + "depths count from the initial world")
+            }
         }
         let report = search(model, options, all: swarm.all, tableBytes: swarm.tableBytes, json: json, console)
+            .restated(afterStart: start, path: startPath, from: rules.initialWorld)
 
         if case .incomplete = report.verdict, let signal = Interrupts.received {
             return try finishInterrupted(
-                report, by: signal, depthBound: options.maxDepth, spec: checkSpec, mutant: mutant, arguments,
+                report, by: signal, depthBound: depthBound, spec: checkSpec, mutant: mutant, arguments,
                 console)
         }
         let judgement = checkSpec.judge(
@@ -193,7 +218,8 @@ enum CheckCommand {
                 producer: "raftlab check", spec: checkSpec.world, mutant: mutant, seed: nil,
                 actions: counterexample.actions, violation: result.violation, digest: result.digest)
             if !json {
-                console.print("counterexample (\(counterexample.actions.count) steps):")
+                let prefix = checkSpec.start.isEmpty ? "" : ", the first \(checkSpec.start.count) the spec's start"
+                console.print("counterexample (\(counterexample.actions.count) steps\(prefix)):")
                 console.print(TextRendering.render(Timeline(replaying: trace!)))
             }
         }
@@ -310,6 +336,7 @@ enum CheckCommand {
             ("milliseconds", .integer(Int(report.elapsedSeconds * 1000))),
             ("bytesPerState", .integer(Int(report.bytesPerState.rounded()))), ("workers", .integer(report.workers)),
             ("actions", .object(report.actionCounts.map { ($0.kind, JSONValue.integer($0.count)) })),
+            ("startSteps", .integer(spec.start.count)),
         ]
         if !report.situations.isEmpty {
             members.append(("unreached", .array(judgement.unreached.map { .string($0.rawValue) })))

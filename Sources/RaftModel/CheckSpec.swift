@@ -34,6 +34,15 @@ public struct CheckSpec: Sendable {
     /// Whether to reduce interleavings by sleep sets unless the command line says otherwise
     /// (`CheckerOptions.partialOrderReduction`): the same states and verdict, fewer transitions.
     public var partialOrderReduction: Bool = false
+    /// World actions replayed from the initial world before the search begins, which then
+    /// explores from the state they reach (TLC's way of starting from a given situation).
+    ///
+    /// A situation too deep to reach from the empty cluster within the bounds (the paper's
+    /// Figure 8 at 5 servers) is reached by real steps instead of being written down as a state,
+    /// so it is a state the protocol can get to, and a counterexample from it replays from the
+    /// initial world as any trace does. The steps are written as a trace's `steps`; depth still
+    /// counts from the initial world, so `maxDepth` bounds prefix and search together.
+    public var start: [Action] = []
 
     public enum FaultKind: String, CaseIterable, Sendable {
         case drop, duplicate, crash, partition
@@ -204,6 +213,15 @@ public struct CheckSpec: Sendable {
         let partialOrderReduction = try reader.optional("por") == nil ? false : reader.bool("por")
         spec.discardsStaleMessages =
             try reader.optional("discardStaleMessages") == nil ? false : reader.bool("discardStaleMessages")
+        var start: [Action] = []
+        if reader.optional("start") != nil {
+            for (offset, item) in try reader.array("start").enumerated() {
+                start.append(try ActionCodec.decode(item, path: "start[\(offset)]", servers: servers))
+            }
+            if start.isEmpty {
+                throw InputError(path: "start", message: "must list at least one step (or be left out)")
+            }
+        }
         try reader.finish()
         var decoded = CheckSpec(
             world: spec, description: description, faults: faults, properties: properties, expected: expected,
@@ -212,7 +230,61 @@ public struct CheckSpec: Sendable {
         decoded.maxStates = maxStates
         decoded.acceptIncomplete = acceptIncomplete
         decoded.partialOrderReduction = partialOrderReduction
+        decoded.start = start
+        if !start.isEmpty {
+            if decoded.world.maxDepth <= start.count {
+                throw InputError(
+                    path: "bounds.maxDepth",
+                    message:
+                        "is \(decoded.world.maxDepth) but start has \(start.count) steps; depth counts from the "
+                        + "initial world, so maxDepth must exceed the prefix")
+            }
+            // A prefix that does not replay is an error of the file, so it is found here, before
+            // any search, under the spec's own mutant; `check` replays it again under its own.
+            _ = try decoded.startWorld(rules: WorldRules(spec: decoded.world, mutant: mutant))
+        }
         return decoded
+    }
+
+    /// The world the search starts from: the initial world after the `start` steps.
+    public func startWorld(rules: WorldRules) throws(InputError) -> World {
+        try startPath(rules: rules).last ?? rules.initialWorld
+    }
+
+    /// The world after each `start` step, in order (empty without `start`).
+    ///
+    /// Every step must be enabled where it is taken and no invariant may fail on the way (all of
+    /// them, as `raftlab replay` checks a trace), else the error names the step: a prefix must
+    /// never hide a violation that the search would then start past.
+    public func startPath(rules: WorldRules) throws(InputError) -> [World] {
+        guard !start.isEmpty else { return [] }
+        var replay = ReplayChooser(recorded: start)
+        var worlds: [World] = []
+        let result: RunResult
+        do {
+            result = try rules.run(chooser: &replay, maxSteps: start.count) { _, _, world in worlds.append(world) }
+        } catch {
+            throw InputError(
+                path: "start[\(error.step - 1)]",
+                message:
+                    "step \(error.step), \(ActionText.describe(error.recorded)), is not enabled in the world the "
+                    + "steps before it reach")
+        }
+        if let violation = result.violation {
+            throw InputError(
+                path: "start[\(max(violation.step - 1, 0))]",
+                message:
+                    "step \(violation.step) violates \(violation.invariant.rawValue) (\(violation.detail)); the "
+                    + "search must start from a state every invariant holds in")
+        }
+        guard result.actions.count == start.count else {
+            throw InputError(
+                path: "start[\(result.actions.count)]",
+                message:
+                    "step \(result.actions.count + 1) cannot be taken: no action is enabled after step "
+                    + "\(result.actions.count)")
+        }
+        return worlds
     }
 
     private static func decodeExpectation(_ text: String) throws(InputError) -> Expectation {

@@ -19,13 +19,20 @@ public struct RaftModel: Model {
     /// The same search in a fraction of the memory (`Packing/WorldPacking.swift`); off only to
     /// compare the two.
     public var packsQueuedStates = true
+    /// The search's single initial state: the initial world, or where a spec's `start` steps
+    /// lead (`CheckSpec.startWorld(rules:)`).
+    ///
+    /// The search treats it as any initial state, so fingerprints, symmetry and partial-order
+    /// reduction work from it unchanged; paths found are relative to it.
+    public var startWorld: World
 
     public init(rules: WorldRules, properties: [InvariantID] = InvariantID.allCases) {
         self.rules = rules
         self.properties = properties.sorted()
+        self.startWorld = rules.initialWorld
     }
 
-    public var initialStates: [World] { [rules.initialWorld] }
+    public var initialStates: [World] { [startWorld] }
 
     public func actions(in state: World, into actions: inout [Action]) {
         rules.enabledActions(in: state, into: &actions)
