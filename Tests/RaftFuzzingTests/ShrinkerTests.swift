@@ -44,7 +44,26 @@ struct ShrinkerTests {
     /// RB-23 needs four voters, a leader proposing a change in the few ticks before its
     /// no-op commits, and three terms whose messages reach just the right servers; no run of
     /// the first 20,000 of seed 1 found it. Listed here so that the gap stays in sight.
-    static let missedByTheFuzzer: [Mutant] = [.configBeforeTermCommit]
+    ///
+    /// RB-21's keep variant needs 5 servers (with fewer, every later leader holds the suffix the
+    /// follower keeps), so only the runs that draw 5 servers can find it, and the step-limited
+    /// runs of the first 2,000 seeds do not; `keepVariantCaughtByTheFuzzer` shows a campaign does.
+    static let missedByTheFuzzer: [Mutant] = [.configBeforeTermCommit, .installSnapshotKeepsConflict]
+
+    /// `raftlab fuzz --mutant install-snapshot-keeps-conflict --seed 1` finds it at run 512, a
+    /// 5-server run.
+    @Test("install-snapshot-keeps-conflict: a campaign from seed 1 finds its Log Matching violation within 600 runs")
+    func keepVariantCaughtByTheFuzzer() throws {
+        let report = Campaign(
+            spec: .fuzzDefault, mutant: .installSnapshotKeepsConflict, baseSeed: 1, runs: 600, workers: 1
+        ).run()
+        let (_, result) = try #require(report.failures.first)
+        guard case .safety(let violation) = result.outcome else {
+            Issue.record("expected a safety violation, got \(result.outcome)")
+            return
+        }
+        #expect(violation.invariant == .logMatching)
+    }
 
     @Test(
         "Every safety mutant's first fuzz failure shrinks to a short trace of the same invariant",
