@@ -54,9 +54,11 @@ struct ShrinkerTests {
     /// 5-server run.
     @Test("install-snapshot-keeps-conflict: a campaign from seed 1 finds its Log Matching violation within 600 runs")
     func keepVariantCaughtByTheFuzzer() throws {
-        let report = Campaign(
-            spec: .fuzzDefault, mutant: .installSnapshotKeepsConflict, baseSeed: 1, runs: 600, workers: 1
-        ).run()
+        var campaign = Campaign(
+            spec: .fuzzDefault, mutant: .installSnapshotKeepsConflict, baseSeed: 1, runs: 600, workers: 1)
+        // As `raftlab fuzz` without a spec file: each run's seed draws its cluster size.
+        campaign.drawsClusterSize = true
+        let report = campaign.run()
         let (_, result) = try #require(report.failures.first)
         guard case .safety(let violation) = result.outcome else {
             Issue.record("expected a safety violation, got \(result.outcome)")
