@@ -46,8 +46,8 @@ struct ShrinkerTests {
     /// the first 20,000 of seed 1 found it. Listed here so that the gap stays in sight.
     ///
     /// RB-21's keep variant needs 5 servers (with fewer, every later leader holds the suffix the
-    /// follower keeps), so only the runs that draw 5 servers can find it, and the step-limited
-    /// runs of the first 2,000 seeds do not; `keepVariantCaughtByTheFuzzer` shows a campaign does.
+    /// follower keeps), and the runs here are of the default 3-server world; a campaign that draws
+    /// each run's cluster size finds it (`keepVariantCaughtByTheFuzzer`).
     static let missedByTheFuzzer: [Mutant] = [.configBeforeTermCommit, .installSnapshotKeepsConflict]
 
     /// `raftlab fuzz --mutant install-snapshot-keeps-conflict --seed 1` finds it at run 512, a
