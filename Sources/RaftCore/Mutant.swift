@@ -24,6 +24,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case keepNextOnReject = "keep-next-on-reject"
     case snapshotBoundaryAppend = "snapshot-boundary-append"
     case installSnapshotDiscardsLog = "install-snapshot-discards-log"
+    case installSnapshotKeepsConflict = "install-snapshot-keeps-conflict"
     case configBeforeTermCommit = "config-before-term-commit"
     case twoConfigsInFlight = "two-configs-in-flight"
     case restartLoadsCommittedConfig = "restart-loads-committed-config"
@@ -56,7 +57,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .backtrackHintOffByOne: "RB-33"
         case .keepNextOnReject: "RB-34"
         case .snapshotBoundaryAppend: "RB-20"
-        case .installSnapshotDiscardsLog: "RB-21"
+        case .installSnapshotDiscardsLog, .installSnapshotKeepsConflict: "RB-21"
         case .configBeforeTermCommit: "RB-23"
         case .twoConfigsInFlight, .restartLoadsCommittedConfig: "RB-24"
         case .sessionNotConsulted: "EXT-EO"
@@ -94,6 +95,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "InstallSnapshot: sent only when nextIndex < lastIncludedIndex (not <=), and AE.2 skipped for prevLogIndex 0"
         case .installSnapshotDiscardsLog:
             "InstallSnapshot rules 6-7: the whole log is discarded, even for a snapshot behind the commit index"
+        case .installSnapshotKeepsConflict:
+            "InstallSnapshot rule 6: the entries after the snapshot's last index are kept whatever the term there"
         case .configBeforeTermCommit:
             "Membership (thesis 4.1, Ongaro 2015): a leader appends a configuration before committing an entry of its term"
         case .twoConfigsInFlight:
@@ -129,6 +132,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "liveness"
         // Acknowledged entries after a stale snapshot are gone from a server a new leader needs.
         case .installSnapshotDiscardsLog: "leader-completeness"
+        // The kept entries follow the snapshot's last entry in no leader's log: another server
+        // holding them from the leader that wrote them holds a different entry below.
+        case .installSnapshotKeepsConflict: "log-matching"
         // Their own rules, checked from outside the server on every step that exercises them.
         case .preVoteDespiteLeader: "pre-vote-restraint"
         case .checkQuorumSelfTwice: "check-quorum"
@@ -192,6 +198,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .keepNextOnReject: "etcd PR #1207, #8393; matrixarkai/TemporalStore PR #114"
         case .snapshotBoundaryAppend: "WRaft PR #118; RedisLabs/raft PR #47, #148 (#49); daos-stack/raft PR #10"
         case .installSnapshotDiscardsLog: "camunda/camunda #6092 (Zeebe); Students' Guide to Raft (snapshots)"
+        case .installSnapshotKeepsConflict: "hashicorp/raft PR #704; camunda/camunda #6092 (Zeebe)"
         case .configBeforeTermCommit:
             "Ongaro, raft-dev 2015 (https://groups.google.com/g/raft-dev/c/t4xj6dJTP6E); Copycat #23; AxonIQ PR #120"
         case .twoConfigsInFlight:

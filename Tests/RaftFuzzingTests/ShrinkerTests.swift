@@ -39,14 +39,36 @@ struct ShrinkerTests {
     }
 
     /// Safety mutants the checker catches (specs/mutants/) and the fuzzer does not within 2,000
-    /// runs, listed here so that a gap stays in sight: none.
+    /// runs, listed here so that a gap stays in sight.
     ///
-    /// RB-23, the last to leave, needs an even cluster, a new leader proposing a change before its
-    /// no-op commits, and a split right after its election that keeps one of its voters from
-    /// hearing of its term; membership mutants' runs start from an even number of voters where
-    /// the drawn size allows and crowd proposals and splits around elections
-    /// (`FaultProfile.startsFromEvenVoters`, `.proposesAfterElections`, `.splitsAtElections`).
-    static let missedByTheFuzzer: [Mutant] = []
+    /// RB-23, found since by the membership campaigns, needs an even cluster, a new leader
+    /// proposing a change before its no-op commits, and a split right after its election that
+    /// keeps one of its voters from hearing of its term; membership mutants' runs start from an
+    /// even number of voters where the drawn size allows and crowd proposals and splits around
+    /// elections (`FaultProfile.startsFromEvenVoters`, `.proposesAfterElections`,
+    /// `.splitsAtElections`).
+    ///
+    /// RB-21's keep variant needs 5 servers (with fewer, every later leader holds the suffix the
+    /// follower keeps), and the runs here are of the default 3-server world; a campaign that draws
+    /// each run's cluster size finds it (`keepVariantCaughtByTheFuzzer`).
+    static let missedByTheFuzzer: [Mutant] = [.installSnapshotKeepsConflict]
+
+    /// `raftlab fuzz --mutant install-snapshot-keeps-conflict --seed 1` finds it at run 512, a
+    /// 5-server run.
+    @Test("install-snapshot-keeps-conflict: a campaign from seed 1 finds its Log Matching violation within 600 runs")
+    func keepVariantCaughtByTheFuzzer() throws {
+        var campaign = Campaign(
+            spec: .fuzzDefault, mutant: .installSnapshotKeepsConflict, baseSeed: 1, runs: 600, workers: 1)
+        // As `raftlab fuzz` without a spec file: each run's seed draws its cluster size.
+        campaign.drawsClusterSize = true
+        let report = campaign.run()
+        let (_, result) = try #require(report.failures.first)
+        guard case .safety(let violation) = result.outcome else {
+            Issue.record("expected a safety violation, got \(result.outcome)")
+            return
+        }
+        #expect(violation.invariant == .logMatching)
+    }
 
     @Test(
         "Every safety mutant's first fuzz failure shrinks to a short trace of the same invariant",

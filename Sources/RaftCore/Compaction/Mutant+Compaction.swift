@@ -4,7 +4,7 @@ extension Mutant {
     /// switches in `switchesNeeded`.
     public var needsSnapshots: Bool {
         switch self {
-        case .snapshotBoundaryAppend, .installSnapshotDiscardsLog: true
+        case .snapshotBoundaryAppend, .installSnapshotDiscardsLog, .installSnapshotKeepsConflict: true
         default: false
         }
     }

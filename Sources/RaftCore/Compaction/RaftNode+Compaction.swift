@@ -66,6 +66,10 @@ extension RaftNode {
             // 6. An existing entry has the snapshot's last index and term: retain the entries
             //    following it (they may be entries the leader sent after taking the snapshot).
             log.compact(through: lastIncluded)
+        } else if deviates(.installSnapshotKeepsConflict) && log.lastIndex > lastIncluded {
+            // RB-21's keep variant (hashicorp/raft PR #704) drops rule 6's term check: the entries
+            // after the snapshot's last index stay, though they followed a different entry there.
+            log = Log(after: lastIncluded, baseTerm: snapshot.lastIncludedTerm, log.suffix(from: lastIncluded + 1))
         } else {
             // 7. Discard the entire log.
             log.reset(after: lastIncluded, term: snapshot.lastIncludedTerm)

@@ -15,14 +15,17 @@ import RaftSimulation
 /// distinct state (the frontier included: what the machine must really have). Then each symmetry spec runs plain and with
 /// symmetry reduction, on one worker: the reduction must keep at least half the plain speed in
 /// distinct states per second, and at 5 servers store at least 20 times fewer states. Wall-clock
-/// figures: run on a quiet machine, and compare release builds only. A last row runs every core
+/// figures: run on a quiet machine, and compare release builds only. A row runs every core
 /// with partial-order reduction (`--por`): the same distinct states, and the transitions it skips.
+/// A last row runs every core on `snapshotsSpec`, for what log compaction costs per state.
 enum CheckerBenchmark {
     /// TLC on Ongaro's raft.tla (3 servers, terms up to 2, one-entry logs, symmetry, 2 workers) on
     /// a 2-core machine of the kind raftlab's CI uses: the scale the issue quotes.
     static let tlcDistinctStatesPerSecond = 7_000
 
     struct Row {
+        /// The name of the spec checked.
+        var spec = CheckSpec.builtInDefault.world.name
         var workers: Int
         var report: CheckReport<RaftModel>
         /// Whether the run reduced interleavings by sleep sets.
@@ -52,6 +55,19 @@ enum CheckerBenchmark {
             name: "replication-5 (9 steps)", servers: 5, maxTerm: 2, maxClientRequests: 1, maxCrashes: 0,
             maxInFlight: 4, maxDrops: 1, maxDuplicates: 0, maxPartitions: 0, maxDepth: 9),
     ]
+
+    /// The snapshots row's spec: specs/snapshots-crash.json's bounds.
+    ///
+    /// A crash, two snapshots, InstallSnapshot and restart from snapshot plus log: the row
+    /// measures the states compaction adds (a snapshot per server, a log base, InstallSnapshot
+    /// messages) on a spec CI checks anyway. `BenchmarkSpecTests` keeps it equal to the file.
+    static var snapshotsSpec: WorldSpec {
+        var spec = WorldSpec(
+            name: "snapshots-crash", servers: 3, maxTerm: 2, maxClientRequests: 2, maxCrashes: 1, maxInFlight: 3,
+            maxDrops: 0, maxDuplicates: 0, maxPartitions: 0, maxDepth: 16)
+        spec.maxSnapshots = 2
+        return spec
+    }
 
     /// One symmetry spec, checked plain and with symmetry reduction.
     struct SymmetryRow {
@@ -116,10 +132,12 @@ enum CheckerBenchmark {
         var reduced = Row(workers: cores, report: Checker(model, options: reducedOptions).run(), reduces: true)
         reduced.peakResidentBytes = PeakMemory.bytes()
         let symmetryRows = runSymmetry(console, json: json)
+        let snapshots = runSnapshots(console, json: json, workers: cores)
         if json {
-            let items = (rows + [reduced]).map { row -> JSONValue in
+            let items = (rows + [reduced, snapshots]).map { row -> JSONValue in
                 .object([
-                    ("workers", .integer(row.workers)), ("partialOrderReduction", .bool(row.reduces)),
+                    ("spec", .string(row.spec)), ("workers", .integer(row.workers)),
+                    ("partialOrderReduction", .bool(row.reduces)),
                     ("sleptTransitions", .integer(row.report.sleptTransitions)),
                     ("distinctStates", .integer(row.report.distinctStates)),
                     ("totalStates", .integer(row.report.totalStates)),
@@ -155,17 +173,7 @@ enum CheckerBenchmark {
         }
         console.print("bench checker: spec \(checkSpec.world.name): \(checkSpec.world.summary)")
         console.print("workers  distinct states  total states  time      distinct/s  bytes/state  peak RSS  RSS/state")
-        for row in rows + [reduced] {
-            console.print(
-                pad(row.reduces ? "\(row.workers) por" : String(row.workers), 7) + "  "
-                    + pad(String(row.report.distinctStates), 15) + "  "
-                    + pad(String(row.report.totalStates), 12) + "  "
-                    + pad(String(format: "%.2f s", row.report.elapsedSeconds), 8) + "  "
-                    + pad(String(row.distinctPerSecond), 10) + "  "
-                    + pad(String(format: "%.1f", row.report.bytesPerState), 11) + "  "
-                    + pad(row.peakResidentBytes.map { "\($0 >> 20) MiB" } ?? "?", 8) + "  "
-                    + pad(row.residentBytesPerState.map { String(format: "%.1f B", $0) } ?? "?", 9))
-        }
+        for row in rows + [reduced] { console.print(line(row)) }
         if let first = rows.first, let last = rows.last, rows.count > 1 {
             console.print(
                 String(
@@ -194,7 +202,35 @@ enum CheckerBenchmark {
                     + String(format: "%.2f of plain (target >= 0.5); %.1fx fewer states", row.speedRatio, row.reduction)
                     + (row.spec.servers >= 5 ? " (target >= 20)" : ""))
         }
+        console.print("snapshots on: spec \(snapshotsSpec.name): \(snapshotsSpec.summary)")
+        console.print(line(snapshots))
         return .ok
+    }
+
+    /// Checks `snapshotsSpec` with `workers` workers.
+    static func runSnapshots(_ console: Console, json: Bool, workers: Int) -> Row {
+        var options = CheckerOptions()
+        options.maxDepth = snapshotsSpec.maxDepth
+        options.workers = workers
+        if !json { console.printError("bench checker: \(snapshotsSpec.name), \(workers) worker(s)...") }
+        PeakMemory.reset()
+        var row = Row(
+            spec: snapshotsSpec.name, workers: workers,
+            report: Checker(RaftModel(rules: WorldRules(spec: snapshotsSpec)), options: options).run())
+        row.peakResidentBytes = PeakMemory.bytes()
+        return row
+    }
+
+    /// One row of the main table: workers, states, time, rate and memory.
+    private static func line(_ row: Row) -> String {
+        pad(row.reduces ? "\(row.workers) por" : String(row.workers), 7) + "  "
+            + pad(String(row.report.distinctStates), 15) + "  "
+            + pad(String(row.report.totalStates), 12) + "  "
+            + pad(String(format: "%.2f s", row.report.elapsedSeconds), 8) + "  "
+            + pad(String(row.distinctPerSecond), 10) + "  "
+            + pad(String(format: "%.1f", row.report.bytesPerState), 11) + "  "
+            + pad(row.peakResidentBytes.map { "\($0 >> 20) MiB" } ?? "?", 8) + "  "
+            + pad(row.residentBytesPerState.map { String(format: "%.1f B", $0) } ?? "?", 9)
     }
 
     /// `text` padded to `width` on the left, or to `-width` on the right when `width` is negative.

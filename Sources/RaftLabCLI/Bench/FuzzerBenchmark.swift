@@ -8,8 +8,9 @@ import RaftSimulation
 /// Runs the same campaign (2,000 runs of the default fuzz world from seed 1, every invariant
 /// checked after every step) with one worker and with every core, and checks that both give the
 /// same digest, then once more with every mechanism beyond Figure 2 on (`everythingOn`), for
-/// what the production mechanisms cost. Wall-clock figures: run on a quiet machine, and compare
-/// release builds only.
+/// what the production mechanisms cost; then with session clients and with log compaction
+/// (`FuzzerBenchmark+Clients.swift`, `FuzzerBenchmark+Snapshots.swift`). Wall-clock figures: run
+/// on a quiet machine, and compare release builds only.
 enum FuzzerBenchmark {
     static let runs = 2_000
     static let seed: UInt64 = 1
@@ -72,6 +73,7 @@ enum FuzzerBenchmark {
         let sameDigest = rows.allSatisfy { $0.report.digest == rows[0].report.digest }
         let everything = measureEverythingOn()
         let clients = measureWithClients()
+        let snapshots = measureWithSnapshots()
         if json {
             let items = rows.map { row -> JSONValue in
                 .object([
@@ -96,7 +98,7 @@ enum FuzzerBenchmark {
                             ("digest", .string(hex16(everything.report.digest))),
                         ])
                     ),
-                    ("clients", clientsJSON(clients)),
+                    ("clients", clientsJSON(clients)), ("snapshots", snapshotsJSON(snapshots)),
                 ]).encoded(pretty: false))
             return sameDigest ? .ok : .safetyViolation
         }
@@ -117,6 +119,7 @@ enum FuzzerBenchmark {
                 + String(format: "%.2f s", everything.seconds) + ", \(everything.stepsPerSecond) steps/s, "
                 + "\(everything.report.failures.count) failures, digest \(hex16(everything.report.digest))")
         console.print(clientsLine(clients))
+        console.print(snapshotsLine(snapshots))
         return sameDigest ? .ok : .safetyViolation
     }
 
