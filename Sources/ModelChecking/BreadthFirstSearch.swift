@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Lets a value cross into `concurrentPerform` when the code guarantees disjoint access.
@@ -72,11 +73,12 @@ struct ExpansionResult<M: Model> {
 
 /// Breadth-first search, level by level, each level in fixed-size batches spread over workers.
 ///
-/// Workers expand a batch in shares; the shares' results are merged in frontier order, by one
-/// worker, while the others expand the next batch. Only the merge inserts into the visited set:
-/// the workers just ask it, to drop states already seen early, and a state the concurrent merge
-/// has not inserted yet is dropped by the merge instead. The exploration (distinct states,
-/// order, counterexample, figures) is therefore the same for any worker count, and the first
+/// Workers expand each batch in shares; the shares' results are merged batch by batch, in
+/// frontier order, by whichever worker finds a batch complete, while the others go on
+/// expanding (`LevelPipeline`). Only the merge inserts into the visited set: the workers just
+/// ask it, to drop states already seen early, and a state the concurrent merge has not inserted
+/// yet is dropped by the merge instead. The exploration (distinct states, order,
+/// counterexample, figures) is therefore the same for any worker count, and the first
 /// counterexample is a shortest one.
 ///
 /// States move, they are not copied: a worker takes each state it expands out of the frontier
@@ -132,110 +134,24 @@ struct BreadthFirstSearch<M: Model> {
                 break
             }
             merger.startLevel(frontierOrdinals: frontierOrdinals, expectedStates: frontier.count, depth: depth)
-            // Each round expands one batch while one worker merges the batch before it, so the
-            // merge (inserting into the visited set, which misses the cache) does not idle the
-            // other workers. Workers may then miss a state the concurrent merge is inserting and
-            // offer it again; the merge drops it, so the outcome is the same.
-            var pending: [ExpansionResult<M>] = []
-            var start = 0
-            while start < frontier.count || !pending.isEmpty {
-                let end = min(start + options.batchSize, frontier.count)
-                visited.reserve(
-                    forInserting: pending.reduce(0) { $0 + $1.candidates.count }, workers: options.workers)
-                frontier.load(start..<end)
-                let results = expand(frontier, frontierSleep, start..<end, visited, merging: pending, into: merger)
-                frontier.markTaken(upTo: end)
-                let mergedBatch = !pending.isEmpty
-                pending = results
-                let merged = start
-                start = end
-                // Until a batch has been merged there is nothing new to count, check or report.
-                guard mergedBatch else { continue }
-                if let found = merger.violation {
-                    depth += 1
-                    let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
-                    return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
-                }
-                // The queue is most of the memory of a breadth-first search: counted exactly when packed,
-                // else estimated from a sample.
-                let queued = frontier.count - merged + merger.next.count
-                let queueBytes =
-                    model.packsStates
-                    ? frontier.memoryBytes(queued: 0) + merger.next.memoryBytes(queued: 0)
-                    : merger.next.memoryBytes(queued: queued)
-                if let reason = checker.limitReached(
-                    distinctStates: visited.count, tableBytes: visited.bytes, queueBytes: queueBytes)
-                {
-                    return report(.incomplete(reason: reason))
-                }
-                if let progress = options.progress, clock.seconds - lastProgress >= 1 {
-                    lastProgress = clock.seconds
-                    progress(
-                        CheckProgress(
-                            distinctStates: visited.count, totalStates: initialStates + merger.generated,
-                            queued: queued, depth: depth, elapsedSeconds: lastProgress))
-                }
+            let level = LevelPipeline(
+                search: self, frontier: frontier, sleep: frontierSleep, visited: visited, merger: merger,
+                progress: LevelPipeline.Progress(
+                    clock: clock, lastSeconds: lastProgress, initialStates: initialStates, depth: depth))
+            level.run()
+            lastProgress = level.lastProgressSeconds
+            if let found = merger.violation {
+                depth += 1
+                let steps = paths.path(to: frontierOrdinals[found.parent]) + [found.action]
+                return report(.violated(checker.counterexample(steps: steps, violation: found.violation)))
             }
+            if let reason = level.stopReason { return report(.incomplete(reason: reason)) }
             frontier = merger.next
             frontierOrdinals = merger.nextOrdinals
             frontierSleep = merger.nextSleep
             if !frontier.isEmpty { depth += 1 }
         }
         return report(.passed)
-    }
-
-    /// Expands `frontier[range]` in contiguous shares that the workers take in turn as they
-    /// finish, so no worker waits on a slower one until the batch's last share.
-    ///
-    /// The results come back in share order whoever expanded each share, and splitting a range
-    /// into shares changes nothing in the merged outcome: the exploration is the same for any
-    /// worker count.
-    private func expand(
-        _ frontier: StateQueue<M>, _ sleep: [UInt64], _ range: Range<Int>, _ visited: FingerprintSet,
-        merging pending: [ExpansionResult<M>], into merger: Merger<M>
-    ) -> [ExpansionResult<M>] {
-        // A 32nd of a batch (128 states): a worker that finishes its last share early waits at
-        // most that long for the others, and handing shares out still costs nothing measurable.
-        let shareSize = max(1, checker.options.batchSize / 32)
-        let shareCount = (range.count + shareSize - 1) / shareSize
-        let workers = min(checker.options.workers, shareCount)
-        // Read before the merge below starts: the situations already witnessed, whose later
-        // steps the merge would ignore, so the workers need not classify them.
-        let witnessed = merger.witnesses.reached
-        if workers <= 1 {
-            // The same shares as with many workers, so that a violation stops the merge at the
-            // same place and the figures reported with it are the same for any worker count.
-            merger.merge(pending)
-            let found = FingerprintSet(capacity: 4 * range.count)
-            return stride(from: range.lowerBound, to: range.upperBound, by: shareSize).map { lower in
-                expandShare(
-                    frontier, sleep, lower..<min(lower + shareSize, range.upperBound), visited, found,
-                    witnessed: witnessed)
-            }
-        }
-        let results = UnsafeMutableBufferPointer<ExpansionResult<M>?>.allocate(capacity: shareCount)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        let nextShare = ShareCounter()
-        let shared = UncheckedSendable(value: (self, frontier, visited, results, pending, merger))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let (search, frontier, visited, results, pending, merger) = shared.value
-            // The first worker merges the previous batch, then joins the others.
-            if worker == 0 { merger.merge(pending) }
-            let found = FingerprintSet(capacity: 4 * range.count / workers)
-            while true {
-                let share = nextShare.take()
-                guard share < shareCount else { return }
-                let lower = range.lowerBound + share * shareSize
-                let upper = min(lower + shareSize, range.upperBound)
-                results[share] = search.expandShare(
-                    frontier, sleep, lower..<upper, visited, found, witnessed: witnessed)
-            }
-        }
-        return results.map { $0! }
     }
 
     /// Expands one share sequentially, stopping at its first violation.
@@ -250,19 +166,19 @@ struct BreadthFirstSearch<M: Model> {
     /// are dropped and the merge keeps the same first copy whoever took which share. A
     /// fingerprint table, not a `Set`, which would hash every fingerprint again.
     ///
-    /// `witnessed` holds the situations merged before this batch: the share looks only for the
+    /// `batch` is where the frontier's loaded batch holding `range` is (`StateQueue.loadBatch`).
+    /// `witnessed` holds situations merged from earlier batches: the share looks only for the
     /// others, and for each only until it first reaches it, which is all the merge would keep.
-    private func expandShare(
-        _ frontier: StateQueue<M>, _ sleep: [UInt64], _ range: Range<Int>, _ visited: FingerprintSet,
-        _ found: FingerprintSet, witnessed: UInt64
+    func expandShare(
+        _ frontier: StateQueue<M>, _ batch: PackedLevel.Batch, _ sleep: [UInt64], _ range: Range<Int>,
+        _ visited: FingerprintSet, _ found: FingerprintSet, witnessed: UInt64
     ) -> ExpansionResult<M> {
         let model = checker.model
         var result = ExpansionResult<M>(kindCounts: Array(repeating: 0, count: model.actionKinds.count))
         let situationCount = model.situationNames.count
         let allSituations: UInt64 = situationCount >= 64 ? ~0 : (1 << UInt64(situationCount)) - 1
-        // Both read through views of their own: see `FingerprintSet.probe`, `PackedLevel.batch`.
+        // Read through a view of its own: see `FingerprintSet.probe` (and `PackedLevel.batch`).
         let visited = visited.probe
-        let batch = frontier.batch
         let tracksClasses = !model.transitionClasses.isEmpty
         if tracksClasses { result.classCounts = Array(repeating: 0, count: model.transitionClasses.count) }
         var actions: [M.Action] = []
@@ -341,6 +257,243 @@ struct BreadthFirstSearch<M: Model> {
             }
         }
         return result
+    }
+}
+
+/// One breadth-first level, expanded and merged as a pipeline by workers that run for the whole
+/// level.
+///
+/// The level is cut into batches of `batchSize` states and each batch into shares, numbered
+/// over the whole level; a worker takes the next share number, expands it, and when it finds
+/// the oldest unmerged batch complete, merges it (`Merger`) and loads the batch after next.
+/// Nothing waits at the end of a batch: while one worker merges, the others expand the next
+/// batch, and a worker finishing a batch's last share starts the next batch's first. Per batch
+/// that saves what a fork and join cost with two workers: the wait for a parked thread to run,
+/// the last share's tail, where one worker idles while the other finishes, and the
+/// coordinator's own serial steps between batches.
+///
+/// A share of batch `k` is expanded only once batch `k - 2` is merged: so at most two batches'
+/// results wait for the merge, and the loaded window `k` reuses (`StateQueue.loadBatch`) is no
+/// longer read. The merge takes batches in order and shares in share order whoever expanded
+/// them, and every limit and the progress are looked at after each merged batch as before, so
+/// the exploration, its figures and where a violation or a limit stops it are the same for any
+/// worker count. The visited set grows, when it must, while the workers read it
+/// (`FingerprintSet.reserveWhileReading`).
+final class LevelPipeline<M: Model>: @unchecked Sendable {
+    /// What the merge needs to report progress about once a second.
+    struct Progress {
+        var clock: Stopwatch
+        var lastSeconds: Double
+        var initialStates: Int
+        var depth: Int
+    }
+
+    private let search: BreadthFirstSearch<M>
+    private let frontier: StateQueue<M>
+    private let sleep: [UInt64]
+    private let visited: FingerprintSet
+    private let merger: Merger<M>
+    private let batchSize: Int
+    private let shareSize: Int
+    private let sharesPerBatch: Int
+    private let batchCount: Int
+    private let shareCount: Int
+    private let workers: Int
+    /// Each share's result, from its expansion until its batch is merged.
+    private let results: UnsafeMutableBufferPointer<ExpansionResult<M>?>
+    /// Per batch, its shares expanded so far.
+    private let finishedShares: UnsafeMutablePointer<Atomic<Int>>
+    /// Per batch, where its states are once loaded: written before the batch opens (see the type).
+    private let batches: UnsafeMutablePointer<PackedLevel.Batch>
+    private let nextShare = Atomic<Int>(0)
+    /// Batches merged so far; batch `k` opens once this is `k - 1`.
+    private let mergedBatches = Atomic<Int>(0)
+    /// Held by the thread merging.
+    private let merging = Atomic<Bool>(false)
+    /// Set once a violation or a limit stopped the merge: no share is expanded from then on.
+    private let stopped = Atomic<Bool>(false)
+    /// The situations witnessed by the batches merged so far.
+    private let witnessed = Atomic<UInt64>(0)
+    // Written only by the thread holding `merging`, read once the workers are done.
+    @exclusivity(unchecked) private var progress: Progress
+    @exclusivity(unchecked) private(set) var stopReason: String? = nil
+
+    init(
+        search: BreadthFirstSearch<M>, frontier: StateQueue<M>, sleep: [UInt64], visited: FingerprintSet,
+        merger: Merger<M>, progress: Progress
+    ) {
+        self.search = search
+        self.frontier = frontier
+        self.sleep = sleep
+        self.visited = visited
+        self.merger = merger
+        self.progress = progress
+        let options = search.checker.options
+        batchSize = max(1, options.batchSize)
+        // A 32nd of a batch (128 states): a worker that finishes the level's last share early
+        // waits at most that long for the others, and handing shares out still costs nothing
+        // measurable.
+        shareSize = max(1, batchSize / 32)
+        sharesPerBatch = (batchSize + shareSize - 1) / shareSize
+        let stateCount = frontier.count
+        batchCount = (stateCount + batchSize - 1) / batchSize
+        let lastBatchStates = stateCount - (batchCount - 1) * batchSize
+        shareCount = (batchCount - 1) * sharesPerBatch + (lastBatchStates + shareSize - 1) / shareSize
+        workers = max(1, min(options.workers, shareCount))
+        results = .allocate(capacity: shareCount)
+        results.initialize(repeating: nil)
+        finishedShares = .allocate(capacity: batchCount)
+        for batch in 0..<batchCount { (finishedShares + batch).initialize(to: Atomic(0)) }
+        batches = .allocate(capacity: batchCount)
+        for batch in 0..<min(2, batchCount) {
+            (batches + batch).initialize(to: frontier.loadBatch(states(of: batch), slot: batch % 2))
+        }
+        witnessed.store(merger.witnesses.reached, ordering: .relaxed)
+    }
+
+    deinit {
+        results.deinitialize()
+        results.deallocate()
+        finishedShares.deinitialize(count: batchCount)
+        finishedShares.deallocate()
+        batches.deallocate()
+    }
+
+    /// When the merge last reported progress, for the next level to go on from.
+    var lastProgressSeconds: Double { progress.lastSeconds }
+
+    /// Expands and merges the whole level, or up to where a violation or a limit stopped it.
+    func run() {
+        if workers <= 1 {
+            work()
+        } else {
+            let shared = UncheckedSendable(value: self)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in shared.value.work() }
+        }
+        // Every worker has left: whatever is ready and unmerged is merged here.
+        mergeReadyBatches()
+        precondition(
+            stopped.load(ordering: .relaxed) || mergedBatches.load(ordering: .relaxed) == batchCount,
+            "a breadth-first level ended with batches unmerged")
+        let taken = min(nextShare.load(ordering: .relaxed), shareCount)
+        frontier.markTaken(upTo: taken == shareCount ? frontier.count : states(ofShare: taken).lowerBound)
+        visited.releaseRetiredTables()
+    }
+
+    private func states(of batch: Int) -> Range<Int> {
+        batch * batchSize..<min((batch + 1) * batchSize, frontier.count)
+    }
+
+    private func states(ofShare share: Int) -> Range<Int> {
+        let batch = states(of: share / sharesPerBatch)
+        let lower = batch.lowerBound + (share % sharesPerBatch) * shareSize
+        return lower..<min(lower + shareSize, batch.upperBound)
+    }
+
+    private func shares(of batch: Int) -> Range<Int> {
+        batch * sharesPerBatch..<min((batch + 1) * sharesPerBatch, shareCount)
+    }
+
+    /// One worker: takes shares in order until none is left or the merge stopped, merging each
+    /// batch it finds complete.
+    private func work() {
+        var found = FingerprintSet(capacity: 64)
+        var foundBatch = -1
+        while true {
+            mergeReadyBatches()
+            if stopped.load(ordering: .acquiring) { return }
+            let share = nextShare.add(1, ordering: .relaxed).oldValue
+            guard share < shareCount else { break }
+            let batch = share / sharesPerBatch
+            while mergedBatches.load(ordering: .acquiring) < batch - 1 && !stopped.load(ordering: .acquiring) {
+                if !mergeReadyBatches() { sched_yield() }
+            }
+            if stopped.load(ordering: .acquiring) {
+                // Taken, so its states are dropped, not left for the level's clean-up to drop
+                // twice; packed states own nothing and need no taking.
+                if !search.checker.model.packsStates {
+                    for index in states(ofShare: share) { _ = frontier.take(index) }
+                }
+                return
+            }
+            if batch != foundBatch {
+                found = FingerprintSet(capacity: 4 * batchSize / workers)
+                foundBatch = batch
+            }
+            results[share] = search.expandShare(
+                frontier, batches[batch], sleep, states(ofShare: share), visited, found,
+                witnessed: witnessed.load(ordering: .relaxed))
+            finishedShares[batch].add(1, ordering: .sequentiallyConsistent)
+        }
+        // A batch still expanding is merged by whoever finishes its last share, or, if that
+        // worker finds the merge taken, by the merging worker, which looks again once done.
+        mergeReadyBatches()
+    }
+
+    /// Merges the oldest unmerged batch while it is complete and no other thread merges;
+    /// returns whether it merged any.
+    ///
+    /// After giving the merge up it looks again: a worker that finished a batch while this
+    /// thread merged found the merge taken and left that batch to it.
+    @discardableResult
+    private func mergeReadyBatches() -> Bool {
+        var mergedAny = false
+        while true {
+            let batch = mergedBatches.load(ordering: .sequentiallyConsistent)
+            guard batch < batchCount, !stopped.load(ordering: .sequentiallyConsistent),
+                finishedShares[batch].load(ordering: .sequentiallyConsistent) == shares(of: batch).count,
+                merging.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+            else { return mergedAny }
+            if mergedBatches.load(ordering: .sequentiallyConsistent) == batch {
+                merge(batch)
+                mergedAny = true
+            }
+            merging.store(false, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Merges `batch`, looks at the limits, and opens the batch after next.
+    private func merge(_ batch: Int) {
+        let batchResults = shares(of: batch).map { share in results[share].take()! }
+        visited.reserveWhileReading(forInserting: batchResults.reduce(0) { $0 + $1.candidates.count })
+        merger.merge(batchResults)
+        witnessed.store(merger.witnesses.reached, ordering: .relaxed)
+        if merger.violation != nil || limitReached(afterMerging: batch) {
+            stopped.store(true, ordering: .sequentiallyConsistent)
+            return
+        }
+        let opening = batch + 2
+        if opening < batchCount {
+            (batches + opening).initialize(to: frontier.loadBatch(states(of: opening), slot: opening % 2))
+        }
+        mergedBatches.store(batch + 1, ordering: .sequentiallyConsistent)
+    }
+
+    /// Whether a limit stops the search after `batch` is merged (then `stopReason` says which),
+    /// and the progress report, at most once a second.
+    private func limitReached(afterMerging batch: Int) -> Bool {
+        let checker = search.checker
+        // The queue is most of the memory of a breadth-first search: counted exactly when packed,
+        // else estimated from a sample.
+        let queued = frontier.count - min((batch + 1) * batchSize, frontier.count) + merger.next.count
+        let queueBytes =
+            checker.model.packsStates
+            ? frontier.memoryBytes(queued: 0) + merger.next.memoryBytes(queued: 0)
+            : merger.next.memoryBytes(queued: queued)
+        if let reason = checker.limitReached(
+            distinctStates: visited.count, tableBytes: visited.bytes, queueBytes: queueBytes)
+        {
+            stopReason = reason
+            return true
+        }
+        if let report = checker.options.progress, progress.clock.seconds - progress.lastSeconds >= 1 {
+            progress.lastSeconds = progress.clock.seconds
+            report(
+                CheckProgress(
+                    distinctStates: visited.count, totalStates: progress.initialStates + merger.generated,
+                    queued: queued, depth: progress.depth, elapsedSeconds: progress.lastSeconds))
+        }
+        return false
     }
 }
 

@@ -14,9 +14,10 @@ import Synchronization
 /// (`insert`) while the workers expand the next (`contains`). Each slot is an atomic word that
 /// goes from empty to a fingerprint once and never changes again, so a reader sees a
 /// fingerprint or an empty slot, never a torn one, and a probe that meets a slot still empty
-/// simply answers "not yet" (the writer's own insert decides). Growth moves the table, so it
-/// happens only in `reserve(forInserting:)`, which the search calls while no reader runs.
-/// A class, so that the workers and the merge share the one table.
+/// simply answers "not yet" (the writer's own insert decides). Growth moves the table: either in
+/// `reserve(forInserting:workers:)`, while no reader runs, or in `reserveWhileReading(forInserting:)`,
+/// which publishes the new table for readers' next `probe` and keeps the old one readable until
+/// `releaseRetiredTables()`. A class, so that the workers and the merge share the one table.
 final class FingerprintSet: @unchecked Sendable {
     /// Fingerprint 0 marks an empty slot; a real 0 is stored as this instead.
     private static let zeroSubstitute: UInt64 = 0x5A5A_5A5A_5A5A_5A5A
@@ -28,15 +29,46 @@ final class FingerprintSet: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var count = 0
     /// Grow before `count` passes this: four fifths of the capacity.
     @exclusivity(unchecked) private var growthThreshold: Int
+    /// The table readers probe: where `slots` and `capacity` are published together, so that a
+    /// reader asking for a `probe` while the writer grows the table gets the old table or the
+    /// new one, never the address of one with the size of the other.
+    private let published: Atomic<UnsafeMutablePointer<Probe>>
+    /// Tables replaced while readers ran, each with the `Probe` that published it: still read by
+    /// a worker's probe until `releaseRetiredTables()`.
+    @exclusivity(unchecked) private var retired: [UnsafeMutablePointer<Probe>] = []
 
     init(capacity requested: Int = 1 << 16) {
         precondition(MemoryLayout<Atomic<UInt64>>.stride == MemoryLayout<UInt64>.stride)
         capacity = max(64, requested)
         slots = Self.emptyTable(capacity)
         growthThreshold = capacity / 5 * 4
+        published = Atomic(Self.publication(slots, capacity: capacity))
     }
 
-    deinit { Self.release(slots, capacity: capacity) }
+    deinit {
+        releaseRetiredTables()
+        published.load(ordering: .relaxed).deallocate()
+        Self.release(slots, capacity: capacity)
+    }
+
+    private static func publication(
+        _ slots: UnsafeMutablePointer<Atomic<UInt64>>, capacity: Int
+    ) -> UnsafeMutablePointer<Probe> {
+        let probe = UnsafeMutablePointer<Probe>.allocate(capacity: 1)
+        probe.initialize(to: Probe(slots: slots, capacity: capacity))
+        return probe
+    }
+
+    /// Frees the tables `reserveWhileReading(forInserting:)` replaced.
+    ///
+    /// The writer only, while no reader holds a `probe` taken before the last growth.
+    func releaseRetiredTables() {
+        for probe in retired {
+            Self.release(probe.pointee.slots, capacity: probe.pointee.capacity)
+            probe.deallocate()
+        }
+        retired.removeAll()
+    }
 
     /// Bytes the table occupies.
     var bytes: Int { capacity * MemoryLayout<UInt64>.size }
@@ -77,8 +109,11 @@ final class FingerprintSet: @unchecked Sendable {
     /// It holds the table's address and size itself, so a probe reads nothing of this object,
     /// whose `count` the writer changes on every insert: on a shared cache line, each of those
     /// writes would make the worker's next probe miss. Valid until the table grows, which
-    /// happens only in `reserve(forInserting:workers:)`, while no worker runs.
-    var probe: Probe { Probe(slots: slots, capacity: capacity) }
+    /// happens only in `reserve(forInserting:workers:)`, while no worker runs, or in
+    /// `reserveWhileReading(forInserting:)`, which keeps the old table until
+    /// `releaseRetiredTables()`. Acquires the publication, so the probe sees every fingerprint
+    /// the table held when it was published.
+    var probe: Probe { published.load(ordering: .acquiring).pointee }
 
     /// See `probe`.
     struct Probe: @unchecked Sendable {
@@ -139,6 +174,28 @@ final class FingerprintSet: @unchecked Sendable {
         }
     }
 
+    /// Grows the table now if `additional` inserts could take it past its threshold, while
+    /// readers may be probing it.
+    ///
+    /// Only the writer's thread re-places the fingerprints, so the readers go on working; the
+    /// old table stays allocated, and answers what it held, for any reader still holding a
+    /// probe of it (it misses only what was inserted since, as a probe may anyway).
+    func reserveWhileReading(forInserting additional: Int) {
+        guard count + additional >= growthThreshold else { return }
+        var newCapacity = capacity
+        repeat { newCapacity += newCapacity / 2 } while count + additional >= newCapacity / 5 * 4
+        let newSlots = Self.emptyTable(newCapacity)
+        for slot in 0..<capacity {
+            let key = slots[slot].load(ordering: .relaxed)
+            if key != 0 { _ = Self.place(key, in: newSlots, capacity: newCapacity) }
+        }
+        retired.append(published.load(ordering: .relaxed))
+        slots = newSlots
+        capacity = newCapacity
+        growthThreshold = newCapacity / 5 * 4
+        published.store(Self.publication(newSlots, capacity: newCapacity), ordering: .releasing)
+    }
+
     /// Grows the table by half and re-places every fingerprint.
     private func grow() { grow(to: capacity + capacity / 2, workers: 1) }
 
@@ -160,9 +217,11 @@ final class FingerprintSet: @unchecked Sendable {
             }
         }
         Self.release(slots, capacity: capacity)
+        published.load(ordering: .relaxed).deallocate()
         slots = newSlots
         capacity = newCapacity
         growthThreshold = newCapacity / 5 * 4
+        published.store(Self.publication(newSlots, capacity: newCapacity), ordering: .releasing)
     }
 
     /// Places `key`, which the table does not hold, while other threads may place others.

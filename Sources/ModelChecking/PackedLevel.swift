@@ -10,8 +10,9 @@ import Foundation
 /// process ends, even by SIGKILL. When no file can be made, or a write fails (a full disk), the
 /// bytes from then on stay in memory: the search goes on, only its memory grows.
 ///
-/// One writer appends while the level is built (the merge); once built, the coordinator loads a
-/// batch (`load`) and workers read its states (`bytes(of:)`) concurrently, read-only.
+/// One writer appends while the level is built (the merge); once built, one thread at a time
+/// loads a batch (`load`, or `loadBatch(_:slot:)` for two batches in use at once) and workers read
+/// its states concurrently, read-only.
 final class PackedLevel: @unchecked Sendable {
     // Unchecked exclusivity throughout: one writer builds the level, then workers only read it,
     // and a dynamic check on each read would cost more than the read.
@@ -27,8 +28,9 @@ final class PackedLevel: @unchecked Sendable {
     @exclusivity(unchecked) private var spillable = true
     private let memoryLimitBytes: Int
     private let folder: String
-    /// The bytes of the loaded batch read back from the file, when they were not all in memory.
-    private let window = PlainBuffer<UInt8>(minimumCapacity: 0)
+    /// The bytes of a loaded batch read back from the file, when they were not all in memory: one
+    /// window per slot, so that a batch can be loaded while workers still read the one before.
+    private let windows = [PlainBuffer<UInt8>(minimumCapacity: 0), PlainBuffer<UInt8>(minimumCapacity: 0)]
     /// Where the loaded batch's bytes are, and the level offset of that first byte.
     @exclusivity(unchecked) private var readBase: UnsafePointer<UInt8>? = nil
     @exclusivity(unchecked) private var readStart = 0
@@ -47,7 +49,9 @@ final class PackedLevel: @unchecked Sendable {
     var count: Int { ends.count }
 
     /// Bytes of packed states held in memory, with their offsets.
-    var memoryBytes: Int { memory.capacity + window.capacity + ends.capacity * MemoryLayout<Int>.stride }
+    var memoryBytes: Int {
+        memory.capacity + windows[0].capacity + windows[1].capacity + ends.capacity * MemoryLayout<Int>.stride
+    }
 
     /// Bytes written to the spill file.
     var spilledBytes: Int { memoryStart }
@@ -94,14 +98,25 @@ final class PackedLevel: @unchecked Sendable {
     ///
     /// The coordinator only, while no worker reads.
     func load(_ range: Range<Int>) {
-        guard !range.isEmpty else { return }
+        let loaded = loadBatch(range, slot: 0)
+        readBase = loaded.base
+        readStart = loaded.start
+    }
+
+    /// Makes the states `range` readable through the view it returns: reads back what of them
+    /// was spilled, into the window of `slot` (0 or 1).
+    ///
+    /// One thread at a time, once the level is built, and while no worker reads a batch loaded
+    /// before into the same slot: a search can load the next batch into the other slot while
+    /// workers still read this one.
+    func loadBatch(_ range: Range<Int>, slot: Int) -> Batch {
+        guard !range.isEmpty else { return Batch(ends: UnsafePointer(ends.base), base: nil, start: 0) }
         let lower = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
         let upper = ends[range.upperBound - 1]
         guard lower < memoryStart else {
-            readBase = UnsafePointer(memory.base)
-            readStart = memoryStart
-            return
+            return Batch(ends: UnsafePointer(ends.base), base: UnsafePointer(memory.base), start: memoryStart)
         }
+        let window = windows[slot]
         window.removeAll()
         let fromFile = min(upper, memoryStart) - lower
         window.reserve(upper - lower)
@@ -116,8 +131,7 @@ final class PackedLevel: @unchecked Sendable {
         if upper > memoryStart {
             window.append(contentsOf: UnsafeBufferPointer(start: memory.base, count: upper - memoryStart))
         }
-        readBase = UnsafePointer(window.base)
-        readStart = lower
+        return Batch(ends: UnsafePointer(ends.base), base: UnsafePointer(window.base), start: lower)
     }
 
     /// The packed bytes of state `index`, which the last `load` covered; valid until the next

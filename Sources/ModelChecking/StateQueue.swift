@@ -39,6 +39,12 @@ final class StateQueue<M: Model>: @unchecked Sendable {
     /// Readies the states `range` for `take`: reads back what of them was spilled.
     func load(_ range: Range<Int>) { if packs { packed.load(range) } }
 
+    /// Readies the states `range` for `take(_:in:)` through the view it returns, using the
+    /// window of `slot` (0 or 1) for spilled bytes: see `PackedLevel.loadBatch(_:slot:)`.
+    func loadBatch(_ range: Range<Int>, slot: Int) -> PackedLevel.Batch {
+        packs ? packed.loadBatch(range, slot: slot) : packed.batch
+    }
+
     /// The state at `index`, moved out or unpacked.
     @inline(__always)
     func take(_ index: Int) -> M.State {

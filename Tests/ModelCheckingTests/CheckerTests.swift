@@ -332,6 +332,27 @@ struct StorageTests {
         #expect(together.count == 400_000)
     }
 
+    @Test(
+        "FingerprintSet grown while a worker holds a probe: the old probe still answers what it held, a new probe holds everything"
+    )
+    func fingerprintSetGrowsWhileRead() {
+        let set = FingerprintSet(capacity: 1 << 10)
+        for value in 0..<700 as Range<UInt64> { set.insert(mix(value)) }
+        let before = set.probe
+        set.reserveWhileReading(forInserting: 10_000)
+        #expect(set.capacity > 1 << 10)
+        for value in 700..<10_000 as Range<UInt64> { set.insert(mix(value)) }
+        let after = set.probe
+        // The old table stays readable until released: a worker still probing it sees what it held.
+        #expect((0..<700 as Range<UInt64>).allSatisfy { before.contains(mix($0)) })
+        #expect(!before.contains(mix(5_000)))
+        #expect((0..<10_000 as Range<UInt64>).allSatisfy { after.contains(mix($0)) && set.contains(mix($0)) })
+        #expect(!after.contains(mix(10_001)))
+        #expect(set.count == 10_000)
+        set.releaseRetiredTables()
+        #expect(set.probe.contains(mix(9_999)))
+    }
+
     @Test("DepthFingerprintTable keeps the smallest depth recorded for each fingerprint across growth")
     func depthFingerprintTable() {
         let table = DepthFingerprintTable(capacity: 64)

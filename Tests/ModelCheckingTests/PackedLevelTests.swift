@@ -44,6 +44,28 @@ struct PackedLevelTests {
         #expect(start == count)
     }
 
+    @Test(
+        "Two batches loaded into the two slots read back whole at the same time, spilled or in memory",
+        arguments: [1 << 8, 1 << 30])
+    func twoSlotsAtOnce(limit: Int) {
+        let level = PackedLevel(memoryLimitBytes: limit)
+        let scratch = PackedBytes()
+        let count = 12_000
+        for number in 0..<count {
+            scratch.removeAll()
+            Self.pack(number, into: scratch)
+            level.append(scratch.bytes(from: 0, to: scratch.count))
+        }
+        // Workers read one batch while the next is loaded: the first view must survive the second load.
+        var views = [level.loadBatch(0..<4096, slot: 0), level.loadBatch(4096..<8192, slot: 1)]
+        for (slot, range) in [0..<4096, 4096..<8192].enumerated() {
+            for index in range { #expect(Self.unpack(views[slot].bytes(of: index)) == index) }
+        }
+        views[0] = level.loadBatch(8192..<count, slot: 0)
+        for index in 8192..<count { #expect(Self.unpack(views[0].bytes(of: index)) == index) }
+        for index in 4096..<8192 { #expect(Self.unpack(views[1].bytes(of: index)) == index) }
+    }
+
     @Test("Varints round-trip at every width, negative numbers included")
     func varints() {
         let values = [0, 1, 127, 128, 300, 1 << 20, Int(UInt32.max), Int.max, -1, Int.min]
