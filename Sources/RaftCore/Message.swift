@@ -34,13 +34,21 @@ public struct AppendEntries: Hashable, Sendable {
     public var prevLogTerm: Term
     public var entries: [Entry]
     public var leaderCommit: LogIndex
+    /// The leader's latest ReadIndex round while reads wait on it, else 0: the follower echoes
+    /// it, so that the leader counts only acknowledgements sent after a read was registered (the
+    /// thesis, section 6.4; `ReadIndexState`).
+    public var readRound: Int
 
-    public init(term: Term, prevLogIndex: LogIndex, prevLogTerm: Term, entries: [Entry], leaderCommit: LogIndex) {
+    public init(
+        term: Term, prevLogIndex: LogIndex, prevLogTerm: Term, entries: [Entry], leaderCommit: LogIndex,
+        readRound: Int = 0
+    ) {
         self.term = term
         self.prevLogIndex = prevLogIndex
         self.prevLogTerm = prevLogTerm
         self.entries = entries
         self.leaderCommit = leaderCommit
+        self.readRound = readRound
     }
 }
 
@@ -64,15 +72,19 @@ public struct AppendEntriesResponse: Hashable, Sendable {
     /// Set only with fast backtracking, on a rejection by the consistency check; 0, meaning no
     /// hint, otherwise.
     public var conflictIndex: LogIndex
+    /// The `readRound` of the AppendEntries answered: 0 unless the leader was confirming reads.
+    public var readRound: Int
 
     public init(
-        term: Term, success: Bool, matchIndex: LogIndex, conflictTerm: Term = 0, conflictIndex: LogIndex = 0
+        term: Term, success: Bool, matchIndex: LogIndex, conflictTerm: Term = 0, conflictIndex: LogIndex = 0,
+        readRound: Int = 0
     ) {
         self.term = term
         self.success = success
         self.matchIndex = matchIndex
         self.conflictTerm = conflictTerm
         self.conflictIndex = conflictIndex
+        self.readRound = readRound
     }
 
     /// Whether the rejection carries a fast-backtracking hint; never true with the switch off, so

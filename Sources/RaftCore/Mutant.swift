@@ -31,6 +31,11 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     /// A retried session command takes effect twice: the state machine does not consult its
     /// session table (the thesis, section 6.3; `Mutant+Clients.swift`).
     case sessionNotConsulted = "session-not-consulted"
+    /// RB-26: a leader answers a get from its state machine as soon as it arrives, without the
+    /// heartbeat round that confirms it still leads (`ReadIndex.swift`).
+    case readWithoutQuorum = "read-without-quorum"
+    /// RB-27: a new leader records its read index before it has committed an entry of its term.
+    case readBeforeTermCommit = "read-before-term-commit"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -61,6 +66,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .configBeforeTermCommit: "RB-23"
         case .twoConfigsInFlight, .restartLoadsCommittedConfig: "RB-24"
         case .sessionNotConsulted: "EXT-EO"
+        case .readWithoutQuorum: "RB-26"
+        case .readBeforeTermCommit: "RB-27"
         }
     }
 
@@ -107,6 +114,11 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .sessionNotConsulted:
             "Sessions (thesis 6.3): the state machine applies a retried command again instead of answering from "
                 + "its session table"
+        case .readWithoutQuorum:
+            "ReadIndex (thesis 6.4): the leader answers a read from local state at once, without a heartbeat round "
+                + "acknowledged by a majority"
+        case .readBeforeTermCommit:
+            "ReadIndex (thesis 6.4 step 1): the read index is recorded before the leader has committed an entry of its term"
         }
     }
 
@@ -145,6 +157,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .twoConfigsInFlight: "one-uncommitted-configuration"
         // A retry's second copy in the log takes effect again on every server that applies it.
         case .sessionNotConsulted: "exactly-once"
+        // Raft's state is untouched: only what the clients saw shows the stale read.
+        case .readWithoutQuorum, .readBeforeTermCommit: "linearizability"
         }
     }
 
@@ -163,6 +177,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // entry of its term before it may change the configuration.
         case .configBeforeTermCommit, .twoConfigsInFlight, .restartLoadsCommittedConfig:
             ProtocolOptions(leaderNoOp: true)
+        // Session clients turn the no-op on (`needsClients`); the read path is ReadIndex's.
+        case .readWithoutQuorum, .readBeforeTermCommit:
+            ProtocolOptions(leaderNoOp: true, readIndex: true)
         default: .figure2
         }
     }
@@ -207,6 +224,12 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .sessionNotConsulted:
             "thesis 6.3 (\"a leader may apply a command twice\" without sessions); LogCabin client sessions; "
                 + "issue 15"
+        case .readWithoutQuorum:
+            "etcd #741 (Jepsen 2014, https://github.com/etcd-io/etcd/issues/741); Consul #54 "
+                + "(https://github.com/hashicorp/consul/issues/54); xraft #39, #40; jgroups-raft #208"
+        case .readBeforeTermCommit:
+            "etcd #7331 (https://github.com/etcd-io/etcd/issues/7331), fixed by PR #7332; redisraft PR #22 "
+                + "(Jepsen 2020); adjoint-io/raft PR #54"
         }
     }
 

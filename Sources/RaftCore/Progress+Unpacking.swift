@@ -5,12 +5,13 @@ extension Progress {
     /// A packer's round-trip test holds a field added later to this list.
     public init(
         unpackingNextIndex nextIndex: [LogIndex], matchIndex: [LogIndex], recentlyActive: NodeSet, flow: [Flow],
-        inflight: [[LogIndex]]
+        inflight: [[LogIndex]], reads: ReadIndexState = ReadIndexState()
     ) {
         self.nextIndex = nextIndex
         self.matchIndex = matchIndex
         self.recentlyActive = recentlyActive
         self.flow = flow
         self.inflight = inflight
+        self.reads = reads
     }
 }

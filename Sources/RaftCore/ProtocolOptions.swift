@@ -8,7 +8,7 @@ public struct ProtocolOptions: Hashable, Sendable {
     /// Every switch in one word: every server of every state the checker explores carries a copy,
     /// and a wider value made each copy of a server measurably slower.
     ///
-    /// Bits 0 to 3: preVote, checkQuorum, fastBacktracking, leaderNoOp; bits 8 to 15:
+    /// Bits 0 to 4: preVote, checkQuorum, fastBacktracking, leaderNoOp, readIndex; bits 8 to 15:
     /// pipelineWindow; bits 16 to 47: maxEntriesPerAppend (0 for none).
     private var bits: UInt64 = 0
 
@@ -43,6 +43,17 @@ public struct ProtocolOptions: Hashable, Sendable {
         get { bits & 8 != 0 }
         set { setFlag(8, newValue) }
     }
+    /// A session client's get is served without a log entry, by ReadIndex (the thesis, section
+    /// 6.4): the leader records its commit index, confirms with a heartbeat round that a majority
+    /// still follows it, and answers once it has applied that index.
+    ///
+    /// Reads otherwise go through the log like writes, which is linearizable but costs an entry
+    /// and a disk write per read. It needs the leader's no-op: until an entry of its term commits,
+    /// a new leader's commit index may lag the cluster's (section 8).
+    public var readIndex: Bool {
+        get { bits & 16 != 0 }
+        set { setFlag(16, newValue) }
+    }
     /// AppendEntries a leader may have outstanding to one follower before it waits for a reply
     /// (0 to 255); 0 keeps Figure 2's one-request-per-trigger replication without optimistic
     /// advance.
@@ -74,7 +85,7 @@ public struct ProtocolOptions: Hashable, Sendable {
 
     public init(
         preVote: Bool = false, checkQuorum: Bool = false, pipelineWindow: Int = 0, maxEntriesPerAppend: Int? = nil,
-        fastBacktracking: Bool = false, leaderNoOp: Bool = false
+        fastBacktracking: Bool = false, leaderNoOp: Bool = false, readIndex: Bool = false
     ) {
         self.preVote = preVote
         self.checkQuorum = checkQuorum
@@ -82,6 +93,7 @@ public struct ProtocolOptions: Hashable, Sendable {
         self.maxEntriesPerAppend = maxEntriesPerAppend
         self.fastBacktracking = fastBacktracking
         self.leaderNoOp = leaderNoOp
+        self.readIndex = readIndex
     }
 
     /// Figure 2 as the paper states it: every switch off.
@@ -99,6 +111,7 @@ public struct ProtocolOptions: Hashable, Sendable {
         if let maxEntriesPerAppend { words.append("maxEntriesPerAppend=\(maxEntriesPerAppend)") }
         if fastBacktracking { words.append("fastBacktracking") }
         if leaderNoOp { words.append("leaderNoOp") }
+        if readIndex { words.append("readIndex") }
         return words.isEmpty ? "figure2" : words.joined(separator: " ")
     }
 }

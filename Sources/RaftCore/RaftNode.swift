@@ -227,6 +227,7 @@ public struct RaftNode: Hashable, Sendable {
         if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
         stepDownIfRemoved(&ready)
         applyCommitted(&ready)
+        advanceReads(&ready)
         if durableStateChanged { ready.persist = durableState }
         return ready
     }
@@ -299,6 +300,7 @@ extension RaftNode {
             handlePreVoteResponse(response, from: envelope.from, &ready)
         case .appendEntries(let request):
             handleAppendEntries(request, from: envelope.from, &ready)
+            ready.echoReadRound(request.readRound)
         case .appendEntriesResponse(let response):
             handleAppendEntriesResponse(response, from: envelope.from, &ready)
         case .installSnapshot(let request):
@@ -511,6 +513,11 @@ extension RaftNode {
             ready.clientReplies.append(.redirected(command, leaderHint: knownLeader))
             return
         }
+        if command.kind == .get && options.readIndex {
+            // Section 6.4: a read needs no entry, only a confirmed leadership (`ReadIndex.swift`).
+            registerRead(command)
+            return
+        }
         appendAsLeader(.session(command))
         for peer in peers { replicate(to: peer, &ready) }
         advanceCommitIndex()
@@ -551,7 +558,7 @@ extension RaftNode {
     }
 
     /// Sends every peer an empty AppendEntries (Figure 2: heartbeats during idle periods).
-    private mutating func sendHeartbeats(_ ready: inout Ready) {
+    mutating func sendHeartbeats(_ ready: inout Ready) {
         for peer in peers { sendAppendEntries(to: peer, withEntries: false, &ready) }
         ready.timers.append(.resetHeartbeatTimer)
     }
@@ -580,7 +587,7 @@ extension RaftNode {
             // Only RB-20 sends an AppendEntries from a compacted index: it has no entries to send.
             entries: withEntries && nextIndex > log.baseIndex
                 ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
-            leaderCommit: commitIndex)
+            leaderCommit: commitIndex, readRound: progress.reads.roundToConfirm)
     }
 
     /// AppendEntries receiver (Figure 2, rules 1 to 5).
@@ -670,6 +677,7 @@ extension RaftNode {
         // Replies from older terms answer requests of a leadership that is over.
         guard response.term == currentTerm, case .leader(var progress) = role else { return }
         if options.checkQuorum { progress.recentlyActive.insert(follower) }
+        if options.readIndex { recordReadAcknowledgement(of: response.readRound, from: follower, in: &progress) }
         if progress.isPipelined {
             handlePipelinedResponse(response, from: follower, progress, &ready)
             return

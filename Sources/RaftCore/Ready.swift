@@ -51,6 +51,9 @@ public enum ClientReply: Hashable, Sendable {
     case redirected(SessionCommand, leaderHint: NodeID?)
     /// The leader applied the session command at `index`: the state machine holds its result.
     case applied(SessionCommand, index: LogIndex)
+    /// The leader confirmed the get by ReadIndex and has applied every entry up to `index`: the
+    /// state machine answers it as it stands (the thesis, section 6.4).
+    case read(SessionCommand, index: LogIndex)
 }
 
 /// An entry the state machine must apply, with its index.

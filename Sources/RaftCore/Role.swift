@@ -53,6 +53,9 @@ public struct Progress: Hashable, Sendable {
     /// Only AppendEntries carrying entries count, oldest first; the window limits how many there
     /// are. Empty when pipelining is off.
     public var inflight: [[LogIndex]]
+    /// With ReadIndex, the gets waiting for their heartbeat round (the thesis, section 6.4); empty
+    /// otherwise, so a leader without it carries (and fingerprints) what it always did.
+    public var reads = ReadIndexState()
 
     /// How the leader replicates to one follower (etcd-io/raft's probe and replicate states).
     public enum Flow: Hashable, Sendable {

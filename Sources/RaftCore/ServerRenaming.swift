@@ -135,8 +135,8 @@ extension Message {
         ("requestVoteResponse", ["term", "voteGranted"]),
         ("preVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("preVoteResponse", ["term", "voteGranted"]),
-        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
-        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
+        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "readRound"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex", "readRound"]),
         ("installSnapshot", ["term", "snapshot"]),
     ]
 }
@@ -156,13 +156,14 @@ extension DurableState: ServerRenamable {
 
 extension Progress: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
+    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "reads"]
 
     public func renamed(by renaming: ServerRenaming) -> Progress? {
         var moved = self
         moved.nextIndex = renaming.reindexed(nextIndex)
         moved.matchIndex = renaming.reindexed(matchIndex)
         moved.recentlyActive = recentlyActive.survivors(renamedBy: renaming)
+        moved.reads.acknowledged = reads.acknowledged.survivors(renamedBy: renaming)
         // Empty without pipelining: nothing to move.
         if isPipelined {
             moved.flow = renaming.reindexed(flow)

@@ -262,6 +262,8 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         if options.maxEntriesPerAppend == nil { options.maxEntriesPerAppend = needed.maxEntriesPerAppend }
         options.fastBacktracking = options.fastBacktracking || needed.fastBacktracking
         options.leaderNoOp = options.leaderNoOp || needed.leaderNoOp || spec.clients > 0
+        // ReadIndex is not drawn: only a mutant of the read path turns it on.
+        options.readIndex = needed.readIndex
         swarmed.options = options
         return swarmed
     }

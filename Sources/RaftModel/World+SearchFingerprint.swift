@@ -114,6 +114,8 @@ extension RaftNode {
             if !progress.recentlyActive.isEmpty { hasher.combine(1 << 32 | UInt64(progress.recentlyActive.bits)) }
             // Only a pipelining leader has flow control; Figure 2's mixes exactly what it did.
             if progress.isPipelined { Self.combineFlowControl(of: progress, into: &hasher) }
+            // Only ReadIndex fills it; every other leader mixes what it did.
+            if !progress.reads.isEmpty { Self.combineReads(progress.reads, into: &hasher) }
         }
         if !diskIsNodeState { hasher.combine(disk) }
     }
@@ -137,6 +139,20 @@ extension RaftNode {
         for (flow, inflight) in zip(progress.flow, progress.inflight) {
             hasher.combine(UInt64(inflight.count) << 1 | (flow == .replicate ? 1 : 0))
             for lastIndex in inflight { hasher.combine(packed32(lastIndex)) }
+        }
+    }
+
+    /// Mixes a leader's ReadIndex state into `hasher`: rounds, acknowledgements and every
+    /// waiting read, counted so that queues of different lengths never mix alike.
+    ///
+    /// Out of line for the same reason as `combineSnapshot(of:into:)`.
+    @inline(never)
+    fileprivate static func combineReads(_ reads: ReadIndexState, into hasher: inout FoldedMultiplyHasher) {
+        hasher.combine(1 << 62 | packed32(reads.round) << 16 | UInt64(reads.acknowledged.bits))
+        hasher.combine(packed32(reads.confirmedRound) << 32 | packed32(reads.pending.count))
+        for read in reads.pending {
+            hasher.combine(read.command.packed << 32 | packed32(read.readIndex))
+            hasher.combine(packed32(read.round))
         }
     }
 }
@@ -217,12 +233,15 @@ private struct FoldedMultiplyHasher {
             combine(packed32(request.prevLogTerm) << 32 | packed32(request.prevLogIndex))
             combine(packed32(request.entries.count) << 32 | packed32(request.leaderCommit))
             for entry in request.entries { combine(packed(entry)) }
+            // Only with ReadIndex, so that every other AppendEntries mixes what it did.
+            if request.readRound > 0 { combine(1 << 61 | packed32(request.readRound)) }
         case .appendEntriesResponse(let response):
             combine(packed32(response.term) << 32 | (response.success ? 1 << 10 : 0) | 3 << 8 | route)
             // The hint shares the word with matchIndex (0 on every rejection), so a reply without
             // one mixes exactly the word it always did.
             combine(packed32(response.conflictIndex) << 32 | packed32(response.matchIndex))
             if response.hasHint { combine(packed32(response.conflictTerm)) }
+            if response.readRound > 0 { combine(1 << 61 | packed32(response.readRound)) }
         case .installSnapshot(let request):
             // Kind 2 with bit 10, which no AppendEntries sets.
             combine(packed32(request.term) << 32 | 1 << 10 | 2 << 8 | route)
@@ -259,7 +278,10 @@ enum SearchFingerprintFields {
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log", "snapshot"]
-    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight"]
+    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "reads"]
+    /// ReadIndex's state, mixed whole by `combineReads` (`PendingRead`'s fields below).
+    static let reads = ["round", "confirmedRound", "acknowledged", "pending"]
+    static let pendingRead = ["command", "readIndex", "round"]
     static let budget = [
         "clientRequests", "crashes", "drops", "duplicates", "partitions", "elections", "heartbeats", "configChanges",
         "snapshots",
@@ -280,8 +302,8 @@ enum SearchFingerprintFields {
         ("requestVoteResponse", ["term", "voteGranted"]),
         ("preVote", ["term", "lastLogIndex", "lastLogTerm"]),
         ("preVoteResponse", ["term", "voteGranted"]),
-        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit"]),
-        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex"]),
+        ("appendEntries", ["term", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "readRound"]),
+        ("appendEntriesResponse", ["term", "success", "matchIndex", "conflictTerm", "conflictIndex", "readRound"]),
         ("installSnapshot", ["term", "snapshot"]),
     ]
     /// Every role with the labels of its payload (the leader's is one unlabelled `Progress`).

@@ -59,6 +59,41 @@ enum ClientsPacking {
             clock: reader.varint(), consultsSessions: flag == 1)
     }
 
+    // MARK: - ReadIndex (in a leader's progress)
+
+    /// A leader's ReadIndex state: one byte 0 when empty, as every leader without ReadIndex has.
+    static func write(_ reads: ReadIndexState, into bytes: PackedBytes) {
+        guard !reads.isEmpty else {
+            bytes.append(0)
+            return
+        }
+        bytes.append(1)
+        bytes.append(varint: reads.round)
+        bytes.append(varint: reads.confirmedRound)
+        bytes.append(varint: Int(reads.acknowledged.bits))
+        bytes.append(varint: reads.pending.count)
+        for read in reads.pending {
+            write(read.command, into: bytes)
+            bytes.append(varint: read.readIndex)
+            bytes.append(varint: read.round)
+        }
+    }
+
+    static func reads(_ reader: inout PackedReader) -> ReadIndexState {
+        guard reader.byte() == 1 else { return ReadIndexState() }
+        let round = reader.varint()
+        let confirmedRound = reader.varint()
+        let acknowledged = NodeSet(bits: UInt16(reader.varint()))
+        var pending: [PendingRead] = []
+        for _ in 0..<reader.varint() {
+            let command = command(&reader)
+            let readIndex = reader.varint()
+            pending.append(PendingRead(command: command, readIndex: readIndex, round: reader.varint()))
+        }
+        return ReadIndexState(
+            unpackingRound: round, confirmedRound: confirmedRound, acknowledged: acknowledged, pending: pending)
+    }
+
     // MARK: - Session commands (also in log entries)
 
     /// A command: its client, kind and key in one byte, then its sequence number.

@@ -258,6 +258,7 @@ private struct PackedWorldWriter {
             write(window.count)
             for index in window { write(index) }
         }
+        ClientsPacking.write(progress.reads, into: bytes)
     }
 
     func write(_ envelope: Envelope) {
@@ -284,6 +285,7 @@ private struct PackedWorldWriter {
             write(request.entries.count)
             for entry in request.entries { write(entry) }
             write(request.leaderCommit)
+            write(request.readRound)
         case .appendEntriesResponse(let response):
             bytes.append(MessageTag.appendEntriesResponse)
             write(response.term)
@@ -291,6 +293,7 @@ private struct PackedWorldWriter {
             write(response.matchIndex)
             write(response.conflictTerm)
             write(response.conflictIndex)
+            write(response.readRound)
         case .installSnapshot(let request):
             bytes.append(MessageTag.installSnapshot)
             write(request.term)
@@ -501,7 +504,7 @@ private struct PackedWorldReader {
         for _ in 0..<inflightCount { inflight.append(indexes()) }
         return Progress(
             unpackingNextIndex: nextIndex, matchIndex: matchIndex, recentlyActive: recentlyActive, flow: flow,
-            inflight: inflight)
+            inflight: inflight, reads: ClientsPacking.reads(&reader))
     }
 
     mutating func envelope() -> Envelope {
@@ -521,7 +524,7 @@ private struct PackedWorldReader {
             message = .appendEntries(
                 AppendEntries(
                     term: term, prevLogIndex: prevLogIndex, prevLogTerm: prevLogTerm, entries: entries,
-                    leaderCommit: int()))
+                    leaderCommit: int(), readRound: int()))
         case MessageTag.installSnapshot:
             let term = int()
             guard let snapshot = snapshot() else { preconditionFailure("an InstallSnapshot packed without a snapshot") }
@@ -529,7 +532,8 @@ private struct PackedWorldReader {
         default:
             message = .appendEntriesResponse(
                 AppendEntriesResponse(
-                    term: int(), success: byte() == 1, matchIndex: int(), conflictTerm: int(), conflictIndex: int()))
+                    term: int(), success: byte() == 1, matchIndex: int(), conflictTerm: int(), conflictIndex: int(),
+                    readRound: int()))
         }
         return Envelope(from: from, to: to, message: message)
     }

@@ -105,6 +105,8 @@ enum ServerSignatures {
                 word = SymmetryHash.mix(word, UInt64(truncatingIfNeeded: lastIndex))
             }
         }
+        // ReadIndex's acknowledgements of the current round, per follower as well.
+        if progress.reads.acknowledged.contains(NodeID(index)) { word = SymmetryHash.mix(word, 0x4EAD) }
         return word
     }
 }
@@ -199,6 +201,8 @@ extension RaftNode {
             hash = SymmetryHash.mix(hash, 0x30)
             hash = SymmetryHash.mix(hash, ServerSignatures.progressWord(progress, id.index))
             hash = SymmetryHash.mix(hash, others)
+            // The waiting reads name no server: they are the leader's own.
+            if !progress.reads.isEmpty { hash = SymmetryHash.mix(hash, SymmetryHash.reads(progress.reads)) }
         }
         let diskIsNodeState =
             disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log && disk.snapshot == snapshot
@@ -291,11 +295,14 @@ enum SymmetryHash {
                     | UInt64(truncatingIfNeeded: request.prevLogTerm) & 0xFFFF_FFFF)
             hash = mix(hash, UInt64(truncatingIfNeeded: request.leaderCommit) << 8 | UInt64(request.entries.count))
             for entry in request.entries { hash = mix(hash, Self.entry(entry)) }
+            // ReadIndex's round, only when there is one.
+            if request.readRound > 0 { hash = mix(hash, 0x4EAD << 32 | UInt64(request.readRound)) }
             return hash
         case .appendEntriesResponse(let response):
-            let hash = mix(
+            var hash = mix(
                 mix(4, UInt64(truncatingIfNeeded: response.term) << 1 | (response.success ? 1 : 0)),
                 UInt64(truncatingIfNeeded: response.matchIndex))
+            if response.readRound > 0 { hash = mix(hash, 0x4EAD << 32 | UInt64(response.readRound)) }
             // The fast-backtracking hint, 0 when the reply carries none.
             return mix(
                 hash,

@@ -83,6 +83,10 @@ public struct SessionStore: Hashable, Sendable {
         return sessions[command.client].result
     }
 
+    /// What a get served by ReadIndex returns: the key's values as this store holds them now,
+    /// with no session entry, since a read changes nothing (the thesis, section 6.4).
+    public func read(_ command: SessionCommand) -> SessionResult { .values(values[Int(command.key)]) }
+
     private mutating func execute(_ command: SessionCommand) -> SessionResult {
         let key = Int(command.key)
         switch command.kind {

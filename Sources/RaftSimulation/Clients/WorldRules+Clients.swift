@@ -167,8 +167,12 @@ extension WorldRules {
             world.clients!.sessions[command.client].pending = nil
             world.clients!.sessions[command.client].target = server
             world.clients!.sessions[command.client].targetIsFresh = true
-        } else if case .ok(let first, _) = world.clients!.history[record].outcome, first != result {
-            // A late copy of the answer to a request already answered: it must say the same.
+        } else if case .ok(let first, _) = world.clients!.history[record].outcome, first != result,
+            !(command.kind == .get && spec.options.readIndex)
+        {
+            // A get served by ReadIndex changes nothing and is answered afresh each time it
+            // arrives (section 6.4), so a late copy may see later writes; any other request
+            // answered twice must be answered the same.
             world.clients!.history[record].contradictingResult = result
         }
     }
@@ -189,6 +193,9 @@ extension Clients {
         case .applied(let command, _):
             guard let result = machines[server.index].result(of: command) else { return }
             enqueue(ClientMessage(server: server, body: .reply(command, result)))
+        case .read(let command, _):
+            // ReadIndex (section 6.4): the state machine as it stands, past the read index.
+            enqueue(ClientMessage(server: server, body: .reply(command, machines[server.index].read(command))))
         case .notLeader, .accepted, .committed, .configurationAccepted, .configurationRefused:
             break
         }

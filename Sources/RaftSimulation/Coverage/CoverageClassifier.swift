@@ -18,8 +18,8 @@ public enum CoverageClassifier {
             .restart(let id), .proposeChange(let id, _), .takeSnapshot(let id):
             id
         case .drop, .duplicate, .partition, .heal: nil
-        // Client steps have rows of their own only when a server handles them; none yet.
-        case .client: nil
+        // Of the client steps only a get reaching a server has a row (ReadIndex's).
+        case .client(let step): readSubject(of: step)
         }
     }
 
@@ -68,7 +68,9 @@ public enum CoverageClassifier {
             (input, outcome) = (.proposeChange, changeOutcome(before: before, after: now))
         case .takeSnapshot:
             (input, outcome) = (.takeSnapshot, .compacted)
-        case .drop, .duplicate, .partition, .heal, .crash, .restart, .client:
+        case .client(let step):
+            return readRow(of: step, role: role, before: before, after: now)
+        case .drop, .duplicate, .partition, .heal, .crash, .restart:
             return nil
         }
         return CoverageRow(role: role, input: input, outcome: outcome)

@@ -32,6 +32,8 @@ public struct CoverageRow: Hashable, Sendable {
         case proposeChange
         case installSnapshot = "InstallSnapshot"
         case takeSnapshot
+        /// A session client's get with ReadIndex on (the thesis, section 6.4).
+        case clientRead
     }
 
     /// What came of the input, in the words of Figure 2's receiver rules.
@@ -83,6 +85,11 @@ public struct CoverageRow: Hashable, Sendable {
         case snapshotKeptSuffix = "installed: entries after it kept"
         case refusedSnapshotCommitted = "refused: not past commit index"
         case restoredSnapshot = "snapshot and log recovered from disk"
+        // ReadIndex (the thesis, section 6.4).
+        case readDeferred = "deferred: no entry of its term committed"
+        case readRegistered = "read index recorded, heartbeat round started"
+        case readAnswered = "answered at once"
+        case redirected
     }
 
     public init(role: Role, input: Input, outcome: Outcome) {
@@ -149,6 +156,9 @@ public struct CoverageRow: Hashable, Sendable {
             ),
             (.takeSnapshot, running, [.compacted]),
             (.restart, [.down], [.restoredSnapshot]),
+            // ReadIndex, after compaction for the same reason.
+            (.clientRead, [.leader], [.readDeferred, .readRegistered, .readAnswered]),
+            (.clientRead, [.follower, .preCandidate, .candidate], [.redirected]),
         ]
         return table.flatMap { input, roles, outcomes in
             roles.flatMap { role in outcomes.map { CoverageRow(role: role, input: input, outcome: $0) } }

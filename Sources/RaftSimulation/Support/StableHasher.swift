@@ -147,6 +147,8 @@ extension Message: StablyHashable {
             hasher.combine(request.leaderCommit)
             hasher.combine(request.entries.count)
             for entry in request.entries { entry.stableHash(into: &hasher) }
+            // Only with ReadIndex, so that every digest without it stays put.
+            if request.readRound > 0 { hasher.combine(UInt64(request.readRound) | 1 << 40) }
         case .appendEntriesResponse(let response):
             hasher.combine(4 as UInt64)
             hasher.combine(response.term)
@@ -157,6 +159,7 @@ extension Message: StablyHashable {
                 hasher.combine(response.conflictTerm)
                 hasher.combine(response.conflictIndex)
             }
+            if response.readRound > 0 { hasher.combine(UInt64(response.readRound) | 1 << 40) }
         case .installSnapshot(let request):
             hasher.combine(7 as UInt64)
             hasher.combine(request.term)
@@ -212,6 +215,8 @@ extension RaftNode: StablyHashable {
             // Only CheckQuorum fills it: left out while empty, every digest of a world without
             // CheckQuorum stays what it was.
             if !progress.recentlyActive.isEmpty { hasher.combine(UInt64(progress.recentlyActive.bits) + 1) }
+            // Only ReadIndex fills it, as above.
+            if !progress.reads.isEmpty { progress.reads.stableHash(into: &hasher) }
             // Only with pipelining, so that every digest of Figure 2's leaders stays put.
             for (flow, inflight) in zip(progress.flow, progress.inflight) {
                 hasher.combine(flow == .replicate ? 1 : 0)

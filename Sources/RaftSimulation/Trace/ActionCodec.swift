@@ -38,10 +38,12 @@ public enum ActionText {
             let entries = request.entries.map(\.description).joined(separator: " ")
             return "AppendEntries \(route) term \(request.term) prev \(request.prevLogIndex)/\(request.prevLogTerm) "
                 + "entries [\(entries)] commit \(request.leaderCommit)"
+                + (request.readRound > 0 ? " read \(request.readRound)" : "")
         case .appendEntriesResponse(let response):
             return "AppendEntriesResponse \(route) term \(response.term) "
                 + (response.success ? "success match \(response.matchIndex)" : "reject")
                 + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
+                + (response.readRound > 0 ? " read \(response.readRound)" : "")
         case .installSnapshot(let request):
             return describe(request, route: route)
         }
@@ -107,12 +109,14 @@ public enum ActionCodec {
                 ("voteGranted", .bool(response.voteGranted)),
             ])
         case .appendEntries(let request):
-            .object([
-                ("type", .string("AppendEntries")), ("term", .integer(request.term)),
-                ("prevLogIndex", .integer(request.prevLogIndex)), ("prevLogTerm", .integer(request.prevLogTerm)),
-                ("entries", .array(request.entries.map { .string($0.description) })),
-                ("leaderCommit", .integer(request.leaderCommit)),
-            ])
+            // The read round only when there is one (ReadIndex), as the hint below.
+            .object(
+                [
+                    ("type", .string("AppendEntries")), ("term", .integer(request.term)),
+                    ("prevLogIndex", .integer(request.prevLogIndex)), ("prevLogTerm", .integer(request.prevLogTerm)),
+                    ("entries", .array(request.entries.map { .string($0.description) })),
+                    ("leaderCommit", .integer(request.leaderCommit)),
+                ] + (request.readRound > 0 ? [("readRound", .integer(request.readRound))] : []))
         case .appendEntriesResponse(let response):
             // The fast-backtracking hint only when there is one, so that Figure 2's traces are
             // written exactly as before the hint existed.
@@ -125,7 +129,8 @@ public enum ActionCodec {
                         ? [
                             ("conflictTerm", .integer(response.conflictTerm)),
                             ("conflictIndex", .integer(response.conflictIndex)),
-                        ] : []))
+                        ] : [])
+                    + (response.readRound > 0 ? [("readRound", .integer(response.readRound))] : []))
         case .installSnapshot(let request):
             encode(request)
         }
@@ -203,7 +208,8 @@ public enum ActionCodec {
                 AppendEntries(
                     term: term, prevLogIndex: try reader.integer("prevLogIndex", in: 0...Int(Int32.max)),
                     prevLogTerm: try reader.integer("prevLogTerm", in: 0...Int(Int32.max)), entries: entries,
-                    leaderCommit: try reader.integer("leaderCommit", in: 0...Int(Int32.max))))
+                    leaderCommit: try reader.integer("leaderCommit", in: 0...Int(Int32.max)),
+                    readRound: try reader.optionalInteger("readRound", in: 1...Int(Int32.max)) ?? 0))
         case "AppendEntriesResponse":
             let success = try reader.bool("success")
             let matchIndex = try reader.integer("matchIndex", in: 0...Int(Int32.max))
@@ -217,7 +223,8 @@ public enum ActionCodec {
             message = .appendEntriesResponse(
                 AppendEntriesResponse(
                     term: term, success: success, matchIndex: matchIndex, conflictTerm: conflictTerm ?? 0,
-                    conflictIndex: conflictIndex ?? 0))
+                    conflictIndex: conflictIndex ?? 0,
+                    readRound: try reader.optionalInteger("readRound", in: 1...Int(Int32.max)) ?? 0))
         case "InstallSnapshot":
             message = try decodeInstallSnapshot(term: term, &reader)
         default:

@@ -44,6 +44,7 @@ public enum SpecCodec {
             ("fastBacktracking", .bool(options.fastBacktracking)),
         ]
         if options.leaderNoOp { fields.append(("leaderNoOp", .bool(true))) }
+        if options.readIndex { fields.append(("readIndex", .bool(true))) }
         return .object(fields)
     }
 
@@ -60,6 +61,7 @@ public enum SpecCodec {
         options.maxEntriesPerAppend = try reader.optionalInteger("maxEntriesPerAppend", in: 1...1_000_000)
         options.fastBacktracking = try flag("fastBacktracking")
         options.leaderNoOp = try flag("leaderNoOp")
+        options.readIndex = try flag("readIndex")
         try reader.finish()
         return options
     }

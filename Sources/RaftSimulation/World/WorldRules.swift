@@ -254,7 +254,7 @@ public struct WorldRules: Sendable {
                 world.pointee.ghost.acknowledged.append(World.Acknowledgement(command: command, index: index))
             case .notLeader, .configurationRefused: break
             case .configurationAccepted: world.pointee.spent.configChanges += 1
-            case .redirected, .applied: world.pointee.clients?.send(reply, from: server)
+            case .redirected, .applied, .read: world.pointee.clients?.send(reply, from: server)
             }
         }
 

@@ -315,6 +315,7 @@ enum HTMLPageScript {
                 if (state.role === "leader") {
                   row(table, "nextIndex", servers.map(function (n, i) { return n + "=" + state.nextIndex[i]; }).join("  "));
                   row(table, "matchIndex", servers.map(function (n, i) { return n + "=" + state.matchIndex[i]; }).join("  "));
+                  if (state.pendingReads) { row(table, "pending reads", state.pendingReads.length ? state.pendingReads.join("; ") : "none"); }
                 }
                 if (state.snapshot) { row(table, "snapshot", state.snapshot); }
                 row(table, "log", entries(state.log, state.commitIndex, state.logBase));

@@ -98,9 +98,11 @@ public enum MermaidRendering {
         case .appendEntries(let request):
             "AppendEntries t\(request.term) prev \(request.prevLogIndex)/\(request.prevLogTerm) "
                 + "[\(request.entries.map(\.description).joined(separator: " "))] commit \(request.leaderCommit)"
+                + (request.readRound > 0 ? " read \(request.readRound)" : "")
         case .appendEntriesResponse(let response):
             "AppendReply t\(response.term) " + (response.success ? "ok match \(response.matchIndex)" : "reject")
                 + (response.hasHint ? " conflict \(response.conflictIndex)/\(response.conflictTerm)" : "")
+                + (response.readRound > 0 ? " read \(response.readRound)" : "")
         case .installSnapshot(let request):
             "InstallSnapshot t\(request.term) last \(request.snapshot.lastIncludedIndex)/"
                 + "\(request.snapshot.lastIncludedTerm) state \(request.snapshot.state)"

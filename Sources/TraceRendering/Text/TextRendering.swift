@@ -97,7 +97,14 @@ public enum TextRendering {
         }
         let vote = node.votedFor.map { " v:\($0)" } ?? ""
         return node.role.kind.rawValue.padded(to: 9)
-            + " t\(node.currentTerm) c\(node.commitIndex) \(terms(node.log))\(vote)"
+            + " t\(node.currentTerm) c\(node.commitIndex) \(terms(node.log))\(vote)\(waitingReads(node))"
+    }
+
+    /// ` r:2` for a leader with two gets waiting for ReadIndex (the thesis, section 6.4); empty
+    /// otherwise, so that every other cell reads as it always did.
+    static func waitingReads(_ node: RaftNode) -> String {
+        guard case .leader(let progress) = node.role, !progress.reads.pending.isEmpty else { return "" }
+        return " r:\(progress.reads.pending.count)"
     }
 
     /// A log as `[index:term ...]`: the shape that Log Matching and Leader Completeness are about.

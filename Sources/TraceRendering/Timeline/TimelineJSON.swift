@@ -153,6 +153,19 @@ public enum TimelineJSON {
                     members.append(
                         ("inflight", .array(progress.inflight.map { .array($0.map(JSONValue.integer)) })))
                 }
+                // ReadIndex's waiting gets (the thesis, section 6.4), only with it on.
+                if node.options.readIndex {
+                    members.append(
+                        (
+                            "pendingReads",
+                            .array(
+                                progress.reads.pending.map {
+                                    .string(
+                                        "\($0.command) "
+                                            + ($0.isDeferred ? "deferred" : "index \($0.readIndex) round \($0.round)"))
+                                })
+                        ))
+                }
             }
         } else {
             members.append(("role", .string("down")))

@@ -230,6 +230,8 @@ struct InteractionEnvironment {
                 lines.append("reply redirected \(command) hint=\(InteractionEnvironment.name(hint))")
             case .applied(let command, let index):
                 lines.append("reply applied \(command) index=\(index)")
+            case .read(let command, let index):
+                lines.append("reply read \(command) index=\(index)")
             }
         }
 
