@@ -36,6 +36,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case readWithoutQuorum = "read-without-quorum"
     /// RB-27: a new leader records its read index before it has committed an entry of its term.
     case readBeforeTermCommit = "read-before-term-commit"
+    /// RB-28: a later read reuses the id of the leader's earlier heartbeat round, so that
+    /// round's acknowledgements, sent before the read arrived, confirm it.
+    case readStaleAcks = "read-stale-acks"
 
     /// The user-facing name, used by `--mutant`, trace headers and corpus file names.
     public var name: String { rawValue }
@@ -68,6 +71,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .sessionNotConsulted: "EXT-EO"
         case .readWithoutQuorum: "RB-26"
         case .readBeforeTermCommit: "RB-27"
+        case .readStaleAcks: "RB-28"
         }
     }
 
@@ -119,6 +123,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
                 + "acknowledged by a majority"
         case .readBeforeTermCommit:
             "ReadIndex (thesis 6.4 step 1): the read index is recorded before the leader has committed an entry of its term"
+        case .readStaleAcks:
+            "ReadIndex (thesis 6.4 step 2): a later read joins the earlier heartbeat round's id, so acknowledgements "
+                + "sent before it arrived confirm it"
         }
     }
 
@@ -158,7 +165,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // A retry's second copy in the log takes effect again on every server that applies it.
         case .sessionNotConsulted: "exactly-once"
         // Raft's state is untouched: only what the clients saw shows the stale read.
-        case .readWithoutQuorum, .readBeforeTermCommit: "linearizability"
+        case .readWithoutQuorum, .readBeforeTermCommit, .readStaleAcks: "linearizability"
         }
     }
 
@@ -178,7 +185,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .configBeforeTermCommit, .twoConfigsInFlight, .restartLoadsCommittedConfig:
             ProtocolOptions(leaderNoOp: true)
         // Session clients turn the no-op on (`needsClients`); the read path is ReadIndex's.
-        case .readWithoutQuorum, .readBeforeTermCommit:
+        case .readWithoutQuorum, .readBeforeTermCommit, .readStaleAcks:
             ProtocolOptions(leaderNoOp: true, readIndex: true)
         default: .figure2
         }
@@ -230,6 +237,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .readBeforeTermCommit:
             "etcd #7331 (https://github.com/etcd-io/etcd/issues/7331), fixed by PR #7332; redisraft PR #22 "
                 + "(Jepsen 2020); adjoint-io/raft PR #54"
+        case .readStaleAcks:
+            "etcd #20418 (https://github.com/etcd-io/etcd/issues/20418), fixed by PR #21375 "
+                + "(https://github.com/etcd-io/etcd/pull/21375; cherry-picks #21384, #21386)"
         }
     }
 

@@ -41,6 +41,9 @@ public struct Campaign: Sendable {
     public var shard: CampaignShard? = nil
     /// Whether runs count their steps by coverage row; the report then sums them.
     public var countsCoverage = false
+    /// The linearizability search's budget a key in every run, when a test sets one
+    /// (`Fuzzer.linearizabilityStepBudget`).
+    var linearizabilityStepBudget: Int? = nil
     /// Polled before each run is claimed: true stops claiming runs.
     ///
     /// How a signal stops a campaign: runs under way finish, and the report covers every run
@@ -90,6 +93,7 @@ public struct Campaign: Sendable {
             fuzzer.runStepLimit = campaign.runStepLimit
             fuzzer.drawsClusterSize = campaign.drawsClusterSize
             fuzzer.countsCoverage = campaign.countsCoverage
+            fuzzer.linearizabilityStepBudget = campaign.linearizabilityStepBudget
             let stopClaiming = {
                 campaign.shouldStop?() == true || campaign.timeLimit.map { clock.now - started >= $0 } ?? false
             }
@@ -138,6 +142,9 @@ public struct CampaignReport: Sendable {
     public var records: [RunRecord]
     /// Steps by coverage row over the covered runs, when the campaign counts them.
     public var coverage: CoverageTable? = nil
+    /// Passing runs whose client history the linearizability search could not decide within
+    /// its budget, in run order, with the search's words: neither passes nor failures.
+    public var linearizabilityUndecided: [(run: Int, detail: String)] = []
 }
 
 /// The shared state of a campaign's workers, behind one lock.
@@ -231,6 +238,7 @@ private final class Board: @unchecked Sendable {
         var failures: [(run: Int, result: FuzzRunResult)] = []
         var records: [RunRecord] = []
         var coverageSum: CoverageTable? = nil
+        var undecided: [(run: Int, detail: String)] = []
         records.reserveCapacity(covered)
         for position in 0..<covered {
             let result = results[position]!
@@ -238,6 +246,7 @@ private final class Board: @unchecked Sendable {
             tally.add(record)
             records.append(record)
             if result.outcome.isFailure { failures.append((record.run, result)) }
+            if let detail = result.linearizabilityUndecided { undecided.append((record.run, detail)) }
             if let coverage = result.coverage {
                 if coverageSum == nil { coverageSum = CoverageTable() }
                 coverageSum!.add(coverage)
@@ -249,6 +258,7 @@ private final class Board: @unchecked Sendable {
             spent: tally.spent, runsThatCommitted: tally.runsThatCommitted,
             runsLivenessUnjudged: tally.runsLivenessUnjudged, records: records)
         report.coverage = coverageSum
+        report.linearizabilityUndecided = undecided
         return report
     }
 }

@@ -72,6 +72,9 @@ public struct FuzzRunResult: Sendable {
     public var committed: Int
     /// Steps by coverage row, when the fuzzer counts them (`Fuzzer.countsCoverage`).
     public var coverage: CoverageTable? = nil
+    /// Why the run's client history could not be judged linearizable, when the search ran out
+    /// of budget on a run that otherwise passed: not a proof, so campaigns count it apart.
+    public var linearizabilityUndecided: String? = nil
 }
 
 /// The randomized fault fuzzer: runs one seed at a time, each a path of the world driven by a
@@ -115,6 +118,10 @@ public struct Fuzzer {
     /// ends at half of it, whatever the faults do, so that the liveness phase keeps the other half.
     public var runStepLimit = Fuzzer.defaultRunStepLimit
 
+    /// The linearizability search's budget a key at the end of each run with clients, when not
+    /// the property's: tests make it tiny so that small histories go undecided.
+    var linearizabilityStepBudget: Int? = nil
+
     /// The step limit of every run unless a campaign or test sets another.
     public static let defaultRunStepLimit = 20_000
 
@@ -151,6 +158,7 @@ public struct Fuzzer {
         var run = FuzzRun(
             seed: seed, rules: runRules, stepLimit: runStepLimit, observers: observers, validates: validates,
             reusing: &buffers)
+        run.linearizabilityStepBudget = linearizabilityStepBudget
         while run.advance() {}
         let result = run.result(keepingActions: keepsActions)
         run.lendBuffers(to: &buffers)

@@ -52,6 +52,9 @@ enum CheckCommand {
                 flag: "--fail-on-violation", valueName: nil,
                 help: "Exit 1 on any violation, even one the spec or --mutant expects (as TLC does)."),
             OptionSpec(
+                flag: "--accept-undecided", valueName: nil,
+                help: "Exit as if passed, not 7, when a client history's linearizability search ran out of budget."),
+            OptionSpec(
                 flag: "--trace-out", valueName: "FILE",
                 help: "Write the counterexample as a trace for 'raftlab replay'."),
             OptionSpec(
@@ -90,7 +93,11 @@ enum CheckCommand {
             --max-states or --max-memory-mb before its bounds were exhausted; a spec with
             "acceptIncomplete": true is judged on the part explored instead), 64/65/66 for bad usage or
             input, 73 when a --trace-out or --junit file cannot be written (checked before the search
-            starts), 74 when standard output cannot be written.
+            starts), 74 when standard output cannot be written. With clients, a pass whose search met a
+            client history the linearizability checker could not decide within its budget (20,000
+            steps a key) is not a pass: a line "linearizability UNDECIDED" counts such completions and
+            names the shortest such history (--json: "linearizabilityUndecided"), and the exit code is 7
+            unless --accept-undecided.
 
             SIGINT (Ctrl-C) or SIGTERM stops the search between batches of states: the states and depth
             reached are printed (and the --json and --junit reports written) marked as interrupted, with
@@ -177,6 +184,8 @@ enum CheckCommand {
                 code: .badInput, message: "\(specLabel): \(error.description) (under mutant \(mutant?.name ?? "none"))")
         }
         if let startWorld = startPath.last { model.startWorld = startWorld }
+        let undecided = checkSpec.world.clients > 0 ? UndecidedHistories() : nil
+        model.undecidedHistories = undecided
         // Reach is judged only where a pass is expected: a run meant to find a violation stops
         // there, and looking for situations would only slow the search down.
         if checkSpec.expectation(under: mutant) == .pass { model.situations = checkSpec.reach }
@@ -223,7 +232,7 @@ enum CheckCommand {
                 console.print(TextRendering.render(Timeline(replaying: trace!)))
             }
         }
-        let code: ExitCode =
+        var code: ExitCode =
             switch judgement.outcome {
             case .met: .ok
             case .violated: .safetyViolation
@@ -231,6 +240,13 @@ enum CheckCommand {
             case .incomplete: .incomplete
             case .vacuous: .vacuous
             }
+        // A pass (or a violation not found) that rests on an undecided history proves nothing.
+        let undecidedCount = undecided?.count ?? 0
+        if undecidedCount > 0 && !arguments.has("--accept-undecided")
+            && (code == .ok || code == .expectationNotMet)
+        {
+            code = .linearizabilityUndecided
+        }
         var reachTraces: [String: String] = [:]
         if let reachFolder {
             reachTraces = try writeReachTraces(report, rules: rules, spec: checkSpec, mutant: mutant, to: reachFolder)
@@ -261,11 +277,19 @@ enum CheckCommand {
         }
         if json {
             console.print(
-                withBitstate(
-                    summaryJSON(report, checkSpec, mutant, judgement, violation, code, reachTraces: reachTraces), report
+                withUndecided(
+                    withBitstate(
+                        summaryJSON(report, checkSpec, mutant, judgement, violation, code, reachTraces: reachTraces),
+                        report),
+                    undecided
                 ).encoded(pretty: false))
         } else {
             printSummary(report, violation, judgement, mutant: mutant, code, console)
+            if let undecided, let detail = undecided.firstDetail {
+                console.print(
+                    "linearizability UNDECIDED after \(undecided.count) completions (not a pass"
+                        + (code == .linearizabilityUndecided ? "; exit 7" : "") + "): \(detail)")
+            }
             printReach(report, reachTraces: reachTraces, console)
             if showsCoverage { for line in coverageTable(report).lines { console.print(line) } }
             if let path = arguments.value("--trace-out"), trace != nil {
@@ -273,6 +297,15 @@ enum CheckCommand {
             }
         }
         return code
+    }
+
+    /// The `--json` summary with the undecided histories' count and first words, for a spec
+    /// with clients.
+    static func withUndecided(_ summary: JSONValue, _ undecided: UndecidedHistories?) -> JSONValue {
+        guard let undecided, case .object(var members) = summary else { return summary }
+        members.append(("linearizabilityUndecided", .integer(undecided.count)))
+        members.append(("undecidedDetail", undecided.firstDetail.map(JSONValue.string) ?? .null))
+        return .object(members)
     }
 
     static func printSummary(

@@ -46,6 +46,9 @@ public enum ExitCode: Int32, Sendable {
     case incomplete = 5
     /// A check passed without reaching a situation its spec expects: the pass is vacuous (`check`).
     case vacuous = 6
+    /// A client history's linearizability search ran out of budget: neither a pass nor a
+    /// violation (`fuzz`, `check`; `--accept-undecided` takes it as a pass).
+    case linearizabilityUndecided = 7
     /// The command line is wrong (EX_USAGE).
     case usage = 64
     /// An input file (spec or trace) is malformed (EX_DATAERR).

@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--clients N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--clients N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--accept-undecided] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -30,6 +30,9 @@ enum FuzzCommand {
                 help: "Where failing traces are saved (shrunk; whole in DIR/unshrunk). Default corpus/found."),
             OptionSpec(
                 flag: "--keep-going", valueName: nil, help: "Collect every failure instead of stopping at the first."),
+            OptionSpec(
+                flag: "--accept-undecided", valueName: nil,
+                help: "Exit 0, not 7, when a client history's linearizability search ran out of budget."),
             OptionSpec(
                 flag: "--shard", valueName: "K/N",
                 help: "Run only the K-th (from 0) of N slices of the --runs campaign; /N reads K from the environment."),
@@ -101,8 +104,14 @@ enum FuzzCommand {
             --json and the --junit report cover the runs done, marked as interrupted, and every
             failure found is already saved. A second signal ends the process at once.
 
+            A run with clients ends with its whole history checked for linearizability; a history the
+            search cannot decide within its budget (20,000 steps a key) is neither a pass nor a failure:
+            the summary counts such runs ("undecided", with the first one's run and seed; --json:
+            "linearizabilityUndecided") and the campaign exits 7 unless --accept-undecided.
+
             Exit 0 when every run passed, 1 on a safety violation, 2 on a liveness failure (and no
-            safety violation), 64 bad command line, 65 malformed spec, 73 corpus or --junit file not
+            safety violation), 7 when a run's client history was undecided (and nothing failed; 0 with
+            --accept-undecided), 64 bad command line, 65 malformed spec, 73 corpus or --junit file not
             writable (checked before the first run), 74 standard output not writable, 130 interrupted
             by SIGINT, 143 by SIGTERM.
 
@@ -241,7 +250,9 @@ enum FuzzCommand {
         }
         if let interruption { return interruption.exitCode }
         if findings.safetyViolations > 0 { return .safetyViolation }
-        return findings.livenessFailures > 0 ? .livenessViolation : .ok
+        if findings.livenessFailures > 0 { return .livenessViolation }
+        let undecided = !findings.campaign.linearizabilityUndecided.isEmpty
+        return undecided && !arguments.has("--accept-undecided") ? .linearizabilityUndecided : .ok
     }
 
     /// The closing summary; `interruption` names the signal that cut the campaign short.
@@ -267,8 +278,18 @@ enum FuzzCommand {
             "  liveness: longest settling \(report.longestLivenessTicks) ticks (budget "
                 + "\(FaultProfile.livenessBudgetTicks)); not judged in \(report.runsLivenessUnjudged) runs (spec bounds)"
         )
+        if let line = undecidedLine(report) { console.print(line) }
         console.print("digest: \(hex16(report.digest))")
         if let coverage = report.coverage { for line in coverage.lines { console.print(line) } }
+    }
+
+    /// The summary line for runs whose client history the linearizability search could not
+    /// decide, naming the first with its seed so that it can be run again; nil when none.
+    static func undecidedLine(_ report: CampaignReport) -> String? {
+        guard let first = report.linearizabilityUndecided.first else { return nil }
+        let seed = RunSeeds.seed(base: report.baseSeed, run: first.run)
+        return "  linearizability: undecided in \(report.linearizabilityUndecided.count) runs (not a pass): "
+            + "first run \(first.run) (seed \(seed)): \(first.detail)"
     }
 
     /// The summary `--json` prints; with `campaign`, also the members a merge needs (the
@@ -288,6 +309,14 @@ enum FuzzCommand {
             ("longestLivenessTicks", .integer(report.longestLivenessTicks)),
             ("livenessBudgetTicks", .integer(FaultProfile.livenessBudgetTicks)),
             ("livenessNotJudged", .integer(report.runsLivenessUnjudged)),
+            ("linearizabilityUndecided", .integer(report.linearizabilityUndecided.count)),
+            (
+                "undecidedRuns",
+                .array(
+                    report.linearizabilityUndecided.map {
+                        .object([("run", .integer($0.run)), ("detail", .string($0.detail))])
+                    })
+            ),
             ("failures", .array(findings.failures.map(\.json))), ("digest", .string(hex16(report.digest))),
             ("interrupted", interruption.map(JSONValue.string) ?? .null),
         ]

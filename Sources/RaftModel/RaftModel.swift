@@ -25,6 +25,12 @@ public struct RaftModel: Model {
     /// The search treats it as any initial state, so fingerprints, symmetry and partial-order
     /// reduction work from it unchanged; paths found are relative to it.
     public var startWorld: World
+    /// Where the search notes client histories whose linearizability it could not decide; nil
+    /// (the default) does not look for them, which costs a second search per completion.
+    public var undecidedHistories: UndecidedHistories? = nil
+    /// The search budget a key of that second search, when not the property's: tests make it
+    /// tiny so that small histories go undecided.
+    var undecidedSearchBudget: Int? = nil
 
     public init(rules: WorldRules, properties: [InvariantID] = InvariantID.allCases) {
         self.rules = rules
@@ -53,7 +59,18 @@ public struct RaftModel: Model {
     ) -> PropertyViolation? {
         // Every explored state was checked when first reached, so only the step is new: the
         // incremental check clears almost every step; the rare one it flags gets the full report.
-        guard Invariants.stepViolates(after: action, from: previous, in: state) else { return nil }
+        guard Invariants.stepViolates(after: action, from: previous, in: state) else {
+            if let undecidedHistories, properties.contains(.linearizability),
+                let detail = Invariants.linearizabilityJudgement(
+                    after: action, in: state,
+                    checker: undecidedSearchBudget.map { Invariants.linearizabilityChecker(stepBudget: $0) }
+                        ?? Invariants.checker
+                ).undecidedDetail
+            {
+                undecidedHistories.note(detail, clock: state.clients?.clock ?? 0)
+            }
+            return nil
+        }
         return firstViolation(in: state, previous: previous, action: action, stateAlreadySeen: stateAlreadySeen)
     }
 

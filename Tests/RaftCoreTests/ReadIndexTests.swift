@@ -162,6 +162,29 @@ struct ReadIndexTests {
         #expect(readRounds(in: ready).isEmpty)
     }
 
+    @Test(
+        "Step 2: an acknowledgement of an earlier round, sent before a later read arrived, does not confirm it (RB-28)")
+    func staleRoundAcknowledgementIgnored() {
+        var (node, _) = leaderWithRegisteredRead()
+        // s3 confirms round 1; s2's answer to round 1 is still in flight.
+        #expect(deliver(acknowledgement(round: 1), from: s3, to: &node).clientReplies == [.read(get, index: 2)])
+        let later = SessionCommand(client: 1, sequence: 1, key: 0, kind: .get)
+        #expect(readRounds(in: node.handle(.sessionRequest(later))) == [2, 2])
+        #expect(deliver(acknowledgement(round: 1), from: s2, to: &node).clientReplies.isEmpty)
+        #expect(reads(of: node).pending.map(\.command) == [later])
+    }
+
+    @Test("RB-28 read-stale-acks lets an earlier round's acknowledgement in flight confirm a later read")
+    func readStaleAcks() {
+        var (node, _) = leaderWithRegisteredRead(mutant: .readStaleAcks)
+        #expect(deliver(acknowledgement(round: 1), from: s3, to: &node).clientReplies == [.read(get, index: 2)])
+        let later = SessionCommand(client: 1, sequence: 1, key: 0, kind: .get)
+        // The round keeps its id (etcd's retried request context) and waits for a majority again.
+        #expect(readRounds(in: node.handle(.sessionRequest(later))) == [1, 1])
+        #expect(reads(of: node).pending == [PendingRead(command: later, readIndex: 2, round: 1)])
+        #expect(deliver(acknowledgement(round: 1), from: s2, to: &node).clientReplies == [.read(later, index: 2)])
+    }
+
     @Test("RB-27 read-before-term-commit registers the read at a commit index of an earlier leader")
     func readBeforeTermCommit() {
         var node = newLeader(mutant: .readBeforeTermCommit)

@@ -158,10 +158,21 @@ struct MutantCatchTests {
     func caught(_ mutant: Mutant) throws {
         let file = CheckSpecTests.specsDirectory.appendingPathComponent("mutants/\(mutant.name).json")
         let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
-        let report = check(spec, mutant: mutant) {
-            $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
-            $0.workers = 2
-        }
+        // A spec with a `start` is searched from where its steps lead, as `raftlab check` does.
+        let report =
+            try spec.start.isEmpty
+            ? check(
+                spec, mutant: mutant,
+                {
+                    $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
+                    $0.workers = 2
+                })
+            : checkFromStart(
+                spec, mutant: mutant,
+                {
+                    $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
+                    $0.workers = 2
+                })
         guard case .violated(let counterexample) = report.verdict else {
             Issue.record("\(mutant.name) not caught: \(report.verdictName)")
             return

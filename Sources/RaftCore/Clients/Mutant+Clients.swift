@@ -4,7 +4,7 @@ extension Mutant {
     /// for it, as it turns on the switches in `switchesNeeded`.
     public var needsClients: Bool {
         switch self {
-        case .sessionNotConsulted, .readWithoutQuorum, .readBeforeTermCommit: true
+        case .sessionNotConsulted, .readWithoutQuorum, .readBeforeTermCommit, .readStaleAcks: true
         default: false
         }
     }

@@ -118,6 +118,14 @@ extension RaftNode {
     /// Starts the next heartbeat round, whose acknowledgements alone can confirm the reads
     /// registered now.
     private func startReadRound(_ progress: inout Progress) {
+        if deviates(.readStaleAcks) && progress.reads.round > 0 {
+            // RB-28 (etcd #20418): a retried ReadIndex reused its request context, so the round
+            // keeps its id; it waits for a majority afresh, but an answer to the earlier round
+            // still in flight, sent before this read arrived, names the same id and counts.
+            progress.reads.confirmedRound = progress.reads.round - 1
+            progress.reads.acknowledged = NodeSet()
+            return
+        }
         progress.reads.round += 1
         progress.reads.acknowledged = NodeSet()
     }

@@ -30,6 +30,9 @@ struct FuzzRun {
     private var membership: MembershipWorkload
     /// The session clients, when the spec has them.
     private var sessionClients: SessionClientDriver?
+    /// The linearizability search's budget a key at the run's end, when a test sets one
+    /// (`Fuzzer.linearizabilityStepBudget`).
+    var linearizabilityStepBudget: Int? = nil
     /// Present from the start of the liveness phase.
     private var liveness: LivenessJudge? = nil
 
@@ -323,8 +326,15 @@ struct FuzzRun {
     /// `keepingActions`.
     mutating func result(keepingActions: Bool) -> FuzzRunResult {
         let outcome: FuzzOutcome
+        let judgement =
+            checker.checksLinearizability || safetyViolated
+            ? nil
+            : Invariants.linearizabilityJudgement(
+                world,
+                checker: linearizabilityStepBudget.map { Invariants.linearizabilityChecker(stepBudget: $0) }
+                    ?? Invariants.checker)
         if !checker.checksLinearizability,
-            safetyViolated || Invariants.linearizability(world) != nil
+            safetyViolated || judgement?.violation != nil
         {
             // The history may have gone wrong at a completion before the step that stopped the
             // run, or before its end: the replay, which checks linearizability at every step,
@@ -356,7 +366,8 @@ struct FuzzRun {
                 ? nil : "the spec's \(liveness?.blockedBy ?? "bounds") ran out",
             digest: digest.finalize(),
             actions: outcome.isFailure || keepingActions ? actions : nil, spent: world.spent,
-            committed: world.ghost.committed.count, coverage: coverage)
+            committed: world.ghost.committed.count, coverage: coverage,
+            linearizabilityUndecided: outcome == .passed ? judgement?.undecidedDetail : nil)
     }
 
     private func canonicalViolation() -> Violation {

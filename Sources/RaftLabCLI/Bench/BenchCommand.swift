@@ -1,3 +1,5 @@
+import RaftCore
+
 /// `raftlab bench SUBJECT`: printed speed and memory figures, never a timed test.
 enum BenchCommand {
     /// What can be benchmarked, each with its own runner.
@@ -24,12 +26,14 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "Print speed and memory figures for a part of raftlab (release builds only make sense).",
-        usage: "bench SUBJECT [--json]",
-        positionals: 1...1,
+        usage: "bench SUBJECT [--json] | bench mutants [NAME...] [--json]",
+        positionals: 1...Int.max,
         options: [OptionSpec(flag: "--json", valueName: nil, help: "Print the figures as one JSON object.")],
         discussion: """
             SUBJECTS:
             \(subjects.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+
+            `bench mutants NAME...` measures only the mutants named (see 'raftlab mutants').
 
             Measure with `swift run -c release raftlab bench SUBJECT` on a quiet machine.
             """)
@@ -42,6 +46,17 @@ enum BenchCommand {
                     "unknown bench subject '\(name)' (expected one of: \(subjects.map(\.name).joined(separator: ", ")))"
             )
         }
-        return subject.run(console, arguments.has("--json"))
+        let names = arguments.positionals.dropFirst()
+        guard !names.isEmpty else { return subject.run(console, arguments.has("--json")) }
+        guard name == "mutants" else {
+            throw UsageError(message: "bench \(name) takes no names; only 'bench mutants NAME...' does")
+        }
+        let mutants = try names.map { name in
+            guard let mutant = Mutant(name: name) else {
+                throw UsageError(message: "unknown mutant '\(name)' (see 'raftlab mutants')")
+            }
+            return mutant
+        }
+        return MutantsBenchmark.run(console, json: arguments.has("--json"), only: mutants)
     }
 }

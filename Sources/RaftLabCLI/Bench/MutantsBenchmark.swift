@@ -27,9 +27,12 @@ enum MutantsBenchmark {
         var fuzzer: [(runs: Int, seconds: Double, kind: FuzzOutcome.Kind)?]
     }
 
-    static func run(_ console: Console, json: Bool) -> ExitCode {
+    static func run(_ console: Console, json: Bool) -> ExitCode { run(console, json: json, only: Mutant.allCases) }
+
+    /// The benchmark of `mutants` alone, in the catalogue's order.
+    static func run(_ console: Console, json: Bool, only mutants: [Mutant]) -> ExitCode {
         var rows: [Row] = []
-        for mutant in Mutant.allCases {
+        for mutant in Mutant.allCases where mutants.contains(mutant) {
             if !json { console.printError("bench mutants: \(mutant.name)...") }
             rows.append(Row(mutant: mutant, checker: checker(mutant), fuzzer: fuzzSeeds.map { fuzz(mutant, seed: $0) }))
         }
@@ -85,8 +88,16 @@ enum MutantsBenchmark {
         guard let text = try? String(contentsOfFile: mutantSpecFolder + "/\(mutant.name).json", encoding: .utf8),
             let spec = try? CheckSpec.decode(text)
         else { return nil }
-        let model = RaftModel(rules: WorldRules(spec: spec.world, mutant: mutant), properties: spec.properties)
-        let report = Checker(model, options: checkerOptions(spec)).run()
+        let rules = WorldRules(spec: spec.world, mutant: mutant)
+        var model = RaftModel(rules: rules, properties: spec.properties)
+        // A spec with a `start` is searched from where its steps lead, as `raftlab check` does;
+        // its time and states are those of the search, its steps count the start too.
+        guard let startPath = try? spec.startPath(rules: rules) else { return nil }
+        if let startWorld = startPath.last { model.startWorld = startWorld }
+        var options = checkerOptions(spec)
+        options.maxDepth -= spec.start.count
+        let report = Checker(model, options: options).run().restated(
+            afterStart: spec.start, path: startPath, from: rules.initialWorld)
         guard case .violated(let counterexample) = report.verdict else { return nil }
         return (
             report.elapsedSeconds, report.distinctStates, counterexample.actions.count,

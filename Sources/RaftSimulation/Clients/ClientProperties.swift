@@ -117,26 +117,85 @@ extension Invariants {
     }
 
     /// The checker the property runs, with search budgets small enough for the fuzzer to run it
-    /// after every completion: a history too hard to decide within them counts as no violation
-    /// (the checker says "unknown", never a wrong verdict).
-    static let checker = LinearizabilityChecker(
+    /// after every completion: a history too hard to decide within them is no violation (the
+    /// checker says "unknown", never a wrong verdict), but it is no proof either, so the explorers
+    /// report it apart (`linearizabilityJudgement`).
+    public static let checker = LinearizabilityChecker(
         KeyValueSpecification(), stepBudgetPerPartition: 20_000, minimisationStepBudget: 200_000)
+
+    /// A checker like `checker` with another search budget a key: how tests make a history
+    /// too hard to decide.
+    public static func linearizabilityChecker(stepBudget: Int) -> LinearizabilityChecker<KeyValueSpecification> {
+        LinearizabilityChecker(KeyValueSpecification(), stepBudgetPerPartition: stepBudget, minimisationStepBudget: 0)
+    }
 
     /// Linearizability of the whole history, on every key or only on `key`.
     ///
     /// The detail names the smallest non-linearizable sub-history the checker found, each
     /// operation with its result and interval.
     public static func linearizability(_ world: World, key: UInt8? = nil) -> Violation? {
-        guard let clients = world.clients else { return nil }
+        linearizabilityJudgement(world, key: key).violation
+    }
+
+    /// What the linearizability search made of the history, on every key or only on `key`:
+    /// proven, refuted with the smallest sub-history found, or undecided within `checker`'s budget.
+    public static func linearizabilityJudgement(
+        _ world: World, key: UInt8? = nil,
+        checker: LinearizabilityChecker<KeyValueSpecification> = Invariants.checker
+    ) -> LinearizabilityJudgement {
+        guard let clients = world.clients else { return .linearizable }
         let kept = clients.history.indices.filter { key == nil || clients.history[$0].command.key == key }
         let history = clients.linearizabilityHistory.restricted(to: kept.map(OperationID.init))
-        guard let violation = checker.check(history).violation else {
-            return nil
+        switch checker.check(history) {
+        case .linearizable: return .linearizable
+        case .unknown(let keys):
+            return .undecided(
+                "the search budget (\(checker.stepBudgetPerPartition) steps a key) ran out on key "
+                    + keys.joined(separator: ", ") + " of a history of \(kept.count) operations")
+        case .notLinearizable(let violation):
+            let operations = violation.operations.map { clients.history[kept[$0.index]].summary }
+            return .violated(
+                Violation(
+                    invariant: .linearizability, servers: [], terms: [],
+                    detail: "no single store explains key \(violation.key): " + operations.joined(separator: ", ")))
         }
-        let operations = violation.operations.map { clients.history[kept[$0.index]].summary }
-        return Violation(
-            invariant: .linearizability, servers: [], terms: [],
-            detail: "no single store explains key \(violation.key): " + operations.joined(separator: ", "))
+    }
+
+    /// `linearizabilityJudgement` after a step that delivered a result to the client waiting for
+    /// it, on that operation's key; `.linearizable` after any other step, which cannot change
+    /// the verdict.
+    public static func linearizabilityJudgement(
+        after action: Action, in world: World,
+        checker: LinearizabilityChecker<KeyValueSpecification> = Invariants.checker
+    ) -> LinearizabilityJudgement {
+        guard case .client(.deliver(let message)) = action, case .reply(let command, _) = message.body,
+            let clients = world.clients, let record = clients.recordIndex(of: command),
+            case .ok(_, let at) = clients.history[record].outcome, at == clients.clock
+        else { return .linearizable }
+        return linearizabilityJudgement(world, key: command.key, checker: checker)
+    }
+}
+
+/// The linearizability search's answer on a world's client history.
+///
+/// `undecided` is neither a pass nor a violation: the history may be linearizable or not, and
+/// the explorers say so rather than count it as either (issue 15, item 4).
+public enum LinearizabilityJudgement: Hashable, Sendable {
+    case linearizable
+    case violated(Violation)
+    /// The search ran out of budget on some key; the words say which and how big the history was.
+    case undecided(String)
+
+    /// The violation, when the search found one.
+    public var violation: Violation? {
+        if case .violated(let violation) = self { return violation }
+        return nil
+    }
+
+    /// The words for an undecided search, else nil.
+    public var undecidedDetail: String? {
+        if case .undecided(let detail) = self { return detail }
+        return nil
     }
 }
 
