@@ -85,8 +85,16 @@ enum MutantsBenchmark {
         guard let text = try? String(contentsOfFile: mutantSpecFolder + "/\(mutant.name).json", encoding: .utf8),
             let spec = try? CheckSpec.decode(text)
         else { return nil }
-        let model = RaftModel(rules: WorldRules(spec: spec.world, mutant: mutant), properties: spec.properties)
-        let report = Checker(model, options: checkerOptions(spec)).run()
+        let rules = WorldRules(spec: spec.world, mutant: mutant)
+        var model = RaftModel(rules: rules, properties: spec.properties)
+        // A spec with a `start` is searched from the world its steps reach, as `raftlab check` does:
+        // from the initial world, its depth bound would cover the prefix's interleavings too.
+        guard let startPath = try? spec.startPath(rules: rules) else { return nil }
+        if let startWorld = startPath.last { model.startWorld = startWorld }
+        var options = checkerOptions(spec)
+        options.maxDepth -= spec.start.count
+        let report = Checker(model, options: options).run().restated(
+            afterStart: spec.start, path: startPath, from: rules.initialWorld)
         guard case .violated(let counterexample) = report.verdict else { return nil }
         return (
             report.elapsedSeconds, report.distinctStates, counterexample.actions.count,
