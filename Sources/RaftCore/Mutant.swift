@@ -25,6 +25,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
     case snapshotBoundaryAppend = "snapshot-boundary-append"
     case installSnapshotDiscardsLog = "install-snapshot-discards-log"
     case installSnapshotKeepsConflict = "install-snapshot-keeps-conflict"
+    /// RB-18: a restart replays an append-only log that skips the truncations at or below the
+    /// snapshot (`TruncatedEntries.swift`).
+    case recoveryResurrectsTruncated = "recovery-resurrects-truncated"
     case configBeforeTermCommit = "config-before-term-commit"
     case twoConfigsInFlight = "two-configs-in-flight"
     case restartLoadsCommittedConfig = "restart-loads-committed-config"
@@ -66,6 +69,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .keepNextOnReject: "RB-34"
         case .snapshotBoundaryAppend: "RB-20"
         case .installSnapshotDiscardsLog, .installSnapshotKeepsConflict: "RB-21"
+        case .recoveryResurrectsTruncated: "RB-18"
         case .configBeforeTermCommit: "RB-23"
         case .twoConfigsInFlight, .restartLoadsCommittedConfig: "RB-24"
         case .sessionNotConsulted: "EXT-EO"
@@ -108,6 +112,8 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
             "InstallSnapshot rules 6-7: the whole log is discarded, even for a snapshot behind the commit index"
         case .installSnapshotKeepsConflict:
             "InstallSnapshot rule 6: the entries after the snapshot's last index are kept whatever the term there"
+        case .recoveryResurrectsTruncated:
+            "Persistent state: a restart replays the log ignoring truncations that began at or below the snapshot"
         case .configBeforeTermCommit:
             "Membership (thesis 4.1, Ongaro 2015): a leader appends a configuration before committing an entry of its term"
         case .twoConfigsInFlight:
@@ -154,6 +160,9 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         // The kept entries follow the snapshot's last entry in no leader's log: another server
         // holding them from the leader that wrote them holds a different entry below.
         case .installSnapshotKeepsConflict: "log-matching"
+        // The resurrected entries make the restarted server grant its vote to a candidate lacking
+        // committed entries (section 5.4.1 compares against a log no leader ever wrote).
+        case .recoveryResurrectsTruncated: "leader-completeness"
         // Their own rules, checked from outside the server on every step that exercises them.
         case .preVoteDespiteLeader: "pre-vote-restraint"
         case .checkQuorumSelfTwice: "check-quorum"
@@ -223,6 +232,7 @@ public enum Mutant: String, CaseIterable, Hashable, Sendable {
         case .snapshotBoundaryAppend: "WRaft PR #118; RedisLabs/raft PR #47, #148 (#49); daos-stack/raft PR #10"
         case .installSnapshotDiscardsLog: "camunda/camunda #6092 (Zeebe); Students' Guide to Raft (snapshots)"
         case .installSnapshotKeepsConflict: "hashicorp/raft PR #704; camunda/camunda #6092 (Zeebe)"
+        case .recoveryResurrectsTruncated: "etcd #22442, PR #22443 (found by Antithesis via formancehq/ledger PR #2076)"
         case .configBeforeTermCommit:
             "Ongaro, raft-dev 2015 (https://groups.google.com/g/raft-dev/c/t4xj6dJTP6E); Copycat #23; AxonIQ PR #120"
         case .twoConfigsInFlight:

@@ -44,6 +44,9 @@ public struct RaftNode: Hashable, Sendable {
     /// The snapshot covering the log's compacted prefix (section 7); nil while nothing is
     /// compacted.
     public internal(set) var snapshot: Snapshot?
+    /// What truncations removed, kept for RB-18's mutant only (`TruncatedEntries`); always empty
+    /// otherwise.
+    public internal(set) var truncated: [TruncatedEntries] = []
 
     // MARK: Volatile state
 
@@ -90,6 +93,7 @@ public struct RaftNode: Hashable, Sendable {
         // Section 4.1: the latest configuration in the log, committed or not.
         (configuration, configurationIndex) = durable.log.latestConfiguration ?? (initialConfiguration, 0)
         self.snapshot = durable.snapshot
+        self.truncated = durable.truncated
         self.commitIndex = durable.log.baseIndex
         self.lastApplied = durable.log.baseIndex
         if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
@@ -103,7 +107,8 @@ public struct RaftNode: Hashable, Sendable {
     public init(
         unpackingID id: NodeID, serverCount: Int, mutant: Mutant?, options: ProtocolOptions,
         initialConfiguration: Configuration, currentTerm: Term, votedFor: NodeID?, log: Log, snapshot: Snapshot?,
-        commitIndex: LogIndex, lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool
+        commitIndex: LogIndex, lastApplied: LogIndex, role: Role, lastInputChangedDurableState: Bool,
+        truncated: [TruncatedEntries] = []
     ) {
         // Field by field rather than through a restart and its `DurableState`: the checker
         // unpacks every state it expands, and each detour copies the log once more.
@@ -117,6 +122,7 @@ public struct RaftNode: Hashable, Sendable {
         self.votedFor = votedFor
         self.log = log
         self.snapshot = snapshot
+        self.truncated = truncated
         // `configuration` and `configurationIndex` follow from the log and the initial
         // configuration, as on a restart.
         (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)
@@ -151,7 +157,7 @@ public struct RaftNode: Hashable, Sendable {
         // RB-16: the vote lives only in memory, so a restart forgets it.
         DurableState(
             currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log,
-            snapshot: snapshot)
+            snapshot: snapshot, truncated: truncated)
     }
 
     /// Whether this server believes it leads the current term.
@@ -811,6 +817,7 @@ extension RaftNode: ServerRenamable {
     static let renamedFields = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
+        "truncated",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is
@@ -820,7 +827,8 @@ extension RaftNode: ServerRenamable {
     public func renamed(by renaming: ServerRenaming) -> RaftNode? {
         precondition(renaming.serverCountBefore == serverCount)
         // The vote as held in memory: `durableState` may forget it.
-        let inMemory = DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot)
+        let inMemory = DurableState(
+            currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot, truncated: truncated)
         guard let id = renaming[id], let durable = inMemory.renamed(by: renaming), let role = role.renamed(by: renaming)
         else { return nil }
         var copy = RaftNode(
@@ -903,6 +911,7 @@ extension RaftNode {
     /// Truncates the log after `index`, falling back to the previous configuration if the
     /// latest one goes with it (section 4.1: a server uses the latest one its log holds).
     private mutating func truncateLog(after index: LogIndex) {
+        recordTruncation(after: index)
         log.truncate(after: index)
         if configurationIndex > index {
             (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)

@@ -8,12 +8,19 @@ public struct DurableState: Hashable, Sendable {
     /// Written with the log in one `persist`, so a disk never holds a log compacted past a
     /// snapshot it lacks.
     public var snapshot: Snapshot?
+    /// What truncations removed, for RB-18's mutant only (`TruncatedEntries`); always empty
+    /// otherwise.
+    public var truncated: [TruncatedEntries]
 
-    public init(currentTerm: Term = 0, votedFor: NodeID? = nil, log: Log = Log(), snapshot: Snapshot? = nil) {
+    public init(
+        currentTerm: Term = 0, votedFor: NodeID? = nil, log: Log = Log(), snapshot: Snapshot? = nil,
+        truncated: [TruncatedEntries] = []
+    ) {
         self.currentTerm = currentTerm
         self.votedFor = votedFor
         self.log = log
         self.snapshot = snapshot
+        self.truncated = truncated
     }
 
     /// A server that has never run.

@@ -143,14 +143,17 @@ extension Message {
 
 extension DurableState: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["currentTerm", "votedFor", "log", "snapshot"]
+    static let renamedFields = ["currentTerm", "votedFor", "log", "snapshot", "truncated"]
 
     /// A snapshot names no server (its state is the state machine's), so it moves unchanged.
     public func renamed(by renaming: ServerRenaming) -> DurableState? {
         guard let votedFor = votedFor.renamed(by: renaming) else { return nil }
         return DurableState(
             currentTerm: currentTerm, votedFor: votedFor, log: log.renamingConfigurations(by: renaming),
-            snapshot: snapshot)
+            snapshot: snapshot,
+            truncated: truncated.map {
+                TruncatedEntries(firstIndex: $0.firstIndex, entries: $0.entries.renamingConfigurations(by: renaming))
+            })
     }
 }
 

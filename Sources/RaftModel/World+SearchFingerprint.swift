@@ -89,7 +89,7 @@ extension RaftNode {
     fileprivate func combine(into hasher: inout FoldedMultiplyHasher, disk: DurableState) {
         let diskIsNodeState =
             disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log
-            && disk.snapshot == snapshot
+            && disk.snapshot == snapshot && disk.truncated == truncated
         var roleWord: UInt64
         switch role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
@@ -106,6 +106,8 @@ extension RaftNode {
         hasher.combine(log)
         // Only after compaction, so that a world without snapshots mixes what it always did.
         if snapshot != nil { Self.combineSnapshot(of: self, into: &hasher) }
+        // Only RB-18's mutant records truncations: the correct Raft mixes what it always did.
+        if !truncated.isEmpty { hasher.combine(truncated) }
         if case .leader(let progress) = role {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
@@ -200,6 +202,18 @@ private struct FoldedMultiplyHasher {
         combine(packedVote(disk.votedFor) << 32 | packed32(disk.currentTerm))
         combine(disk.log)
         if disk.snapshot != nil { combine(disk.snapshot) }
+        if !disk.truncated.isEmpty { combine(disk.truncated) }
+    }
+
+    /// The truncations RB-18's mutant remembers: each one's first index and entries, counted so
+    /// that records of different lengths never mix alike.
+    @inline(never)
+    mutating func combine(_ truncated: [TruncatedEntries]) {
+        combine(1 << 62 | UInt64(truncated.count))
+        for record in truncated {
+            combine(packed32(record.firstIndex) << 32 | UInt64(record.entries.count))
+            for entry in record.entries { combine(packed(entry)) }
+        }
     }
 
     /// A snapshot's index, term and state; the state words are counted so that states of
@@ -276,8 +290,9 @@ enum SearchFingerprintFields {
     static let node = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
+        "truncated",
     ]
-    static let disk = ["currentTerm", "votedFor", "log", "snapshot"]
+    static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncated"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "reads"]
     /// ReadIndex's state, mixed whole by `combineReads` (`PendingRead`'s fields below).
     static let reads = ["round", "confirmedRound", "acknowledged", "pending"]

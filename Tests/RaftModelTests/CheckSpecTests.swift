@@ -1,4 +1,5 @@
 import Foundation
+import ModelChecking
 import RaftTestSupport
 import Testing
 
@@ -158,21 +159,14 @@ struct MutantCatchTests {
     func caught(_ mutant: Mutant) throws {
         let file = CheckSpecTests.specsDirectory.appendingPathComponent("mutants/\(mutant.name).json")
         let spec = try CheckSpec.decode(String(contentsOf: file, encoding: .utf8))
-        // A spec with a `start` is searched from where its steps lead, as `raftlab check` does.
+        let configure: (inout CheckerOptions) -> Void = {
+            $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
+            $0.workers = 2
+        }
+        // A spec with a `start` is searched from the world its steps reach, as `raftlab check` does.
         let report =
             try spec.start.isEmpty
-            ? check(
-                spec, mutant: mutant,
-                {
-                    $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
-                    $0.workers = 2
-                })
-            : checkFromStart(
-                spec, mutant: mutant,
-                {
-                    $0.strategy = spec.depthFirst ? .depthFirst : .breadthFirst
-                    $0.workers = 2
-                })
+            ? check(spec, mutant: mutant, configure) : checkFromStart(spec, mutant: mutant, configure)
         guard case .violated(let counterexample) = report.verdict else {
             Issue.record("\(mutant.name) not caught: \(report.verdictName)")
             return

@@ -55,6 +55,10 @@ private enum ServerFlags {
     static let ownInitialConfiguration: UInt8 = 8
     /// The role's tag, in bits 4 and 5.
     static let roleShift: UInt8 = 4
+    /// The running server's truncation records follow its snapshot (RB-18's mutant only).
+    static let nodeTruncated: UInt8 = 64
+    /// The disk's truncation records follow its snapshot (RB-18's mutant only).
+    static let diskTruncated: UInt8 = 128
 }
 
 /// Role tags.
@@ -136,7 +140,7 @@ private struct PackedWorldWriter {
             write(
                 node: servers[index].node.unsafelyUnwrapped, disk: servers[index].disk, defaultInitial: defaultInitial)
         } else {
-            bytes.append(0)
+            bytes.append(servers[index].disk.truncated.isEmpty ? 0 : ServerFlags.diskTruncated)
             write(servers[index].disk)
         }
         let machine = servers[index].stateMachine
@@ -149,7 +153,7 @@ private struct PackedWorldWriter {
         let ownInitial = node.initialConfiguration != defaultInitial
         let diskIsNodeState =
             disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
-            && disk.snapshot == node.snapshot
+            && disk.snapshot == node.snapshot && disk.truncated == node.truncated
         let roleTag: UInt8 =
             switch node.role {
             case .follower: RoleTag.follower
@@ -160,13 +164,16 @@ private struct PackedWorldWriter {
         bytes.append(
             ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
                 | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
-                | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift)
+                | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift
+                | (node.truncated.isEmpty ? 0 : ServerFlags.nodeTruncated)
+                | (diskIsNodeState || disk.truncated.isEmpty ? 0 : ServerFlags.diskTruncated))
         if ownInitial { write(node.initialConfiguration) }
         write(node.id.index)
         write(node.currentTerm)
         write(vote: node.votedFor)
         write(node.log)
         write(snapshot: node.snapshot)
+        if !node.truncated.isEmpty { write(node.truncated) }
         write(node.commitIndex)
         write(node.lastApplied)
         switch node.role {
@@ -182,6 +189,17 @@ private struct PackedWorldWriter {
         write(vote: disk.votedFor)
         write(disk.log)
         write(snapshot: disk.snapshot)
+        if !disk.truncated.isEmpty { write(disk.truncated) }
+    }
+
+    /// RB-18's truncation records: their count, then each one's first index and entries.
+    func write(_ truncated: [TruncatedEntries]) {
+        write(truncated.count)
+        for record in truncated {
+            write(record.firstIndex)
+            write(record.entries.count)
+            for entry in record.entries { write(entry) }
+        }
     }
 
     /// A log: its base (0, or the snapshot's last included index and then term), then its entries.
@@ -395,6 +413,7 @@ private struct PackedWorldReader {
             let votedFor = vote()
             let log = self.log()
             let snapshot = self.snapshot()
+            let truncated = flags & ServerFlags.nodeTruncated != 0 ? self.truncated() : []
             let commitIndex = int()
             let lastApplied = int()
             let role: Role =
@@ -409,13 +428,15 @@ private struct PackedWorldReader {
                 initialConfiguration: initialConfiguration, currentTerm: currentTerm, votedFor: votedFor, log: log,
                 snapshot: snapshot, commitIndex: commitIndex,
                 lastApplied: lastApplied, role: role,
-                lastInputChangedDurableState: flags & ServerFlags.lastInputChangedDurableState != 0)
+                lastInputChangedDurableState: flags & ServerFlags.lastInputChangedDurableState != 0,
+                truncated: truncated)
             disk =
                 flags & ServerFlags.diskIsNodeState != 0
-                ? DurableState(currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot)
-                : durableState()
+                ? DurableState(
+                    currentTerm: currentTerm, votedFor: votedFor, log: log, snapshot: snapshot, truncated: truncated)
+                : durableState(truncated: flags & ServerFlags.diskTruncated != 0)
         } else {
-            disk = durableState()
+            disk = durableState(truncated: flags & ServerFlags.diskTruncated != 0)
         }
         let appliedCount = int()
         var values = InlineArray<2, UInt16?>(repeating: nil)
@@ -428,8 +449,25 @@ private struct PackedWorldReader {
             stateMachine: KeyValueStore(unpackingValues: values, appliedCount: appliedCount))
     }
 
-    mutating func durableState() -> DurableState {
-        DurableState(currentTerm: int(), votedFor: vote(), log: log(), snapshot: snapshot())
+    mutating func durableState(truncated hasTruncated: Bool) -> DurableState {
+        var disk = DurableState(currentTerm: int(), votedFor: vote(), log: log(), snapshot: snapshot())
+        if hasTruncated { disk.truncated = truncated() }
+        return disk
+    }
+
+    mutating func truncated() -> [TruncatedEntries] {
+        let count = int()
+        var truncated: [TruncatedEntries] = []
+        truncated.reserveCapacity(count)
+        for _ in 0..<count {
+            let firstIndex = int()
+            let entryCount = int()
+            var entries: [Entry] = []
+            entries.reserveCapacity(entryCount)
+            for _ in 0..<entryCount { entries.append(entry()) }
+            truncated.append(TruncatedEntries(firstIndex: firstIndex, entries: entries))
+        }
+        return truncated
     }
 
     mutating func log() -> Log {

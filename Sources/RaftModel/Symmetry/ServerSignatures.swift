@@ -185,6 +185,8 @@ extension RaftNode {
             hash, UInt64(truncatingIfNeeded: commitIndex) << 32 | UInt64(truncatingIfNeeded: lastApplied))
         hash = SymmetryHash.mix(hash, SymmetryHash.log(log))
         if snapshot != nil { hash = SymmetryHash.mix(hash, SymmetryHash.snapshot(snapshot)) }
+        // Only RB-18's mutant records truncations: every other signature stays what it was.
+        if !truncated.isEmpty { hash = SymmetryHash.mix(hash, SymmetryHash.truncated(truncated)) }
         switch role {
         case .follower(let leader):
             hash = SymmetryHash.mix(hash, 0x10 | ServerSignatures.relative(leader, to: id))
@@ -206,6 +208,7 @@ extension RaftNode {
         }
         let diskIsNodeState =
             disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log && disk.snapshot == snapshot
+            && disk.truncated == truncated
         return SymmetryHash.mix(hash, diskIsNodeState ? 1 : SymmetryHash.disk(disk, of: id))
     }
 }
@@ -266,7 +269,19 @@ enum SymmetryHash {
     static func disk(_ disk: DurableState, of id: NodeID) -> UInt64 {
         let hash = mix(UInt64(truncatingIfNeeded: disk.currentTerm), ServerSignatures.relative(disk.votedFor, to: id))
         let withLog = mix(hash, log(disk.log))
-        return disk.snapshot == nil ? withLog : mix(withLog, snapshot(disk.snapshot))
+        let withSnapshot = disk.snapshot == nil ? withLog : mix(withLog, snapshot(disk.snapshot))
+        return disk.truncated.isEmpty ? withSnapshot : mix(withSnapshot, truncated(disk.truncated))
+    }
+
+    /// The truncations RB-18's mutant remembers, in order; names no server.
+    @inline(never)
+    static func truncated(_ truncated: [TruncatedEntries]) -> UInt64 {
+        var hash = mix(0x7E, UInt64(truncated.count))
+        for record in truncated {
+            hash = mix(hash, UInt64(truncatingIfNeeded: record.firstIndex) << 32 | UInt64(record.entries.count))
+            for entry in record.entries { hash = mix(hash, Self.entry(entry)) }
+        }
+        return hash
     }
 
     /// A message's kind and content; its sender and receiver are the envelope's, not hashed here.

@@ -181,6 +181,19 @@ extension DurableState: StablyHashable {
         hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
         log.stableHash(into: &hasher)
         snapshot?.stableHash(into: &hasher)
+        // Only RB-18's mutant records truncations: every other digest stays put.
+        if !truncated.isEmpty { truncated.stableHash(into: &hasher) }
+    }
+}
+
+extension [TruncatedEntries]: StablyHashable {
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(count)
+        for record in self {
+            hasher.combine(record.firstIndex)
+            hasher.combine(record.entries.count)
+            for entry in record.entries { entry.stableHash(into: &hasher) }
+        }
     }
 }
 
@@ -199,6 +212,7 @@ extension RaftNode: StablyHashable {
         hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
         log.stableHash(into: &hasher)
         snapshot?.stableHash(into: &hasher)
+        if !truncated.isEmpty { truncated.stableHash(into: &hasher) }
         hasher.combine(commitIndex)
         hasher.combine(lastApplied)
         switch role {

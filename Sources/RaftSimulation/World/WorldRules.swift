@@ -150,7 +150,7 @@ public struct WorldRules: Sendable {
             let disk = world.servers[node.index].disk
             world.servers[node.index].node = RaftNode(
                 id: node, serverCount: spec.servers, mutant: mutant, options: spec.options,
-                configuration: world.initialConfiguration, restoring: disk)
+                configuration: world.initialConfiguration, restoring: disk.recovered(under: mutant))
             // The state machine starts from the snapshot, and the log is applied from there (section 7).
             if let snapshot = disk.snapshot { world.servers[node.index].stateMachine.load(snapshot.state) }
             timers?(node, .resetElectionTimer)
