@@ -94,6 +94,8 @@ public enum RaftLab {
             "  3 replay diverged   4 an expected violation was not found   5 check incomplete (stopped by a limit;",
             "  for merge: the shards do not cover the whole campaign)",
             "  6 check vacuous (passed without reaching a situation the spec's \"reach\" list expects)",
+            "  7 a client history's linearizability search ran out of budget: undecided, neither pass nor violation",
+            "    (fuzz, check; --accept-undecided exits 0 instead)",
             "  64 bad command line  65 malformed input file  66 input file unreadable  73 output not writable",
             "  74 standard output or error not writable  130/143 check or fuzz stopped by SIGINT/SIGTERM (summary so far)",
         ]
