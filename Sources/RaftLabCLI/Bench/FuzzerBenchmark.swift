@@ -42,12 +42,29 @@ enum FuzzerBenchmark {
         var stepsPerSecond: Int { FuzzCommand.rate(report.steps, seconds) }
     }
 
-    /// Measures `runs` runs of `everythingOnSpec` from `seed` with every core.
-    static func measureEverythingOn(runs: Int = runs, seed: UInt64 = seed) -> Row {
+    /// Measures `runs` runs of `spec` from `seed` with every core: the rows after the default
+    /// world's (every mechanism on, session clients, snapshots) each run one world this way.
+    static func measureWithEveryCore(_ spec: WorldSpec, runs: Int = runs, seed: UInt64 = seed) -> Row {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let campaign = Campaign(
-            spec: everythingOnSpec, mutant: nil, baseSeed: seed, runs: runs, workers: cores, keepGoing: true)
+        let campaign = Campaign(spec: spec, mutant: nil, baseSeed: seed, runs: runs, workers: cores, keepGoing: true)
         return Row(workers: cores, report: campaign.run())
+    }
+
+    /// A campaign row's figures as JSON fields, after the fields that say what the row ran.
+    static func campaignFields(_ row: Row) -> [(String, JSONValue)] {
+        [
+            ("workers", .integer(row.workers)), ("runs", .integer(row.report.runs)),
+            ("steps", .integer(row.report.steps)), ("milliseconds", .integer(Int(row.seconds * 1000))),
+            ("stepsPerSecond", .integer(row.stepsPerSecond)), ("failures", .integer(row.report.failures.count)),
+            ("digest", .string(hex16(row.report.digest))),
+        ]
+    }
+
+    /// A campaign row's figures as the end of its line, after what the row ran.
+    static func campaignText(_ row: Row) -> String {
+        "\(row.workers) workers, \(row.report.runs) runs, \(row.report.steps) steps, "
+            + String(format: "%.2f s", row.seconds) + ", \(row.stepsPerSecond) steps/s, "
+            + "\(row.report.failures.count) failures, digest \(hex16(row.report.digest))"
     }
 
     /// Measures `runs` runs from `seed` with 1 worker and with every core.
@@ -71,9 +88,9 @@ enum FuzzerBenchmark {
         if !json { console.printError("bench fuzzer: \(runs) runs from seed \(seed), 1 worker and all cores...") }
         let rows = measure()
         let sameDigest = rows.allSatisfy { $0.report.digest == rows[0].report.digest }
-        let everything = measureEverythingOn()
-        let clients = measureWithClients()
-        let snapshots = measureWithSnapshots()
+        let everything = measureWithEveryCore(everythingOnSpec)
+        let clients = measureWithEveryCore(clientsSpec)
+        let snapshots = measureWithEveryCore(snapshotsSpec)
         if json {
             let items = rows.map { row -> JSONValue in
                 .object([
@@ -89,16 +106,13 @@ enum FuzzerBenchmark {
                     ("seed", .string(String(seed))), ("runs", .array(items)), ("sameDigest", .bool(sameDigest)),
                     (
                         "everythingOn",
-                        .object([
-                            ("protocol", .string(everythingOn.summary)), ("workers", .integer(everything.workers)),
-                            ("runs", .integer(everything.report.runs)), ("steps", .integer(everything.report.steps)),
-                            ("milliseconds", .integer(Int(everything.seconds * 1000))),
-                            ("stepsPerSecond", .integer(everything.stepsPerSecond)),
-                            ("failures", .integer(everything.report.failures.count)),
-                            ("digest", .string(hex16(everything.report.digest))),
-                        ])
+                        .object([("protocol", .string(everythingOn.summary))] + campaignFields(everything))
                     ),
-                    ("clients", clientsJSON(clients)), ("snapshots", snapshotsJSON(snapshots)),
+                    (
+                        "clients",
+                        .object([("clients", .integer(benchmarkClients))] + campaignFields(clients))
+                    ),
+                    ("snapshots", .object([("spec", .string(snapshotsSpec.name))] + campaignFields(snapshots))),
                 ]).encoded(pretty: false))
             return sameDigest ? .ok : .safetyViolation
         }
@@ -113,13 +127,9 @@ enum FuzzerBenchmark {
                     + pad(String(row.stepsPerSecond), 10) + "  " + hex16(row.report.digest))
         }
         console.print(sameDigest ? "same digest with every worker count" : "DIGESTS DIFFER between worker counts")
-        console.print(
-            "everything on (protocol=[\(everythingOn.summary)]): \(everything.workers) workers, "
-                + "\(everything.report.runs) runs, \(everything.report.steps) steps, "
-                + String(format: "%.2f s", everything.seconds) + ", \(everything.stepsPerSecond) steps/s, "
-                + "\(everything.report.failures.count) failures, digest \(hex16(everything.report.digest))")
-        console.print(clientsLine(clients))
-        console.print(snapshotsLine(snapshots))
+        console.print("everything on (protocol=[\(everythingOn.summary)]): " + campaignText(everything))
+        console.print("session clients (\(benchmarkClients) per run): " + campaignText(clients))
+        console.print("snapshots on (\(snapshotsSpec.name)): " + campaignText(snapshots))
         return sameDigest ? .ok : .safetyViolation
     }
 
