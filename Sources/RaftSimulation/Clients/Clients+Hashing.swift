@@ -79,22 +79,28 @@ extension Clients: StablyHashable {
             for operation in machine.executed { hasher.combine(UInt64(operation)) }
         }
         hasher.combine(history.count)
-        for record in history {
-            hasher.combine(record.command.packed)
-            hasher.combine(record.invokedAt)
-            switch record.outcome {
-            case .pending: hasher.combine(0)
-            case .ok(let result, let at):
-                hasher.combine(1)
-                hasher.combine(at)
-                result.stableHash(into: &hasher)
-            case .gaveUp(let at):
-                hasher.combine(2)
-                hasher.combine(at)
-            }
-            if let contradiction = record.contradictingResult { contradiction.stableHash(into: &hasher) }
-        }
+        for record in history { record.stableHash(into: &hasher) }
         hasher.combine(clock)
         hasher.combine(consultsSessions ? 1 : 0)
+    }
+}
+
+extension ClientHistoryRecord {
+    /// Feeds the record to `hasher`: the world's fingerprint and symmetry's identity-free hash
+    /// both hash the history this way, so the two can never disagree on what makes records differ.
+    public func stableHash(into hasher: inout StableHasher) {
+        hasher.combine(command.packed)
+        hasher.combine(invokedAt)
+        switch outcome {
+        case .pending: hasher.combine(0)
+        case .ok(let result, let at):
+            hasher.combine(1)
+            hasher.combine(at)
+            result.stableHash(into: &hasher)
+        case .gaveUp(let at):
+            hasher.combine(2)
+            hasher.combine(at)
+        }
+        if let contradiction = contradictingResult { contradiction.stableHash(into: &hasher) }
     }
 }
