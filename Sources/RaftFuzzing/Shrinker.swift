@@ -33,7 +33,9 @@ public struct ShrinkResult: Sendable {
 ///
 /// A candidate is run leniently from the initial world: an action that is no longer enabled is
 /// replaced by its nearest enabled equivalent (the same kind of message between the same servers
-/// in the same term; a client request carrying the command the world now expects) or skipped.
+/// in the same term; a client request carrying the command the world now expects; for session
+/// clients, the client's next operation or the same kind of client message, `Shrinker+Clients`)
+/// or skipped.
 /// The run stops at its first violation, so a candidate can come out shorter than proposed. What
 /// is kept is always the list of actions actually taken, so the result is a valid path of the
 /// world that `raftlab replay` reproduces exactly.
@@ -236,6 +238,8 @@ public struct Shrinker {
         case .clientRequest(let id, _):
             let standIn = Action.clientRequest(id, rules.nextCommand(in: world))
             return rules.isEnabled(standIn, in: world) ? standIn : nil
+        case .client(let clientAction):
+            return nearestEnabled(clientAction, in: world, rules)
         default:
             return nil
         }

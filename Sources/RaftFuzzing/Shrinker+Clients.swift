@@ -1,0 +1,54 @@
+import RaftCore
+import RaftSimulation
+
+extension Shrinker {
+    /// The closest enabled stand-in for a client action that is no longer enabled, or nil.
+    ///
+    /// Without one, removing a client's operation (its invocation, or a message an earlier
+    /// candidate changed) disables every later action of that client: its next invocation
+    /// carries a sequence number the session has not reached, and a reply carries a result the
+    /// shortened history no longer gives. So a client's operations could only ever be cut from
+    /// the end, and a failing read kept every step before it.
+    ///
+    /// - An invocation stands in as the client's next operation, as the world now numbers it.
+    /// - A delivery, drop or duplicate stands in as the same kind of message between the same
+    ///   client and server, preferring the same command, then any of the client's.
+    static func nearestEnabled(_ action: ClientAction, in world: World, _ rules: WorldRules) -> Action? {
+        switch action {
+        case .invoke(let command):
+            guard let next = rules.defaultSessionCommand(for: command.client, in: world) else { return nil }
+            let standIn = Action.client(.invoke(next))
+            return rules.isEnabled(standIn, in: world) ? standIn : nil
+        case .deliver(let wanted), .drop(let wanted), .duplicate(let wanted):
+            let inFlight = world.clients?.inFlight ?? []
+            let similar = inFlight.filter {
+                $0.server == wanted.server && $0.body.kind == wanted.body.kind
+                    && $0.command.client == wanted.command.client
+            }
+            let sameCommandFirst = similar.filter { $0.command == wanted.command } + similar
+            for message in sameCommandFirst {
+                let standIn: ClientAction
+                switch action {
+                case .deliver: standIn = .deliver(message)
+                case .drop: standIn = .drop(message)
+                default: standIn = .duplicate(message)
+                }
+                if rules.isEnabled(.client(standIn), in: world) { return .client(standIn) }
+            }
+            return nil
+        case .timeout:
+            return nil
+        }
+    }
+}
+
+extension ClientMessage.Body {
+    /// Which of the three client messages this is, without its fields.
+    fileprivate var kind: Int {
+        switch self {
+        case .request: 0
+        case .reply: 1
+        case .redirect: 2
+        }
+    }
+}
