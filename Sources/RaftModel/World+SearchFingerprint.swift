@@ -115,7 +115,7 @@ extension RaftNode {
             // Only a pipelining leader has flow control; Figure 2's mixes exactly what it did.
             if progress.isPipelined { Self.combineFlowControl(of: progress, into: &hasher) }
             // Only ReadIndex fills it; every other leader mixes what it did.
-            if !progress.reads.isEmpty { Self.combineReads(progress.reads, into: &hasher) }
+            if !progress.readsAreEmpty { Self.combineReads(progress.reads, into: &hasher) }
         }
         if !diskIsNodeState { hasher.combine(disk) }
     }
@@ -278,7 +278,7 @@ enum SearchFingerprintFields {
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
     ]
     static let disk = ["currentTerm", "votedFor", "log", "snapshot"]
-    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "reads"]
+    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "readsUnlessEmpty"]
     /// ReadIndex's state, mixed whole by `combineReads` (`PendingRead`'s fields below).
     static let reads = ["round", "confirmedRound", "acknowledged", "pending"]
     static let pendingRead = ["command", "readIndex", "round"]
