@@ -5,11 +5,14 @@
 /// server would not (Swift's hasher is seeded per process).
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The zero-based position of the server in the cluster.
-    public let index: Int
+    public var index: Int { Int(position) }
+    /// `index` in the one byte `NodeSet.capacity` needs: every envelope names two servers, every
+    /// node one or two, and each of them is copied with every world the checker explores.
+    private let position: UInt8
 
     public init(_ index: Int) {
         precondition(index >= 0 && index < NodeSet.capacity, "server index \(index) out of range")
-        self.index = index
+        self.position = UInt8(index)
     }
 
     /// The user-facing name, `s1` for index 0.

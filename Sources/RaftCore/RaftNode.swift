@@ -593,7 +593,7 @@ extension RaftNode {
             // Only RB-20 sends an AppendEntries from a compacted index: it has no entries to send.
             entries: withEntries && nextIndex > log.baseIndex
                 ? log.entries(from: nextIndex, atMost: options.maxEntriesPerAppend) : [],
-            leaderCommit: commitIndex, readRound: progress.reads.roundToConfirm)
+            leaderCommit: commitIndex, readRound: progress.readsAreEmpty ? 0 : progress.reads.roundToConfirm)
     }
 
     /// AppendEntries receiver (Figure 2, rules 1 to 5).

@@ -55,7 +55,20 @@ public struct Progress: Hashable, Sendable {
     public var inflight: [[LogIndex]]
     /// With ReadIndex, the gets waiting for their heartbeat round (the thesis, section 6.4); empty
     /// otherwise, so a leader without it carries (and fingerprints) what it always did.
-    public var reads = ReadIndexState()
+    public var reads: ReadIndexState {
+        get { readsUnlessEmpty?.state ?? ReadIndexState() }
+        set { readsUnlessEmpty = newValue.isEmpty ? nil : ReadIndexBox(newValue) }
+    }
+    /// `reads` out of line, nil while empty: every leader of every explored world carries a
+    /// `Progress`, and held inline the ReadIndex state made each copy of a server larger, with or
+    /// without ReadIndex.
+    private var readsUnlessEmpty: ReadIndexBox?
+
+    /// Whether `reads` is empty, as every leader without ReadIndex has it, asked without building
+    /// one: fingerprints, digests and the packer ask it of every leader they meet.
+    public var readsAreEmpty: Bool {
+        if case .none = readsUnlessEmpty { true } else { false }
+    }
 
     /// How the leader replicates to one follower (etcd-io/raft's probe and replicate states).
     public enum Flow: Hashable, Sendable {
@@ -78,4 +91,16 @@ public struct Progress: Hashable, Sendable {
 
     /// Whether the leader tracks flow control (pipelining is on).
     public var isPipelined: Bool { !flow.isEmpty }
+}
+
+/// A `ReadIndexState` on the heap, never changed once made: `Progress.reads` replaces the box
+/// rather than writing through it, so progress values that share one stay independent.
+final class ReadIndexBox: Hashable, Sendable {
+    let state: ReadIndexState
+
+    init(_ state: ReadIndexState) { self.state = state }
+
+    static func == (lhs: ReadIndexBox, rhs: ReadIndexBox) -> Bool { lhs === rhs || lhs.state == rhs.state }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(state) }
 }

@@ -159,7 +159,7 @@ extension DurableState: ServerRenamable {
 
 extension Progress: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "reads"]
+    static let renamedFields = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "readsUnlessEmpty"]
 
     public func renamed(by renaming: ServerRenaming) -> Progress? {
         var moved = self

@@ -17,9 +17,10 @@ extension World {
     /// fingerprint this fast, and only the search may change it freely.
     var searchFingerprint: UInt64 {
         var hasher = FoldedMultiplyHasher()
-        // Through a buffer pointer: an array's subscript would hand each server over as a copy.
+        // Through pointers: an array's subscript would hand each server over as a copy.
         servers.withUnsafeBufferPointer { servers in
-            for index in servers.indices { servers[index].combine(into: &hasher) }
+            guard let first = servers.baseAddress else { return }
+            for index in servers.indices { World.Server.combine(first + index, into: &hasher) }
         }
         hasher.combine(UInt64(network.count))
         for envelope in network { hasher.combine(envelope) }
@@ -62,20 +63,34 @@ extension World {
 }
 
 extension World.Server {
-    /// Mixes this server into `hasher`, read in place: binding its node to a local would copy it
-    /// (a retain and a release of each of its arrays), which cost more than all the mixing.
+    /// Where `node` lies in a server, for `runningNode(of:)`.
+    private static let nodeOffset = MemoryLayout<World.Server>.offset(of: \World.Server.node)!
+
+    /// The running node of the server at `server`, where it lies; nil while crashed.
+    ///
+    /// An optional's payload starts at its first byte (Swift's layout of single-payload enums),
+    /// so the node is read in place: unwrapped as a value, even through `unsafelyUnwrapped`, it
+    /// is copied whole whenever the optimizer stops inlining the read.
     @inline(__always)
-    fileprivate func combine(into hasher: inout FoldedMultiplyHasher) {
-        if isUp {
-            // Unwrapped in the call, not bound: `if let` would copy the node after all.
-            node.unsafelyUnwrapped.combine(into: &hasher, disk: disk)
+    fileprivate static func runningNode(of server: UnsafePointer<World.Server>) -> UnsafePointer<RaftNode>? {
+        guard server.pointee.isUp else { return nil }
+        return (UnsafeRawPointer(server) + nodeOffset).assumingMemoryBound(to: RaftNode.self)
+    }
+
+    /// Mixes the server at `server` into `hasher`, read where it lies.
+    ///
+    /// Through pointers, never as a value: a server or node handed over as a value may be copied
+    /// (a retain and a release of each of its arrays), which cost more than all the mixing.
+    fileprivate static func combine(_ server: UnsafePointer<World.Server>, into hasher: inout FoldedMultiplyHasher) {
+        if let node = runningNode(of: server) {
+            RaftNode.combine(node, disk: server.pointee.disk, into: &hasher)
         } else {
-            hasher.combine(disk)
+            hasher.combine(server.pointee.disk)
         }
-        var values = UInt64(stateMachine.appliedCount)
+        var values = UInt64(server.pointee.stateMachine.appliedCount)
         for key in 0..<KeyValueStore.keyCount {
             // 17 bits a key (nil, or 1 then the value) above the 64 - 17 * keyCount bits of the count.
-            let code = stateMachine.values[key].map { 1 << 16 | UInt64($0) } ?? 0
+            let code = server.pointee.stateMachine.values[key].map { 1 << 16 | UInt64($0) } ?? 0
             values |= code << (63 - 17 * UInt64(key + 1))
         }
         hasher.combine(values)
@@ -83,15 +98,18 @@ extension World.Server {
 }
 
 extension RaftNode {
-    /// Mixes this running server and its disk into `hasher`; the disk is one bit when it holds
-    /// the server's term, vote and log, as it does unless a mutant makes them differ.
+    /// Mixes the running server at `node` and its disk into `hasher`; the disk is one bit when it
+    /// holds the server's term, vote and log, as it does unless a mutant makes them differ.
     @inline(__always)
-    fileprivate func combine(into hasher: inout FoldedMultiplyHasher, disk: DurableState) {
+    fileprivate static func combine(
+        _ node: UnsafePointer<RaftNode>, disk: DurableState, into hasher: inout FoldedMultiplyHasher
+    ) {
         let diskIsNodeState =
-            disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log
-            && disk.snapshot == snapshot && disk.truncated == truncated
+            disk.currentTerm == node.pointee.currentTerm && disk.votedFor == node.pointee.votedFor
+            && disk.log == node.pointee.log && disk.snapshot == node.pointee.snapshot
+            && disk.truncated == node.pointee.truncated
         var roleWord: UInt64
-        switch role {
+        switch node.pointee.role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
         case .candidate(let votes): roleWord = 2 | UInt64(votes.bits) << 2
         // The leader's progress, CheckQuorum's record included, is mixed below: binding it here
@@ -100,24 +118,24 @@ extension RaftNode {
         case .preCandidate(let votes): roleWord = 0 | UInt64(votes.bits) << 2
         }
         hasher.combine(
-            1 << 63 | (diskIsNodeState ? 1 << 62 : 0) | roleWord << 40 | packedVote(votedFor) << 32
-                | packed32(currentTerm))
-        hasher.combine(packed32(lastApplied) << 32 | packed32(commitIndex))
-        hasher.combine(log)
+            1 << 63 | (diskIsNodeState ? 1 << 62 : 0) | roleWord << 40 | packedVote(node.pointee.votedFor) << 32
+                | packed32(node.pointee.currentTerm))
+        hasher.combine(packed32(node.pointee.lastApplied) << 32 | packed32(node.pointee.commitIndex))
+        hasher.combine(node.pointee.log)
         // Only after compaction, so that a world without snapshots mixes what it always did.
-        if snapshot != nil { Self.combineSnapshot(of: self, into: &hasher) }
+        if node.pointee.snapshot != nil { combineSnapshot(of: node.pointee, into: &hasher) }
         // Only RB-18's mutant records truncations: the correct Raft mixes what it always did.
-        if !truncated.isEmpty { hasher.combine(truncated) }
-        if case .leader(let progress) = role {
+        if !node.pointee.truncated.isEmpty { hasher.combine(node.pointee.truncated) }
+        if case .leader(let progress) = node.pointee.role {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
             }
             // Only CheckQuorum fills it: mixed only when set, so Figure 2's leaders mix what they did.
             if !progress.recentlyActive.isEmpty { hasher.combine(1 << 32 | UInt64(progress.recentlyActive.bits)) }
             // Only a pipelining leader has flow control; Figure 2's mixes exactly what it did.
-            if progress.isPipelined { Self.combineFlowControl(of: progress, into: &hasher) }
+            if progress.isPipelined { combineFlowControl(of: progress, into: &hasher) }
             // Only ReadIndex fills it; every other leader mixes what it did.
-            if !progress.reads.isEmpty { Self.combineReads(progress.reads, into: &hasher) }
+            if !progress.readsAreEmpty { combineReads(progress.reads, into: &hasher) }
         }
         if !diskIsNodeState { hasher.combine(disk) }
     }
@@ -126,7 +144,7 @@ extension RaftNode {
 extension RaftNode {
     /// Mixes a pipelining leader's flow control into `hasher`.
     ///
-    /// Kept out of line so that `combine(into:disk:)`, which every state's every server goes
+    /// Kept out of line so that `combine(_:disk:into:)`, which every state's every server goes
     /// through, stays small enough to be inlined into the fingerprint loop.
     @inline(never)
     fileprivate static func combineSnapshot(of node: RaftNode, into hasher: inout FoldedMultiplyHasher) {
@@ -293,7 +311,7 @@ enum SearchFingerprintFields {
         "truncated",
     ]
     static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncated"]
-    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "reads"]
+    static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "readsUnlessEmpty"]
     /// ReadIndex's state, mixed whole by `combineReads` (`PendingRead`'s fields below).
     static let reads = ["round", "confirmedRound", "acknowledged", "pending"]
     static let pendingRead = ["command", "readIndex", "round"]

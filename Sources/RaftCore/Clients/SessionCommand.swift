@@ -23,14 +23,29 @@ public enum SessionOperationKind: UInt8, CaseIterable, Hashable, Sendable {
 /// write is unique and a history shows which write a read saw: operation `n` of client `c`
 /// writes `10 n + c` (clients count from 1), and a compare-and-set expects the value the same
 /// client's previous operation would have written.
+///
+/// Stored in six bytes, so that an `Entry` holding one is no larger than one holding a plain
+/// `Command`: every log, message and ghost record of every explored world carries entries, with
+/// or without clients, and a wider payload made each of their copies slower.
 public struct SessionCommand: Hashable, Sendable, CustomStringConvertible {
-    /// The client's index (0 for `c1`), at most `maxClients - 1`.
-    public var client: Int
-    /// The operation's number in its client's session, from 1; a retry keeps it.
-    public var sequence: Int
+    /// `client`, in the byte it needs.
+    private var clientIndex: UInt8
     /// The key read or written (`x`, `y`, ...).
     public var key: UInt8
     public var kind: SessionOperationKind
+    /// `sequence`, in the 16 bits `maxSequence` needs.
+    private var sequenceNumber: UInt16
+
+    /// The client's index (0 for `c1`), at most `maxClients - 1`.
+    public var client: Int {
+        get { Int(clientIndex) }
+        set { clientIndex = UInt8(newValue) }
+    }
+    /// The operation's number in its client's session, from 1; a retry keeps it.
+    public var sequence: Int {
+        get { Int(sequenceNumber) }
+        set { sequenceNumber = UInt16(newValue) }
+    }
 
     /// The most clients a world has.
     public static let maxClients = 3
@@ -41,10 +56,10 @@ public struct SessionCommand: Hashable, Sendable, CustomStringConvertible {
         precondition((0..<Self.maxClients).contains(client), "client \(client) out of range")
         precondition((1...Self.maxSequence).contains(sequence), "sequence \(sequence) out of range")
         precondition(key < 4, "key \(key) out of range")
-        self.client = client
-        self.sequence = sequence
+        self.clientIndex = UInt8(client)
         self.key = key
         self.kind = kind
+        self.sequenceNumber = UInt16(sequence)
     }
 
     /// The value a put, append or compare-and-set writes.

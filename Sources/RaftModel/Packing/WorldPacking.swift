@@ -276,7 +276,8 @@ private struct PackedWorldWriter {
             write(window.count)
             for index in window { write(index) }
         }
-        ClientsPacking.write(progress.reads, into: bytes)
+        // The empty state's one byte written here, without building the state to ask it.
+        if progress.readsAreEmpty { bytes.append(0) } else { ClientsPacking.write(progress.reads, into: bytes) }
     }
 
     func write(_ envelope: Envelope) {

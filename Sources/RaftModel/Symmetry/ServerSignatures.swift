@@ -106,7 +106,9 @@ enum ServerSignatures {
             }
         }
         // ReadIndex's acknowledgements of the current round, per follower as well.
-        if progress.reads.acknowledged.contains(NodeID(index)) { word = SymmetryHash.mix(word, 0x4EAD) }
+        if !progress.readsAreEmpty && progress.reads.acknowledged.contains(NodeID(index)) {
+            word = SymmetryHash.mix(word, 0x4EAD)
+        }
         return word
     }
 }
@@ -204,7 +206,7 @@ extension RaftNode {
             hash = SymmetryHash.mix(hash, ServerSignatures.progressWord(progress, id.index))
             hash = SymmetryHash.mix(hash, others)
             // The waiting reads name no server: they are the leader's own.
-            if !progress.reads.isEmpty { hash = SymmetryHash.mix(hash, SymmetryHash.reads(progress.reads)) }
+            if !progress.readsAreEmpty { hash = SymmetryHash.mix(hash, SymmetryHash.reads(progress.reads)) }
         }
         let diskIsNodeState =
             disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log && disk.snapshot == snapshot

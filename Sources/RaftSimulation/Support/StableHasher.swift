@@ -230,7 +230,7 @@ extension RaftNode: StablyHashable {
             // CheckQuorum stays what it was.
             if !progress.recentlyActive.isEmpty { hasher.combine(UInt64(progress.recentlyActive.bits) + 1) }
             // Only ReadIndex fills it, as above.
-            if !progress.reads.isEmpty { progress.reads.stableHash(into: &hasher) }
+            if !progress.readsAreEmpty { progress.reads.stableHash(into: &hasher) }
             // Only with pipelining, so that every digest of Figure 2's leaders stays put.
             for (flow, inflight) in zip(progress.flow, progress.inflight) {
                 hasher.combine(flow == .replicate ? 1 : 0)

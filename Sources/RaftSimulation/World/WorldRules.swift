@@ -293,16 +293,20 @@ struct StepOutcome {
 extension World.Server {
     /// Hands `input` to the running server, in place.
     ///
-    /// The node is read through `unsafelyUnwrapped` once checked: `node!.field` copies the
-    /// whole node (a retain and a release of each of its arrays) for every field read.
+    /// The node is moved out of the optional for the step and back after it: read through the
+    /// optional (`node!.field`, or even `node.unsafelyUnwrapped.isLeader`), it may be copied
+    /// whole, a retain and a release of each of its arrays, whenever the optimizer does not see
+    /// through the read; a local it owns alone it reads and mutates in place.
     mutating func handle(_ input: RaftNode.Input, as id: NodeID) -> StepOutcome {
-        if case .none = node { preconditionFailure("\(id) is down") }
-        let leaderOfTermBefore = node.unsafelyUnwrapped.isLeader ? node.unsafelyUnwrapped.currentTerm : nil
-        let commitBefore = node.unsafelyUnwrapped.commitIndex
-        let ready = node!.handle(input)
-        return StepOutcome(
+        guard var running = node.take() else { preconditionFailure("\(id) is down") }
+        let leaderOfTermBefore = running.isLeader ? running.currentTerm : nil
+        let commitBefore = running.commitIndex
+        let ready = running.handle(input)
+        let outcome = StepOutcome(
             ready: ready, leaderOfTermBefore: leaderOfTermBefore, commitBefore: commitBefore,
-            isLeader: node.unsafelyUnwrapped.isLeader, currentTerm: node.unsafelyUnwrapped.currentTerm,
-            commitAfter: min(node.unsafelyUnwrapped.commitIndex, node.unsafelyUnwrapped.log.lastIndex))
+            isLeader: running.isLeader, currentTerm: running.currentTerm,
+            commitAfter: min(running.commitIndex, running.log.lastIndex))
+        node = consume running
+        return outcome
     }
 }
