@@ -80,4 +80,44 @@ public struct KeyValueSpecification: SequentialSpecification {
         if case .get = input { return false }
         return true
     }
+
+    /// Whether `input` returning `output` may need an unknown operation that took the value from
+    /// `before` to `after`.
+    ///
+    /// A put needs nothing before it. A read, an append and a compare-and-set that swapped each
+    /// accept one value, which must then be reachable from `after`: the unknown operations left
+    /// can only extend a value, or start again from a value they write. A compare-and-set that
+    /// did not swap accepts any value but its expected one, so it needs the unknown operation
+    /// only if without it the value would have been the expected one: reachable from `before`.
+    public func mayNeed(
+        _ input: KeyValueInput, returning output: KeyValueOutput, before: String?, after: String?,
+        unplaced: [KeyValueInput]
+    ) -> Bool {
+        /// Whether `start`, then some of `unplaced`, can make the value `needed`.
+        func reaches(_ needed: String?, from start: String?) -> Bool {
+            guard let needed else { return start == nil }
+            if needed.hasPrefix(start ?? "") { return true }
+            return unplaced.contains {
+                switch $0 {
+                case .put(_, let value), .compareAndSet(_, _, let value): needed.hasPrefix(value)
+                case .get, .append: false
+                }
+            }
+        }
+        switch (input, output) {
+        case (.get, .value(let value)): return reaches(value, from: after)
+        case (.append(_, let suffix), .value(let value?)) where value.hasSuffix(suffix):
+            return reaches(String(value.dropLast(suffix.count)), from: after)
+        case (.compareAndSet(_, let expected, _), .swapped(true)): return reaches(expected, from: after)
+        case (.compareAndSet(_, let expected, _), .swapped(false)): return reaches(expected, from: before)
+        default: return false  // a put, or an output the operation cannot return
+        }
+    }
+
+    /// Every operation but a compare-and-set that did not swap leaves one value: a read the value
+    /// it saw, an append the value it returned, a put or a swap the value it wrote.
+    public func pinsState(_ input: KeyValueInput, returning output: KeyValueOutput) -> Bool {
+        if case .compareAndSet = input, output == .swapped(false) { return false }
+        return true
+    }
 }
