@@ -80,4 +80,48 @@ public struct KeyValueSpecification: SequentialSpecification {
         if case .get = input { return false }
         return true
     }
+
+    /// Whether `input` returning `output` may need an unknown operation that took the value from
+    /// `before` to `after`: whether it may accept the value it sees with that operation, and
+    /// not the one it would see without.
+    ///
+    /// Between the two, only unknown operations of `unplaced` and compare-and-sets that did not
+    /// swap take effect, and none that sets the same value in both histories: a put, or a swap
+    /// that happens in both. So each history's value grows from its start by appends, or starts
+    /// afresh at a swap that happens in it alone, from its expected value. A put needs nothing
+    /// before it. A read, an append and a compare-and-set that swapped accept one value, which
+    /// must grow so from `after`; a compare-and-set that did not swap rejects only its expected
+    /// value, which must grow so from `before`.
+    public func mayNeed(
+        _ input: KeyValueInput, returning output: KeyValueOutput, before: String?, after: String?,
+        unplaced: [KeyValueInput]
+    ) -> Bool {
+        /// Whether `needed` can grow from `start` by appends and swaps of `unplaced` (looked for
+        /// as far as `depth` swaps back).
+        func grows(_ needed: String?, from start: String?, depth: Int = 2) -> Bool {
+            guard let needed else { return start == nil }
+            if needed.hasPrefix(start ?? "") { return true }
+            return unplaced.contains {
+                guard case .compareAndSet(_, let expected, let value) = $0, needed.hasPrefix(value) else {
+                    return false
+                }
+                return depth == 0 || grows(expected, from: start, depth: depth - 1)
+            }
+        }
+        switch (input, output) {
+        case (.get, .value(let value)): return grows(value, from: after)
+        case (.append(_, let suffix), .value(let value?)) where value.hasSuffix(suffix):
+            return grows(String(value.dropLast(suffix.count)), from: after)
+        case (.compareAndSet(_, let expected, _), .swapped(true)): return grows(expected, from: after)
+        case (.compareAndSet(_, let expected, _), .swapped(false)): return grows(expected, from: before)
+        default: return false  // a put, or an output the operation cannot return
+        }
+    }
+
+    /// Every operation but a compare-and-set that did not swap leaves one value: a read the value
+    /// it saw, an append the value it returned, a put or a swap the value it wrote.
+    public func pinsState(_ input: KeyValueInput, returning output: KeyValueOutput) -> Bool {
+        if case .compareAndSet = input, output == .swapped(false) { return false }
+        return true
+    }
 }

@@ -33,8 +33,30 @@ public protocol SequentialSpecification: Sendable {
     /// Whether an operation with `input` can change the state: when it cannot, one whose
     /// outcome is unknown tells nothing and the checker leaves it out of the search.
     func mayChangeState(_ input: Input) -> Bool
+
+    /// Whether an operation that returned, with `input` and `output`, may be one that needs an
+    /// unknown operation which took the state from `before` to `after`, with perhaps more of
+    /// `unplaced` (the unknown operations not yet placed) between them: whether it may accept
+    /// the state it is left with, yet not the state it would have without that operation.
+    ///
+    /// False lets the search skip placing the unknown operation there, so false must be sure:
+    /// no choice of `unplaced` leads from `after` to a state from which `input` returns
+    /// `output`, or every such state is one it would also see without the unknown operation.
+    /// When unsure, true: the default, which prunes nothing.
+    func mayNeed(_ input: Input, returning output: Output, before: State, after: State, unplaced: [Input]) -> Bool
+
+    /// Whether an operation that returned `output` leaves one and the same state whatever
+    /// state it was applied to (among those it accepts): then two histories that differ before
+    /// it agree after it. False, the default, is always safe.
+    func pinsState(_ input: Input, returning output: Output) -> Bool
 }
 
 extension SequentialSpecification {
     public func mayChangeState(_ input: Input) -> Bool { true }
+
+    public func mayNeed(_ input: Input, returning output: Output, before: State, after: State, unplaced: [Input])
+        -> Bool
+    { true }
+
+    public func pinsState(_ input: Input, returning output: Output) -> Bool { false }
 }

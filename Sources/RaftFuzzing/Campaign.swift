@@ -41,9 +41,9 @@ public struct Campaign: Sendable {
     public var shard: CampaignShard? = nil
     /// Whether runs count their steps by coverage row; the report then sums them.
     public var countsCoverage = false
-    /// The linearizability search's budget a key in every run, when a test sets one
-    /// (`Fuzzer.linearizabilityStepBudget`).
-    var linearizabilityStepBudget: Int? = nil
+    /// The linearizability search's budget a key in every run's final judgement, when not the
+    /// property's (`Fuzzer.linearizabilityStepBudget`; `raftlab fuzz --linearizability-budget`).
+    public var linearizabilityStepBudget: Int? = nil
     /// Polled before each run is claimed: true stops claiming runs.
     ///
     /// How a signal stops a campaign: runs under way finish, and the report covers every run

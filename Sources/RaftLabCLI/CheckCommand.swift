@@ -12,7 +12,7 @@ enum CheckCommand {
         summary:
             "Explore every reachable state within a spec's bounds and prove the invariants, or find the shortest counterexample.",
         usage:
-            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--por] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--trace-out FILE] [--coverage] [--reach-trace-out DIR] [--json]",
+            "check [SPEC.json] [--mutant NAME] [--strategy bfs|dfs] [--depth N] [--workers N] [--symmetry] [--por] [--max-states N] [--max-memory-mb N] [--bitstate SIZE] [--swarm K/N] [--max-seconds N] [--fail-on-violation] [--accept-undecided] [--linearizability-budget STEPS] [--trace-out FILE] [--coverage] [--reach-trace-out DIR] [--json]",
         positionals: 0...1,
         options: [
             OptionSpec(
@@ -54,6 +54,7 @@ enum CheckCommand {
             OptionSpec(
                 flag: "--accept-undecided", valueName: nil,
                 help: "Exit as if passed, not 7, when a client history's linearizability search ran out of budget."),
+            RaftLab.linearizabilityBudgetOption,
             OptionSpec(
                 flag: "--trace-out", valueName: "FILE",
                 help: "Write the counterexample as a trace for 'raftlab replay'."),
@@ -95,7 +96,7 @@ enum CheckCommand {
             input, 73 when a --trace-out or --junit file cannot be written (checked before the search
             starts), 74 when standard output cannot be written. With clients, a pass whose search met a
             client history the linearizability checker could not decide within its budget (20,000
-            steps a key) is not a pass: a line "linearizability UNDECIDED" counts such completions and
+            steps a key; --linearizability-budget lowers it) is not a pass: a line "linearizability UNDECIDED" counts such completions and
             names the shortest such history (--json: "linearizabilityUndecided"), and the exit code is 7
             unless --accept-undecided.
 
@@ -186,6 +187,7 @@ enum CheckCommand {
         if let startWorld = startPath.last { model.startWorld = startWorld }
         let undecided = checkSpec.world.clients > 0 ? UndecidedHistories() : nil
         model.undecidedHistories = undecided
+        model.undecidedSearchBudget = try RaftLab.linearizabilityBudget(arguments)
         // Reach is judged only where a pass is expected: a run meant to find a violation stops
         // there, and looking for situations would only slow the search down.
         if checkSpec.expectation(under: mutant) == .pass { model.situations = checkSpec.reach }

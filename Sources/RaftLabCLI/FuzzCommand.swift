@@ -12,7 +12,7 @@ enum FuzzCommand {
         name: "fuzz",
         summary: "Run seeded random fault campaigns; shrink and save what they find to the corpus.",
         usage:
-            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--clients N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--accept-undecided] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
+            "fuzz [SPEC.json] [--seed S] [--runs N | --time SECONDS] [--servers N] [--clients N] [--workers N] [--mutant NAME] [--corpus DIR] [--keep-going] [--accept-undecided] [--linearizability-budget STEPS] [--shard K/N] [--summary FILE] [--coverage] [--json] [--junit FILE] [--quiet]",
         positionals: 0...1,
         options: [
             OptionSpec(flag: "--seed", valueName: "S", help: "Base seed (decimal or 0x hex). Default 1."),
@@ -33,6 +33,7 @@ enum FuzzCommand {
             OptionSpec(
                 flag: "--accept-undecided", valueName: nil,
                 help: "Exit 0, not 7, when a client history's linearizability search ran out of budget."),
+            RaftLab.linearizabilityBudgetOption,
             OptionSpec(
                 flag: "--shard", valueName: "K/N",
                 help: "Run only the K-th (from 0) of N slices of the --runs campaign; /N reads K from the environment."),
@@ -105,7 +106,8 @@ enum FuzzCommand {
             failure found is already saved. A second signal ends the process at once.
 
             A run with clients ends with its whole history checked for linearizability; a history the
-            search cannot decide within its budget (20,000 steps a key) is neither a pass nor a failure:
+            search cannot decide within its budget (20,000 steps a key; --linearizability-budget lowers
+            it) is neither a pass nor a failure:
             the summary counts such runs ("undecided", with the first one's run and seed; --json:
             "linearizabilityUndecided") and the campaign exits 7 unless --accept-undecided.
 
@@ -184,6 +186,7 @@ enum FuzzCommand {
         Interrupts.install()
         campaign.shouldStop = Interrupts.requested
         campaign.countsCoverage = arguments.has("--coverage")
+        campaign.linearizabilityStepBudget = try RaftLab.linearizabilityBudget(arguments)
 
         var context = FailureContext(spec: worldSpec, specFile: specFile, mutant: mutant)
         context.pinnedServers = pinnedServers

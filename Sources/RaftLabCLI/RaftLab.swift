@@ -102,6 +102,20 @@ public enum RaftLab {
         return lines.joined(separator: "\n")
     }
 
+    /// `--linearizability-budget STEPS`, which `fuzz` and `check` share.
+    static let linearizabilityBudgetOption = OptionSpec(
+        flag: "--linearizability-budget", valueName: "STEPS",
+        help:
+            "Judge client histories undecided past this many search steps a key (0 to "
+            + "\(Invariants.checker.stepBudgetPerPartition), the property's own and the default).")
+
+    /// Resolves `--linearizability-budget STEPS`: at most the property's own budget, since the
+    /// violations are found by the property's search and a larger budget for the judgement alone
+    /// could decide a history that search cannot.
+    static func linearizabilityBudget(_ arguments: ParsedArguments) throws(UsageError) -> Int? {
+        try arguments.integer("--linearizability-budget", in: 0...Invariants.checker.stepBudgetPerPartition)
+    }
+
     /// Resolves `--mutant NAME`.
     static func mutant(_ arguments: ParsedArguments) throws(UsageError) -> Mutant? {
         guard let name = arguments.value("--mutant") else { return nil }

@@ -28,9 +28,9 @@ public struct RaftModel: Model {
     /// Where the search notes client histories whose linearizability it could not decide; nil
     /// (the default) does not look for them, which costs a second search per completion.
     public var undecidedHistories: UndecidedHistories? = nil
-    /// The search budget a key of that second search, when not the property's: tests make it
-    /// tiny so that small histories go undecided.
-    var undecidedSearchBudget: Int? = nil
+    /// The search budget a key of that second search, when not the property's
+    /// (`raftlab check --linearizability-budget`): tests make it tiny so that histories go undecided.
+    public var undecidedSearchBudget: Int? = nil
 
     public init(rules: WorldRules, properties: [InvariantID] = InvariantID.allCases) {
         self.rules = rules

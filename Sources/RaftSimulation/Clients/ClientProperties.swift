@@ -120,13 +120,19 @@ extension Invariants {
     /// after every completion: a history too hard to decide within them is no violation (the
     /// checker says "unknown", never a wrong verdict), but it is no proof either, so the explorers
     /// report it apart (`linearizabilityJudgement`).
+    ///
+    /// It checks linearizability with session order (`LinearizabilityChecker.sessionOrdered`):
+    /// the session table guarantees it (a request older than one applied for its client is
+    /// discarded), and without it a history with many given-up writes is often undecidable.
     public static let checker = LinearizabilityChecker(
-        KeyValueSpecification(), stepBudgetPerPartition: 20_000, minimisationStepBudget: 200_000)
+        KeyValueSpecification(), stepBudgetPerPartition: 20_000, minimisationStepBudget: 200_000, sessionOrdered: true)
 
     /// A checker like `checker` with another search budget a key: how tests make a history
     /// too hard to decide.
     public static func linearizabilityChecker(stepBudget: Int) -> LinearizabilityChecker<KeyValueSpecification> {
-        LinearizabilityChecker(KeyValueSpecification(), stepBudgetPerPartition: stepBudget, minimisationStepBudget: 0)
+        LinearizabilityChecker(
+            KeyValueSpecification(), stepBudgetPerPartition: stepBudget, minimisationStepBudget: 0, sessionOrdered: true
+        )
     }
 
     /// Linearizability of the whole history, on every key or only on `key`.
