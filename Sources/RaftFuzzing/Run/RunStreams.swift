@@ -36,6 +36,7 @@ struct RunStreams {
     /// `FaultScheduler.clogStarts`); seeded last, so that every stream above is what it was
     /// before clogs existed.
     var clogs: PRNG
+
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
         profile = PRNG(seed: root.next())
