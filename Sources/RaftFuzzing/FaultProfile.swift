@@ -36,6 +36,16 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     public var crashesPerTick: Ratio?
     /// Client requests (the client asks the leader it knows, or sometimes any server).
     public var clientRequestsPerTick: Ratio?
+    /// Clogs: every message on the links to and from one server, the leader half the time, is
+    /// held for `clogDurationTicks` and then let through in the order it was queued.
+    ///
+    /// A stalled switch port, a saturated link or a virtual machine whose network is paused
+    /// (TigerBeetle's packet simulator clogs paths this way). Unlike a partition, which loses
+    /// what is in flight across it, a clog delivers every message late, so the server comes
+    /// out of it to answers sent long before: acknowledgements of a leader's read round that a
+    /// new leader's election, its writes and its clients' next reads have all overtaken (RB-28).
+    /// The clients still reach the server, as they do through a partition.
+    public var clogsPerTick: Ratio?
 
     // MARK: The virtual clock, in ticks.
 
@@ -64,6 +74,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
     public var longDelayTicks: ClosedRange<Int>
     /// How long a partition (either kind) lasts.
     public var partitionDurationTicks: ClosedRange<Int>
+    /// How long a clog holds a server's messages: long enough, at its upper end, for another
+    /// server to time out, win an election and commit a client's write meanwhile.
+    public var clogDurationTicks: ClosedRange<Int>
     /// How long a crashed server stays down.
     public var downtimeTicks: ClosedRange<Int>
     /// The length of the safety phase, with faults; the liveness phase follows.
@@ -198,6 +211,14 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
         var sessionClients = RunStreams(seed: seed).sessionClients
         var clients = PRNG(seed: sessionClients.next() ^ 0xC11E_0715)
         clientWorkload = Int(clients.uniform(below: UInt64(Int32.max))) + 1
+        // Clogs draw from a stream of their own, from a seed of its own so that the scheduler's
+        // draws do not repeat these: a run without them is the run its seed gave before.
+        var clogStream = RunStreams(seed: seed).clogs
+        var clogs = PRNG(seed: clogStream.next() ^ 0xC106_5ED0)
+        let clogsOn = clogs.chance(Ratio(1, 2))
+        let clogRate = [Ratio(1, 1_000), Ratio(1, 400), Ratio(1, 150)][Int(clogs.uniform(below: 3))]
+        clogsPerTick = clogsOn ? clogRate : nil
+        clogDurationTicks = 100...1_000
     }
 
     /// The spec the run of this profile explores under `mutant`: `spec` itself when it sets any
@@ -283,7 +304,9 @@ public struct FaultProfile: Hashable, Sendable, CustomStringConvertible {
             + "partition=\(rate(partitionsPerTick, "/tick"))(\(range(partitionDurationTicks))) "
             + "one-way=\(rate(oneWayPartitionsPerTick, "/tick"))(\(range(partitionDurationTicks))) "
             + "crash=\(rate(crashesPerTick, "/tick"))(down \(range(downtimeTicks))) "
-            + "client=\(rate(clientRequestsPerTick, "/tick")) election=\(range(electionTimeoutTicks)) "
+            + "client=\(rate(clientRequestsPerTick, "/tick")) "
+            + (clogsPerTick.map { "clog=\($0)/tick(\(range(clogDurationTicks))) " } ?? "")
+            + "election=\(range(electionTimeoutTicks)) "
             + (keepsLeaderDown ? "liveness-leader-down " : "")
             + "fast-clock=\(fastClockServer.map { "server#\($0)(\(range(Self.fastElectionTimeoutTicks)))" } ?? "off") "
             + "heartbeat=\(heartbeatIntervalTicks) latency=\(range(messageDelayTicks)) "

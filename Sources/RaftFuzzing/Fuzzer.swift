@@ -89,7 +89,8 @@ public struct FuzzRunResult: Sendable {
 ///   re-armed only when its core asks;
 /// - `PacketSimulator`: each message in flight, with its delivery tick and its fate (deliver,
 ///   drop, or duplicate first), decided from the fault profile when it is sent;
-/// - `FaultScheduler`: when crashes, partitions and one-way partitions arrive, and whom they hit;
+/// - `FaultScheduler`: when crashes, partitions, one-way partitions and clogs arrive, and whom they
+///   hit;
 /// - `ClientWorkload`: when client requests arrive, keeping a reserve for the liveness phase;
 /// - `LivenessJudge`: the liveness phase that follows `profile.safetyTicks` ticks of faults.
 ///

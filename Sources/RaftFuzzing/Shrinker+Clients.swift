@@ -2,6 +2,28 @@ import RaftCore
 import RaftSimulation
 
 extension Shrinker {
+    /// Tries the trace with fewer retries per client operation, fewest first, and keeps the first
+    /// that still fails and is shorter.
+    ///
+    /// Client operations cannot be cut from a trace: each one's kind and key follow from its
+    /// sequence number (`WorldSpec.clientWorkload`), so a removed operation changes every later
+    /// one. But an operation the failure does not need usually ends in giving up, one timeout
+    /// more than the spec's retries; with fewer retries it gives up sooner, its extra timeouts
+    /// are no longer enabled and drop out, and the failure reads as the few operations it needs.
+    mutating func lowerRetries(_ current: inout [Action], in spec: inout WorldSpec) -> Bool {
+        guard spec.clients > 0 else { return false }
+        for retries in 0..<spec.maxRetries where candidatesTried < maxCandidates {
+            var fewer = spec
+            fewer.maxRetries = retries
+            if let kept = attempt(current, in: fewer), kept.count < current.count {
+                current = kept
+                spec = fewer
+                return true
+            }
+        }
+        return false
+    }
+
     /// The closest enabled stand-in for a client action that is no longer enabled, or nil.
     ///
     /// Without one, removing a client's operation (its invocation, or a message an earlier

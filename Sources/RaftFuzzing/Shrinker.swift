@@ -27,6 +27,8 @@ public struct ShrinkResult: Sendable {
 ///
 /// 4. remove every snapshot at once (section 7), which a violation that needs none loses in one
 ///    candidate rather than one per snapshot;
+/// 5. lower the session clients' retries (`Shrinker+Clients`), so that an operation the trace
+///    gives up on takes fewer timeouts;
 ///
 /// repeated until a whole round removes nothing, or the candidate budget is spent. Fewer client
 /// requests, and single snapshots a violation does not need, fall out of pass 1.
@@ -45,7 +47,7 @@ public struct Shrinker {
     /// The most candidates to try; a fixed count, so shrinking is deterministic.
     public var maxCandidates: Int
 
-    private var candidatesTried = 0
+    private(set) var candidatesTried = 0
 
     public init(mutant: Mutant?, target: InvariantID, maxCandidates: Int = 20_000) {
         self.mutant = mutant
@@ -65,6 +67,7 @@ public struct Shrinker {
             if removeFaultsWithRepairs(&current, in: spec) { improved = true }
             if removeServer(&current, in: &spec) { improved = true }
             if removeSnapshots(&current, in: spec) { improved = true }
+            if lowerRetries(&current, in: &spec) { improved = true }
         }
         let rules = WorldRules(spec: spec, mutant: mutant)
         var replay = ReplayChooser(recorded: current)
@@ -193,7 +196,7 @@ public struct Shrinker {
 
     /// Runs `candidate` leniently; returns the actions taken when the first violation is of the
     /// target invariant.
-    private mutating func attempt(_ candidate: [Action], in spec: WorldSpec) -> [Action]? {
+    mutating func attempt(_ candidate: [Action], in spec: WorldSpec) -> [Action]? {
         candidatesTried += 1
         let rules = WorldRules(spec: spec, mutant: mutant)
         var world = rules.initialWorld

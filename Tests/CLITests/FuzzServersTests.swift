@@ -9,11 +9,13 @@ struct FuzzServersTests {
     func serversPinsTheSize() throws {
         let corpus = temporaryPath("servers-\(UUID().uuidString)")
         let pinned = try Executable.run([
-            "fuzz", "--servers", "5", "--seed", "1", "--runs", "1", "--mutant", "vote-twice", "--corpus", corpus,
+            "fuzz", "--servers", "5", "--seed", "38", "--runs", "1", "--mutant", "vote-twice", "--corpus", corpus,
             "--quiet",
         ])
         #expect(pinned.stdout.contains("servers=5 maxTerm"))
-        #expect(pinned.stdout.contains("run 0: servers=5 seed=1"))
+        // Seed 38: a run that fails, so that its reproduce command is printed (seed 1's run,
+        // which failed before clogs, now draws them and passes).
+        #expect(pinned.stdout.contains("run 0: servers=5 seed=38"))
         #expect(pinned.stdout.contains("--servers 5"))
     }
 

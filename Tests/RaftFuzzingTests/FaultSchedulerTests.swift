@@ -76,9 +76,33 @@ struct FaultSchedulerTests {
         #expect(faults.oneWayStarts(now: 0, spec: single) == nil)
     }
 
+    @Test(
+        "A clog holds a running server's links, the leader's half the time, one at a time; its end schedules the next")
+    func clogs() throws {
+        let profile = RunFixtures.profile { $0.clogsPerTick = Ratio(1, 100) }
+        var faults = FaultScheduler(profile: profile, prng: PRNG(seed: 5), clogs: PRNG(seed: 5))
+        #expect(faults.earliestFault()?.fault == .clogStarts)
+        let world = RunFixtures.worldWithLeader()
+        var servers: [Int] = Array(repeating: 0, count: 3)
+        for _ in 0..<100 {
+            let arrived = faults.clogStarts(now: 100, in: world)
+            let clog = try #require(arrived)
+            servers[clog.server.index] += 1
+            let end = try #require(faults.earliestFault())
+            #expect(end.fault == .clogEnds && end.due == clog.endTick)
+            #expect(profile.clogDurationTicks.contains(clog.endTick - 100))
+            faults.clogEnds(now: end.due)
+            #expect(faults.earliestFault()?.fault == .clogStarts)
+        }
+        // s1 leads: half the clogs strike it, the rest any running server.
+        #expect(servers[0] > 50 && servers[1] > 0 && servers[2] > 0)
+    }
+
     @Test("Stopped, the scheduler schedules nothing")
     func stop() {
-        var faults = FaultScheduler(profile: FaultProfile(seed: 7), prng: PRNG(seed: 7))  // a profile with faults on
+        var profile = FaultProfile(seed: 7)  // a profile with faults on
+        profile.clogsPerTick = Ratio(1, 100)
+        var faults = FaultScheduler(profile: profile, prng: PRNG(seed: 7), clogs: PRNG(seed: 7))
         faults.stop()
         #expect(faults.earliestFault() == nil)
     }

@@ -155,7 +155,7 @@ struct ProfileTests {
             ("loss", \.lossPerMessage), ("duplication", \.duplicationPerMessage),
             ("reordering", \.reorderingPerMessage), ("delay", \.delayPerMessage),
             ("partitions", \.partitionsPerTick), ("one-way", \.oneWayPartitionsPerTick), ("crashes", \.crashesPerTick),
-            ("client", \.clientRequestsPerTick),
+            ("client", \.clientRequestsPerTick), ("clogs", \.clogsPerTick),
         ]
         for (name, rate) in kinds {
             let on = profiles.filter { rate($0) != nil }.count

@@ -17,6 +17,7 @@ enum RunFixtures {
         profile.oneWayPartitionsPerTick = nil
         profile.crashesPerTick = nil
         profile.clientRequestsPerTick = nil
+        profile.clogsPerTick = nil
         profile.fastClockServer = nil
         configure(&profile)
         return profile

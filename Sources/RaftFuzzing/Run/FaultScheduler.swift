@@ -1,8 +1,9 @@
 import RaftCore
 import RaftSimulation
 
-/// When a fuzz run's faults that arrive over time strike, and whom: crashes, partitions and
-/// one-way partitions, each at its profile rate per tick, drawn from the run's fault stream alone.
+/// When a fuzz run's faults that arrive over time strike, and whom: crashes, partitions,
+/// one-way partitions and clogs, each at its profile rate per tick, drawn from the run's fault
+/// stream alone (clogs from their own).
 ///
 /// Each kind has one arrival pending at a time. A partition of either kind holds its next arrival
 /// back until it ends, so at most one of each is in force; a split that follows an election
@@ -12,7 +13,7 @@ import RaftSimulation
 struct FaultScheduler {
     /// A fault event.
     enum Fault: Equatable {
-        case crash, partitionStarts, partitionEnds, oneWayStarts, oneWayEnds, electionSplit
+        case crash, partitionStarts, partitionEnds, oneWayStarts, oneWayEnds, electionSplit, clogStarts, clogEnds
     }
 
     private var nextCrashTick: Int
@@ -21,7 +22,12 @@ struct FaultScheduler {
     private var nextOneWayTick: Int
     private var oneWayEndTick = Int.max
     private var nextElectionSplitTick = Int.max
+    private var nextClogTick: Int
+    private var clogEndTick = Int.max
     private var prng: PRNG
+    /// The draws of the clogs, apart from the other faults' so that a run without clogs draws
+    /// what it drew before they existed.
+    private var clogs: PRNG
     /// The draws of the splits that follow elections, when the run makes them.
     private var electionSplits: PRNG?
     private let profile: FaultProfile
@@ -32,20 +38,23 @@ struct FaultScheduler {
 
     /// The schedule at tick 0: the first crash, partition and one-way partition drawn, in that
     /// order, for the kinds the profile switches on; with `electionSplits`, the network may also
-    /// split afresh after each election (`leaderElected(now:)`), drawn from it alone.
-    init(profile: FaultProfile, prng: PRNG, electionSplits: PRNG? = nil) {
+    /// split afresh after each election (`leaderElected(now:)`), drawn from it alone; the first
+    /// clog is drawn from `clogs` alone.
+    init(profile: FaultProfile, prng: PRNG, electionSplits: PRNG? = nil, clogs: PRNG = PRNG(seed: 0)) {
         self.profile = profile
         self.prng = prng
         self.electionSplits = electionSplits
+        self.clogs = clogs
         nextCrashTick = Self.arrival(profile.crashesPerTick, after: 0, using: &self.prng)
         nextPartitionTick = Self.arrival(profile.partitionsPerTick, after: 0, using: &self.prng)
         nextOneWayTick = Self.arrival(profile.oneWayPartitionsPerTick, after: 0, using: &self.prng)
+        nextClogTick = Self.arrival(profile.clogsPerTick, after: 0, using: &self.clogs)
     }
 
     /// The earliest fault due and its tick; nil when none is scheduled.
     ///
     /// Ties go in the order crash, partition end, partition start, one-way end, one-way start,
-    /// election split.
+    /// election split, clog end, clog start.
     /// Inlined into the run's loop, like `PacketSimulator.earliestMessage`.
     @inline(__always)
     func earliestFault() -> (fault: Fault, due: Int)? {
@@ -57,6 +66,8 @@ struct FaultScheduler {
         if oneWayEndTick < due { (earliest, due) = (.oneWayEnds, oneWayEndTick) }
         if nextOneWayTick < due { (earliest, due) = (.oneWayStarts, nextOneWayTick) }
         if nextElectionSplitTick < due { (earliest, due) = (.electionSplit, nextElectionSplitTick) }
+        if clogEndTick < due { (earliest, due) = (.clogEnds, clogEndTick) }
+        if nextClogTick < due { (earliest, due) = (.clogStarts, nextClogTick) }
         return earliest.map { ($0, due) }
     }
 
@@ -140,12 +151,34 @@ struct FaultScheduler {
         nextOneWayTick = Self.arrival(profile.oneWayPartitionsPerTick, after: now, using: &prng)
     }
 
+    /// A clog is due: the server whose links it holds, the leader half the time, until the tick
+    /// it returns; nil when no server is running.
+    ///
+    /// The next clog is drawn when this one ends, so that one is in force at a time.
+    mutating func clogStarts(now: Int, in world: World) -> Clog? {
+        nextClogTick = .max
+        let preferLeader = clogs.chance(Ratio(1, 2))
+        guard let server = world.pickRunningServer(preferLeader: preferLeader, drawingFrom: &clogs) else {
+            nextClogTick = Self.arrival(profile.clogsPerTick, after: now, using: &clogs)
+            return nil
+        }
+        clogEndTick = now + clogs.uniform(in: profile.clogDurationTicks)
+        return Clog(server: server, endTick: clogEndTick)
+    }
+
+    /// The clog's time is up: the next one is drawn.
+    mutating func clogEnds(now: Int) {
+        clogEndTick = .max
+        nextClogTick = Self.arrival(profile.clogsPerTick, after: now, using: &clogs)
+    }
+
     /// Schedules no more faults (the liveness phase).
     mutating func stop() {
         (nextCrashTick, nextPartitionTick, partitionEndTick, nextOneWayTick, oneWayEndTick) =
             (.max, .max, .max, .max, .max)
         nextElectionSplitTick = .max
         electionSplits = nil
+        (nextClogTick, clogEndTick) = (.max, .max)
     }
 
     /// The tick of the next arrival of a fault with chance `rate` per tick; `Int.max` when off.

@@ -68,7 +68,8 @@ struct FuzzRun {
         faults = FaultScheduler(
             profile: profile, prng: streams.faults,
             electionSplits: spec.allowsMembershipChanges && profile.splitsAtElections(under: rules.mutant)
-                ? streams.electionSplits : nil)
+                ? streams.electionSplits : nil,
+            clogs: streams.clogs)
         workload = ClientWorkload(profile: profile, prng: streams.clients)
         snapshots = SnapshotSchedule(spec: spec, prng: streams.snapshots)
         membership = MembershipWorkload(profile: profile, spec: spec, mutant: rules.mutant, prng: streams.membership)
@@ -202,6 +203,11 @@ struct FuzzRun {
             if world.partition != nil { take(.heal) }
             packets.partitioned(side: side)
             take(.partition(side))
+        case .clogStarts:
+            if let clog = faults.clogStarts(now: now, in: world) { packets.clog(clog) }
+        case .clogEnds:
+            packets.clog(nil)
+            faults.clogEnds(now: now)
         }
     }
 

@@ -11,7 +11,8 @@ import RaftSimulation
 /// - a fate: delivered, lost, or delivered twice (the profile's per-message rates);
 /// - a delay: an ordinary one, or a long one that makes it stale when it lands;
 /// - first-in first-out order per link, unless the message was picked to overtake;
-/// - a one-way cut, which loses what the blocked senders send to the other side.
+/// - a one-way cut, which loses what the blocked senders send to the other side;
+/// - a clog, which holds what one server's links carry until it lifts, then lets it through.
 /// Kept apart from the clock and the fault schedule as TigerBeetle's VOPR keeps its
 /// `PacketSimulator`, so that each can be read and tested on its own.
 struct PacketSimulator {
@@ -28,6 +29,8 @@ struct PacketSimulator {
     private(set) var inFlight: [Packet]
     /// The one-way partition in force, if any.
     private(set) var oneWayCut: OneWayCut? = nil
+    /// The clog in force, if any.
+    private(set) var clog: Clog? = nil
     /// Whether newly sent messages may be lost, duplicated, held back or reordered; off once the
     /// liveness phase has healed the network.
     private(set) var injectsFaults = true
@@ -105,6 +108,15 @@ struct PacketSimulator {
     mutating func dispatch(at position: Int, now: Int, in world: World, spec: WorldSpec) -> Action? {
         let message = inFlight[position]
         let envelope = message.envelope
+        if let clog, clog.holds(envelope) {
+            // Queued behind what the link queued before it, so the clog lets its messages
+            // through in the order they reached it; their fates wait with them.
+            let link = envelope.from.index * serverCount + envelope.to.index
+            let due = max(clog.endTick + prng.uniform(in: profile.messageDelayTicks), lastDueTickOnLink[link])
+            lastDueTickOnLink[link] = due
+            inFlight[position].dueTick = due
+            return nil
+        }
         let canDrop = world.spent.drops < spec.maxDrops
         if message.fate == .duplicate && world.spent.duplicates < spec.maxDuplicates {
             inFlight[position].fate = .deliver
@@ -139,11 +151,17 @@ struct PacketSimulator {
         oneWayCut = cut
     }
 
-    /// Stops every network fault: the one-way cut is lifted, every message in flight will be
-    /// delivered (late or not), and messages sent from now on are neither lost, duplicated,
-    /// held back nor reordered.
+    /// Puts a clog in force, or lifts it (nil); what it held is already due after its end.
+    mutating func clog(_ clog: Clog?) {
+        self.clog = clog
+    }
+
+    /// Stops every network fault: the one-way cut and the clog are lifted, every message in
+    /// flight will be delivered (late or not), and messages sent from now on are neither lost,
+    /// duplicated, held back nor reordered.
     mutating func heal() {
         oneWayCut = nil
+        clog = nil
         injectsFaults = false
         for position in inFlight.indices { inFlight[position].fate = .deliver }
     }
@@ -161,5 +179,17 @@ struct OneWayCut: Equatable {
 
     func blocks(_ envelope: Envelope) -> Bool {
         blockedSenders.contains(envelope.from) && !blockedSenders.contains(envelope.to)
+    }
+}
+
+/// A clog: every message to or from `server` (server to server; its clients still reach it) that
+/// comes due before `endTick` waits until then, and the link lets it through after.
+struct Clog: Equatable {
+    var server: NodeID
+    /// The tick the clog lifts.
+    var endTick: Int
+
+    func holds(_ envelope: Envelope) -> Bool {
+        envelope.from == server || envelope.to == server
     }
 }

@@ -32,6 +32,10 @@ struct RunStreams {
     /// The session clients' workload and their messages' fates (`SessionClientDriver`); seeded
     /// last, so that every stream above is what it was before clients existed.
     var sessionClients: PRNG
+    /// When and where a server's links clog (`FaultProfile.clogsPerTick`,
+    /// `FaultScheduler.clogStarts`); seeded last, so that every stream above is what it was
+    /// before clogs existed.
+    var clogs: PRNG
 
     init(seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -47,6 +51,7 @@ struct RunStreams {
         membership = PRNG(seed: root.next())
         electionSplits = PRNG(seed: root.next())
         sessionClients = PRNG(seed: root.next())
+        clogs = PRNG(seed: root.next())
     }
 }
 
