@@ -54,7 +54,8 @@ enum FuzzCommand {
             Each run is decided by one 64-bit seed: run 0 uses --seed itself, run k a seed derived from
             (seed, k). The seed switches each fault kind on or off and sets its rate (message loss,
             duplication, reordering, long delays, symmetric and one-way partitions, crashes and
-            restarts, client load) and drives a virtual clock: election timeouts drawn from 150-300
+            restarts, client load, clogs that hold one server's messages for 100-1000 ticks and then
+            deliver them) and drives a virtual clock: election timeouts drawn from 150-300
             ticks, heartbeats every 30-60 ticks, message delays of 1-20 ticks. Every step is an action
             of the same world the model checker explores, and every invariant is checked after each.
 

@@ -117,7 +117,9 @@ struct ShrinkerTests {
     /// stale read needs two leaders, a write committed and answered, and the get in one order,
     /// and the passes do not yet cut client steps and elections together. RB-26: which run fails
     /// first moved when unknown outcomes were pruned (a history undecided before is refuted now)
-    /// and again when runs drew clogs; its failures shrink to between 36 and 60 steps.
+    /// and again when runs drew clogs: the first one now shrinks to 121 steps, 20 of them four
+    /// operations its client gave up on before the ones the stale read needs (each given up after
+    /// its retries), which stay for the reason RB-28's do (below).
     ///
     /// RB-28: the checker's counterexample has 42 steps (its spec's 15-step start and 27 more);
     /// the first fuzz failure (a run whose leader's links clog, `FaultProfile.clogsPerTick`)
@@ -125,7 +127,7 @@ struct ShrinkerTests {
     /// since each operation's kind follows from its sequence number.
     /// Kept in sight rather than under the general bound.
     static let readIndexShrinkBounds: [Mutant: Int] = [
-        .readWithoutQuorum: 100, .readBeforeTermCommit: 100, .readStaleAcks: 110,
+        .readWithoutQuorum: 125, .readBeforeTermCommit: 100, .readStaleAcks: 110,
     ]
 
     @Test("A trace that fails nothing does not shrink")
