@@ -38,15 +38,21 @@ extension Invariants {
     /// needs from before the step read from `previous`, the world the step left.
     ///
     /// For an explorer that keeps the previous world anyway, as the model checker does: the
-    /// stepping server is read field by field in place rather than copied out of `previous`.
+    /// stepping server is read field by field where it lies rather than copied out of
+    /// `previous`, and the closure that hands it over whole on the rare step that needs it holds
+    /// a pointer, not the world (capturing the world would copy it on every step).
     public static func stepViolates(after action: Action, from previous: World, in world: World) -> Bool {
-        let stepping = action.steppingServer?.index
-        let before = stepping.flatMap { previous.servers[$0].isUp ? StepBefore(previous, server: $0) : nil }
-        return stepViolates(
-            after: action, before: before, beforeNode: { previous.servers[stepping!].node! },
-            committedBefore: previous.ghost.committed.count,
-            preVoteGrantsBefore: preVoteGrants(before: action, in: previous), checksLinearizability: true,
-            in: world)
+        let committedBefore = previous.ghost.committed.count
+        let preVoteGrantsBefore = preVoteGrants(before: action, in: previous)
+        return previous.servers.withUnsafeBufferPointer { servers in
+            let beforeNode = action.steppingServer.flatMap {
+                World.Server.runningNode(of: servers.baseAddress! + $0.index)
+            }
+            return stepViolates(
+                after: action, before: beforeNode.map(StepBefore.init(_:)), beforeNode: { beforeNode!.pointee },
+                committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore,
+                checksLinearizability: true, in: world)
+        }
     }
 
     /// What the step check reads of the stepping server as it was before the step.
@@ -68,16 +74,13 @@ extension Invariants {
             isLeader = node.isLeader
         }
 
-        /// Server `server` of `world`, which must be up, read in place.
-        ///
-        /// Through `unsafelyUnwrapped`, the one spelling that reads a field of an optional server
-        /// without copying the server: `if let`, `!` and `?.` each copy it whole.
-        init(_ world: World, server: Int) {
-            log = world.servers[server].node.unsafelyUnwrapped.log
-            snapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
-            currentTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
-            commitIndex = world.servers[server].node.unsafelyUnwrapped.commitIndex
-            isLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
+        /// The running server at `node`, read where it lies (`World.Server.runningNode(of:)`).
+        init(_ node: UnsafePointer<RaftNode>) {
+            log = node.pointee.log
+            snapshot = node.pointee.snapshot
+            currentTerm = node.pointee.currentTerm
+            commitIndex = node.pointee.commitIndex
+            isLeader = node.pointee.isLeader
         }
     }
 
@@ -117,8 +120,11 @@ extension Invariants {
         case .electionTimeout(let id):
             // Only with CheckQuorum on (the same on every server) is there a quorum check to
             // look at; asking first spares copying the server on every other timeout.
-            if world.servers[id.index].isUp && world.servers[id.index].node.unsafelyUnwrapped.options.checkQuorum,
-                let after = world.servers[id.index].node, checkQuorum(before: beforeNode(), after: after) != nil
+            let checksQuorum = world.servers.withUnsafeBufferPointer { servers in
+                World.Server.runningNode(of: servers.baseAddress! + id.index)?.pointee.options.checkQuorum ?? false
+            }
+            if checksQuorum, let after = world.servers[id.index].node,
+                checkQuorum(before: beforeNode(), after: after) != nil
             {
                 return true
             }
@@ -134,19 +140,32 @@ extension Invariants {
 
     /// The check of a server step.
     ///
-    /// The servers are read in place, field by field, each after checking it runs, never bound
-    /// to a local (see `StepBefore.init(_:server:)`).
+    /// The servers are read where they lie, through pointers (`World.Server.runningNode(of:)`),
+    /// each after checking it runs: a server bound to a local, or read through its optional,
+    /// may be copied whole.
     private static func stepViolates(server: Int, before: StepBefore, committedSeen: Int, in world: World) -> Bool {
-        guard world.servers[server].isUp else { return false }
-        let ghost = world.ghost
-        let committed = ghost.committed
-        let afterLog = world.servers[server].node.unsafelyUnwrapped.log
-        let afterIsLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
-        let afterTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
-        let logChanged = before.log != afterLog
+        world.servers.withUnsafeBufferPointer { servers in
+            stepViolates(server: server, before: before, committedSeen: committedSeen, servers: servers, in: world)
+        }
+    }
+
+    /// `stepViolates(server:before:committedSeen:in:)` on `servers`, the world's servers in place.
+    private static func stepViolates(
+        server: Int, before: StepBefore, committedSeen: Int, servers: UnsafeBufferPointer<World.Server>,
+        in world: World
+    ) -> Bool {
+        precondition(servers.indices.contains(server))
+        func running(_ index: Int) -> UnsafePointer<RaftNode>? {
+            World.Server.runningNode(of: servers.baseAddress! + index)
+        }
+        guard let after = running(server) else { return false }
+        let committed = world.ghost.committed
+        let afterIsLeader = after.pointee.isLeader
+        let afterTerm = after.pointee.currentTerm
+        let logChanged = before.log != after.pointee.log
 
         // Election Safety: the only leader set a step can grow is that of the stepping server's term.
-        if afterIsLeader && ghost.leaders(ofTerm: afterTerm).count > 1 { return true }
+        if afterIsLeader && world.ghost.leaders(ofTerm: afterTerm).count > 1 { return true }
 
         // Log Matching: only pairs with the stepping server, only if its log changed.
         if logChanged && logMatchingFails(for: server, in: world) { return true }
@@ -158,49 +177,47 @@ extension Invariants {
         // Without new records, a server other than the stepping one has nothing to check here
         // or below.
         let othersToCheck = !newRecords.isEmpty
-        for index in world.servers.indices where index == server || othersToCheck {
-            guard world.servers[index].isUp, world.servers[index].node.unsafelyUnwrapped.isLeader else { continue }
-            let leaderTerm = world.servers[index].node.unsafelyUnwrapped.currentTerm
-            let leaderLog = world.servers[index].node.unsafelyUnwrapped.log
+        for index in servers.indices where index == server || othersToCheck {
+            guard let leader = running(index), leader.pointee.isLeader else { continue }
+            let leaderTerm = leader.pointee.currentTerm
             let recheckAll =
                 index == server && (logChanged || !before.isLeader || before.currentTerm != afterTerm)
             let records = recheckAll ? 0..<committed.count : newRecords
             for offset in records where committed[offset].commitTerm < leaderTerm {
                 let logIndex = offset + 1
-                if !holds(committed[offset], at: logIndex, in: leaderLog) { return true }
+                if !holds(committed[offset], at: logIndex, in: leader.pointee.log) { return true }
             }
         }
 
         // State Machine Safety: the committed prefix of the stepping server from where it may have
         // changed, and the new records on every other running server.
-        for index in world.servers.indices where index == server || othersToCheck {
-            guard world.servers[index].isUp else { continue }
-            let log = world.servers[index].node.unsafelyUnwrapped.log
-            let limit = min(world.servers[index].node.unsafelyUnwrapped.commitIndex, log.lastIndex, committed.count)
+        for index in servers.indices where index == server || othersToCheck {
+            guard let node = running(index) else { continue }
+            let limit = min(node.pointee.commitIndex, node.pointee.log.lastIndex, committed.count)
             var first: Int
             if index == server {
                 first = logChanged ? 1 : min(before.commitIndex, before.log.lastIndex, committedSeen) + 1
             } else {
                 first = committedSeen + 1
             }
-            first = max(first, log.baseIndex + 1)
+            first = max(first, node.pointee.log.baseIndex + 1)
             while first <= limit {
-                if log[first] != committed[first - 1].entry { return true }
+                if node.pointee.log[first] != committed[first - 1].entry { return true }
                 first += 1
             }
         }
 
         // Snapshot Covers Committed and Snapshot Keeps Term, when the step gave it a snapshot.
-        let afterSnapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
-        if afterSnapshot != before.snapshot || world.servers[server].disk.snapshot != afterSnapshot {
-            if snapshotViolates(server, world.servers[server].node!, in: world) { return true }
+        let afterSnapshot = after.pointee.snapshot
+        if afterSnapshot != before.snapshot || servers[server].disk.snapshot != afterSnapshot {
+            if snapshotViolates(server, after.pointee, in: world) { return true }
         }
 
         // The transition invariants, for the stepping server.
-        let afterCommit = world.servers[server].node.unsafelyUnwrapped.commitIndex
+        let afterCommit = after.pointee.commitIndex
         if afterTerm < before.currentTerm || afterCommit < before.commitIndex { return true }
         if logChanged && before.isLeader && afterIsLeader && before.currentTerm == afterTerm {
-            if !afterLog.extends(before.log) { return true }
+            if !after.pointee.log.extends(before.log) { return true }
         }
         return false
     }

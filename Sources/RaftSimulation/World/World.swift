@@ -42,6 +42,22 @@ public struct World: Hashable, Sendable {
             if case .some = node { true } else { false }
         }
 
+        /// Where `node` lies in a server, for `runningNode(of:)`.
+        private static let nodeOffset = MemoryLayout<Server>.offset(of: \Server.node)!
+
+        /// The running node of the server at `server`, where it lies; nil while crashed.
+        ///
+        /// An optional's payload starts at its first byte (Swift's layout of single-payload
+        /// enums), so the node is read in place: unwrapped as a value, even through
+        /// `unsafelyUnwrapped`, it is copied whole (a retain and a release of each of its arrays)
+        /// whenever the optimizer does not inline the read. The explorers' hot paths (the step
+        /// check, the search fingerprint, the packer) read servers through this.
+        @inline(__always)
+        package static func runningNode(of server: UnsafePointer<Server>) -> UnsafePointer<RaftNode>? {
+            guard server.pointee.isUp else { return nil }
+            return (UnsafeRawPointer(server) + nodeOffset).assumingMemoryBound(to: RaftNode.self)
+        }
+
         /// Adds this server, as `id`, to the sets its role puts it in.
         ///
         /// A method, so that the node is read in place rather than bound to a copy.
@@ -134,7 +150,15 @@ public struct World: Hashable, Sendable {
     public var hasMembership: Bool { initialConfiguration != nil || spent.configChanges > 0 }
 
     /// The log of server `index`: the running one's, or its disk's while crashed.
-    public func log(of index: Int) -> Log { servers[index].node?.log ?? servers[index].disk.log }
+    ///
+    /// Read in place (`Server.runningNode(of:)`): only the log is copied, not the server.
+    public func log(of index: Int) -> Log {
+        precondition(servers.indices.contains(index), "no server \(index)")
+        return servers.withUnsafeBufferPointer { servers in
+            let server = servers.baseAddress! + index
+            return Server.runningNode(of: server)?.pointee.log ?? server.pointee.disk.log
+        }
+    }
 
     /// Every server that currently believes it leads, with its term.
     public var currentLeaders: [RaftNode] { servers.compactMap { $0.node }.filter(\.isLeader) }
