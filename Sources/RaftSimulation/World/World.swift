@@ -37,13 +37,11 @@ public struct World: Hashable, Sendable {
 
         /// Whether the server runs.
         ///
-        /// A pattern rather than `node != nil`, which copies the node.
-        public var isUp: Bool {
+        /// A pattern rather than `node != nil`, which copies the node; inlinable, as the explorers
+        /// ask it of every server they look at.
+        @inlinable public var isUp: Bool {
             if case .some = node { true } else { false }
         }
-
-        /// Where `node` lies in a server, for `runningNode(of:)`.
-        private static let nodeOffset = MemoryLayout<Server>.offset(of: \Server.node)!
 
         /// The running node of the server at `server`, where it lies; nil while crashed.
         ///
@@ -51,11 +49,12 @@ public struct World: Hashable, Sendable {
         /// enums), so the node is read in place: unwrapped as a value, even through
         /// `unsafelyUnwrapped`, it is copied whole (a retain and a release of each of its arrays)
         /// whenever the optimizer does not inline the read. The explorers' hot paths (the step
-        /// check, the search fingerprint, the packer) read servers through this.
-        @inline(__always)
+        /// check, the search fingerprint, the packer) read servers through this; inlinable, so
+        /// that the checker's adapter inlines it too.
+        @inlinable @inline(__always)
         package static func runningNode(of server: UnsafePointer<Server>) -> UnsafePointer<RaftNode>? {
             guard server.pointee.isUp else { return nil }
-            return (UnsafeRawPointer(server) + nodeOffset).assumingMemoryBound(to: RaftNode.self)
+            return UnsafeRawPointer(server.pointer(to: \.node)!).assumingMemoryBound(to: RaftNode.self)
         }
 
         /// Adds this server, as `id`, to the sets its role puts it in.
