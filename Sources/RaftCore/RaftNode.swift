@@ -46,7 +46,18 @@ public struct RaftNode: Hashable, Sendable {
     public internal(set) var snapshot: Snapshot?
     /// What truncations removed, kept for RB-18's mutant only (`TruncatedEntries`); always empty
     /// otherwise.
-    public internal(set) var truncated: [TruncatedEntries] = []
+    public internal(set) var truncated: [TruncatedEntries] {
+        get { truncatedUnlessEmpty?.records ?? [] }
+        set { truncatedUnlessEmpty = TruncationsBox.unlessEmpty(newValue) }
+    }
+    /// `truncated` out of line, nil while empty (`TruncationsBox`).
+    @usableFromInline var truncatedUnlessEmpty: TruncationsBox? = nil
+
+    /// Whether `truncated` is empty, as it is everywhere but under RB-18's mutant, asked without
+    /// building the array.
+    @inlinable public var truncatedIsEmpty: Bool {
+        if case .none = truncatedUnlessEmpty { true } else { false }
+    }
 
     // MARK: Volatile state
 
@@ -93,7 +104,7 @@ public struct RaftNode: Hashable, Sendable {
         // Section 4.1: the latest configuration in the log, committed or not.
         (configuration, configurationIndex) = durable.log.latestConfiguration ?? (initialConfiguration, 0)
         self.snapshot = durable.snapshot
-        self.truncated = durable.truncated
+        self.truncatedUnlessEmpty = durable.truncatedUnlessEmpty
         self.commitIndex = durable.log.baseIndex
         self.lastApplied = durable.log.baseIndex
         if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
@@ -122,7 +133,7 @@ public struct RaftNode: Hashable, Sendable {
         self.votedFor = votedFor
         self.log = log
         self.snapshot = snapshot
-        self.truncated = truncated
+        self.truncatedUnlessEmpty = TruncationsBox.unlessEmpty(truncated)
         // `configuration` and `configurationIndex` follow from the log and the initial
         // configuration, as on a restart.
         (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)
@@ -155,9 +166,12 @@ public struct RaftNode: Hashable, Sendable {
     /// The durable state as it must be written to disk.
     public var durableState: DurableState {
         // RB-16: the vote lives only in memory, so a restart forgets it.
-        DurableState(
+        var durable = DurableState(
             currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log,
-            snapshot: snapshot, truncated: truncated)
+            snapshot: snapshot)
+        // The same box, not a new one: the records never change once made.
+        durable.truncatedUnlessEmpty = truncatedUnlessEmpty
+        return durable
     }
 
     /// Whether this server believes it leads the current term.
@@ -817,7 +831,7 @@ extension RaftNode: ServerRenamable {
     static let renamedFields = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
-        "truncated",
+        "truncatedUnlessEmpty",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is

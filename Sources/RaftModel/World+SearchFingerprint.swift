@@ -99,7 +99,8 @@ extension RaftNode {
             server.pointee.disk.currentTerm == node.pointee.currentTerm
             && server.pointee.disk.votedFor == node.pointee.votedFor && server.pointee.disk.log == node.pointee.log
             && server.pointee.disk.snapshot == node.pointee.snapshot
-            && server.pointee.disk.truncated == node.pointee.truncated
+            && (server.pointee.disk.truncatedIsEmpty && node.pointee.truncatedIsEmpty
+                || server.pointee.disk.truncated == node.pointee.truncated)
         var roleWord: UInt64
         switch node.pointee.role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
@@ -117,7 +118,7 @@ extension RaftNode {
         // Only after compaction, so that a world without snapshots mixes what it always did.
         if node.pointee.snapshot != nil { combineSnapshot(of: node.pointee, into: &hasher) }
         // Only RB-18's mutant records truncations: the correct Raft mixes what it always did.
-        if !node.pointee.truncated.isEmpty { hasher.combine(node.pointee.truncated) }
+        if !node.pointee.truncatedIsEmpty { hasher.combine(node.pointee.truncated) }
         if case .leader(let progress) = node.pointee.role {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
@@ -213,7 +214,7 @@ private struct FoldedMultiplyHasher {
         combine(packedVote(server.pointee.disk.votedFor) << 32 | packed32(server.pointee.disk.currentTerm))
         combine(server.pointee.disk.log)
         if server.pointee.disk.snapshot != nil { combine(server.pointee.disk.snapshot) }
-        if !server.pointee.disk.truncated.isEmpty { combine(server.pointee.disk.truncated) }
+        if !server.pointee.disk.truncatedIsEmpty { combine(server.pointee.disk.truncated) }
     }
 
     /// The truncations RB-18's mutant remembers: each one's first index and entries, counted so
@@ -301,9 +302,9 @@ enum SearchFingerprintFields {
     static let node = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
-        "truncated",
+        "truncatedUnlessEmpty",
     ]
-    static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncated"]
+    static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncatedUnlessEmpty"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "readsUnlessEmpty"]
     /// ReadIndex's state, mixed whole by `combineReads` (`PendingRead`'s fields below).
     static let reads = ["round", "confirmedRound", "acknowledged", "pending"]

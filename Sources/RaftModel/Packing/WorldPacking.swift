@@ -142,7 +142,7 @@ private struct PackedWorldWriter {
         if let node = World.Server.runningNode(of: server) {
             write(node: node, diskOf: server, defaultInitial: defaultInitial)
         } else {
-            bytes.append(server.pointee.disk.truncated.isEmpty ? 0 : ServerFlags.diskTruncated)
+            bytes.append(server.pointee.disk.truncatedIsEmpty ? 0 : ServerFlags.diskTruncated)
             write(diskOf: server)
         }
         write(server.pointee.stateMachine.appliedCount)
@@ -160,7 +160,8 @@ private struct PackedWorldWriter {
             server.pointee.disk.currentTerm == node.pointee.currentTerm
             && server.pointee.disk.votedFor == node.pointee.votedFor && server.pointee.disk.log == node.pointee.log
             && server.pointee.disk.snapshot == node.pointee.snapshot
-            && server.pointee.disk.truncated == node.pointee.truncated
+            && (server.pointee.disk.truncatedIsEmpty && node.pointee.truncatedIsEmpty
+                || server.pointee.disk.truncated == node.pointee.truncated)
         let roleTag: UInt8 =
             switch node.pointee.role.kind {
             case .follower: RoleTag.follower
@@ -172,15 +173,15 @@ private struct PackedWorldWriter {
             ServerFlags.up | (node.pointee.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
                 | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
                 | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift
-                | (node.pointee.truncated.isEmpty ? 0 : ServerFlags.nodeTruncated)
-                | (diskIsNodeState || server.pointee.disk.truncated.isEmpty ? 0 : ServerFlags.diskTruncated))
+                | (node.pointee.truncatedIsEmpty ? 0 : ServerFlags.nodeTruncated)
+                | (diskIsNodeState || server.pointee.disk.truncatedIsEmpty ? 0 : ServerFlags.diskTruncated))
         if ownInitial { write(node.pointee.initialConfiguration) }
         write(node.pointee.id.index)
         write(node.pointee.currentTerm)
         write(vote: node.pointee.votedFor)
         write(node.pointee.log)
         write(snapshot: node.pointee.snapshot)
-        if !node.pointee.truncated.isEmpty { write(node.pointee.truncated) }
+        if !node.pointee.truncatedIsEmpty { write(node.pointee.truncated) }
         write(node.pointee.commitIndex)
         write(node.pointee.lastApplied)
         switch node.pointee.role {
@@ -197,7 +198,7 @@ private struct PackedWorldWriter {
         write(vote: server.pointee.disk.votedFor)
         write(server.pointee.disk.log)
         write(snapshot: server.pointee.disk.snapshot)
-        if !server.pointee.disk.truncated.isEmpty { write(server.pointee.disk.truncated) }
+        if !server.pointee.disk.truncatedIsEmpty { write(server.pointee.disk.truncated) }
     }
 
     /// RB-18's truncation records: their count, then each one's first index and entries.
