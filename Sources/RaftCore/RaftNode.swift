@@ -65,7 +65,15 @@ public struct RaftNode: Hashable, Sendable {
     public internal(set) var commitIndex: LogIndex = 0
     /// The highest log index applied to the state machine.
     public internal(set) var lastApplied: LogIndex = 0
-    public internal(set) var role: Role = .follower(leader: nil)
+    public internal(set) var role: Role = .follower(leader: nil) {
+        didSet { roleKind = role.kind }
+    }
+    /// `role.kind`, kept beside the role as it changes: one byte the explorers read in place.
+    ///
+    /// A question asked of `role` itself through a pointer to a server loads the role first, a
+    /// leader's progress with it (a retain and a release of each of its arrays), on every server
+    /// every state.
+    public private(set) var roleKind: Role.Kind = .follower
 
     // MARK: Membership (the thesis, chapter 4)
 
@@ -140,6 +148,7 @@ public struct RaftNode: Hashable, Sendable {
         self.commitIndex = commitIndex
         self.lastApplied = lastApplied
         self.role = role
+        self.roleKind = role.kind
         self.durableStateChanged = lastInputChangedDurableState
         if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
     }
@@ -179,7 +188,7 @@ public struct RaftNode: Hashable, Sendable {
     /// Inlinable, as are the other questions the explorers ask of every server they look at:
     /// called across modules on a server read in place from a world, a non-inlined getter
     /// needs the server copied out first.
-    @inlinable public var isLeader: Bool { role.kind == .leader }
+    @inlinable public var isLeader: Bool { roleKind == .leader }
 
     /// The leader this server knows for its current term, if any.
     @inlinable public var knownLeader: NodeID? {
@@ -827,11 +836,11 @@ extension RaftNode: ServerRenamable {
     ///
     /// `durableStateChanged` lives only within one `handle(_:)` call and starts false;
     /// `configuration` and `configurationIndex` are recomputed from the renamed log and initial
-    /// configuration.
+    /// configuration; `roleKind` follows the renamed role.
     static let renamedFields = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
-        "truncatedUnlessEmpty",
+        "truncatedUnlessEmpty", "roleKind",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is

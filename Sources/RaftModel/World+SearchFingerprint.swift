@@ -119,7 +119,7 @@ extension RaftNode {
         if node.pointee.snapshot != nil { combineSnapshot(of: node.pointee, into: &hasher) }
         // Only RB-18's mutant records truncations: the correct Raft mixes what it always did.
         if !node.pointee.truncatedIsEmpty { hasher.combine(node.pointee.truncated) }
-        if case .leader(let progress) = node.pointee.role {
+        if node.pointee.isLeader, case .leader(let progress) = node.pointee.role {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
             }
@@ -297,12 +297,12 @@ enum SearchFingerprintFields {
     static let server = ["node", "disk", "stateMachine"]
     /// `id` is implied by the server's position, `serverCount`, `initialConfiguration`, `mutant`
     /// and `options` are the same for a whole search, `configuration` and `configurationIndex`
-    /// follow from the log and the initial configuration, and `durableStateChanged` lives only
-    /// within one step.
+    /// follow from the log and the initial configuration, `roleKind` from `role`, and
+    /// `durableStateChanged` lives only within one step.
     static let node = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
-        "truncatedUnlessEmpty",
+        "truncatedUnlessEmpty", "roleKind",
     ]
     static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncatedUnlessEmpty"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "readsUnlessEmpty"]

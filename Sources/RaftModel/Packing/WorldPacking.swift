@@ -163,7 +163,7 @@ private struct PackedWorldWriter {
             && (server.pointee.disk.truncatedIsEmpty && node.pointee.truncatedIsEmpty
                 || server.pointee.disk.truncated == node.pointee.truncated)
         let roleTag: UInt8 =
-            switch node.pointee.role.kind {
+            switch node.pointee.roleKind {
             case .follower: RoleTag.follower
             case .preCandidate: RoleTag.preCandidate
             case .candidate: RoleTag.candidate

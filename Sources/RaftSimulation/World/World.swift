@@ -57,17 +57,18 @@ public struct World: Hashable, Sendable {
             return UnsafeRawPointer(server.pointer(to: \.node)!).assumingMemoryBound(to: RaftNode.self)
         }
 
-        /// Adds this server, as `id`, to the sets its role puts it in.
+        /// Adds the server at `server`, as `id`, to the sets its role puts it in.
         ///
-        /// A method, so that the node is read in place rather than bound to a copy.
-        /// The node goes through `unsafelyUnwrapped` once checked: `guard let` would copy it.
+        /// The node is read where it lies (`runningNode(of:)`): `guard let`, or even
+        /// `unsafelyUnwrapped`, may copy it.
         @inline(__always)
-        func addRole(as id: NodeID, to roles: inout ServerRoles, maxTerm: Term) {
-            guard isUp else { return }
+        static func addRole(of server: UnsafePointer<Server>, as id: NodeID, to roles: inout ServerRoles, maxTerm: Term)
+        {
+            guard let node = runningNode(of: server) else { return }
             roles.up.insert(id)
-            if node.unsafelyUnwrapped.isLeader {
+            if node.pointee.isLeader {
                 roles.leaders.insert(id)
-            } else if node.unsafelyUnwrapped.currentTerm < maxTerm && node.unsafelyUnwrapped.electionTimeoutActs {
+            } else if node.pointee.currentTerm < maxTerm && node.pointee.electionTimeoutActs {
                 roles.mayStartElection.insert(id)
             }
         }
@@ -167,7 +168,9 @@ public struct World: Hashable, Sendable {
     func serverRoles(maxTerm: Term) -> ServerRoles {
         var roles = ServerRoles()
         servers.withUnsafeBufferPointer { servers in
-            for index in servers.indices { servers[index].addRole(as: NodeID(index), to: &roles, maxTerm: maxTerm) }
+            for index in servers.indices {
+                Server.addRole(of: servers.baseAddress! + index, as: NodeID(index), to: &roles, maxTerm: maxTerm)
+            }
         }
         return roles
     }
