@@ -150,7 +150,9 @@ public struct RaftNode: Hashable, Sendable {
         self.role = role
         self.roleKind = role.kind
         self.durableStateChanged = lastInputChangedDurableState
-        if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
+        // The stored mutant, not `deviates(_:)`: a method called on `self` in an initializer
+        // copies the whole server first, and the checker unpacks servers by the million.
+        if mutant == .restartLoadsCommittedConfig { adoptLatestCommittedConfiguration() }
     }
 
     /// Whether the last input changed term, vote or log; read by a state packer only, so that the

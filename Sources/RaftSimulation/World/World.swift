@@ -68,7 +68,7 @@ public struct World: Hashable, Sendable {
             roles.up.insert(id)
             if node.pointee.isLeader {
                 roles.leaders.insert(id)
-            } else if node.pointee.currentTerm < maxTerm && node.pointee.electionTimeoutActs {
+            } else if node.pointee.currentTerm < maxTerm && RaftNode.electionTimeoutActs(at: node) {
                 roles.mayStartElection.insert(id)
             }
         }
