@@ -28,66 +28,56 @@ extension Invariants {
         after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0,
         checksLinearizability: Bool = true, in world: World
     ) -> Bool {
-        stepViolates(
-            after: action, before: before.map(StepBefore.init), beforeNode: { before! },
-            committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore,
-            checksLinearizability: checksLinearizability, in: world)
+        guard let before else {
+            return stepViolates(
+                after: action, before: nil as StepBefore?, committedBefore: committedBefore,
+                preVoteGrantsBefore: preVoteGrantsBefore, checksLinearizability: checksLinearizability, in: world)
+        }
+        return withUnsafePointer(to: before) { node in
+            stepViolates(
+                after: action, before: StepBefore(node: node), committedBefore: committedBefore,
+                preVoteGrantsBefore: preVoteGrantsBefore, checksLinearizability: checksLinearizability, in: world)
+        }
     }
 
     /// `stepViolates(after:before:committedBefore:preVoteGrantsBefore:in:)` with everything it
     /// needs from before the step read from `previous`, the world the step left.
     ///
     /// For an explorer that keeps the previous world anyway, as the model checker does: the
-    /// stepping server is read field by field where it lies rather than copied out of
-    /// `previous`, and the closure that hands it over whole on the rare step that needs it holds
-    /// a pointer, not the world (capturing the world would copy it on every step).
+    /// stepping server is read where it lies in `previous` rather than copied out of it.
     public static func stepViolates(after action: Action, from previous: World, in world: World) -> Bool {
         let committedBefore = previous.ghost.committed.count
         let preVoteGrantsBefore = preVoteGrants(before: action, in: previous)
         return previous.servers.withUnsafeBufferPointer { servers in
-            let beforeNode = action.steppingServer.flatMap {
+            let before = action.steppingServer.flatMap {
                 World.Server.runningNode(of: servers.baseAddress! + $0.index)
             }
             return stepViolates(
-                after: action, before: beforeNode.map(StepBefore.init(_:)), beforeNode: { beforeNode!.pointee },
-                committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore,
-                checksLinearizability: true, in: world)
+                after: action, before: before.map(StepBefore.init(node:)), committedBefore: committedBefore,
+                preVoteGrantsBefore: preVoteGrantsBefore, checksLinearizability: true, in: world)
         }
     }
 
-    /// What the step check reads of the stepping server as it was before the step.
+    /// The stepping server as it was just before the step, where it lies, and the few fields the
+    /// step check reads of it.
     ///
-    /// Its few fields, not the server: a server copied out of a world costs a retain and a
-    /// release of each of its arrays, more than the check itself on most steps.
+    /// A pointer, valid for one check only: a server copied out of a world, or even these
+    /// fields copied, cost a retain and a release of each array, more than the check itself on
+    /// most steps.
     struct StepBefore {
-        var log: Log
-        var snapshot: Snapshot?
-        var currentTerm: Term
-        var commitIndex: LogIndex
-        var isLeader: Bool
+        let node: UnsafePointer<RaftNode>
 
-        init(_ node: RaftNode) {
-            log = node.log
-            snapshot = node.snapshot
-            currentTerm = node.currentTerm
-            commitIndex = node.commitIndex
-            isLeader = node.isLeader
-        }
-
-        /// The running server at `node`, read where it lies (`World.Server.runningNode(of:)`).
-        init(_ node: UnsafePointer<RaftNode>) {
-            log = node.pointee.log
-            snapshot = node.pointee.snapshot
-            currentTerm = node.pointee.currentTerm
-            commitIndex = node.pointee.commitIndex
-            isLeader = node.pointee.isLeader
-        }
+        var log: Log { node.pointee.log }
+        var snapshot: Snapshot? { node.pointee.snapshot }
+        var currentTerm: Term { node.pointee.currentTerm }
+        var commitIndex: LogIndex { node.pointee.commitIndex }
+        var isLeader: Bool { node.pointee.isLeader }
     }
 
-    /// The step check; `beforeNode` is asked for the whole stepping server only by the PreVote
-    /// and CheckQuorum checks, on the rare steps they concern.
+    /// The step check; the PreVote and CheckQuorum checks copy the whole stepping server out
+    /// (`before.node.pointee`), on the rare steps they concern.
     private static func stepViolates(
-        after action: Action, before: StepBefore?, beforeNode: () -> RaftNode, committedBefore: Int,
+        after action: Action, before: StepBefore?, committedBefore: Int,
         preVoteGrantsBefore: Int, checksLinearizability: Bool, in world: World
     ) -> Bool {
         // Checked whole, and only when membership is in play.
@@ -110,7 +100,7 @@ extension Invariants {
             if case .preVote(let request) = envelope.message, let after = world.servers[envelope.to.index].node {
                 let granted = preVoteGrants(answering: envelope, in: world) > preVoteGrantsBefore
                 if preVoteRestraint(
-                    before: beforeNode(), after: after, request: request, from: envelope.from, granted: granted)
+                    before: before!.node.pointee, after: after, request: request, from: envelope.from, granted: granted)
                     != nil
                 {
                     return true
@@ -124,7 +114,7 @@ extension Invariants {
                 World.Server.runningNode(of: servers.baseAddress! + id.index)?.pointee.options.checkQuorum ?? false
             }
             if checksQuorum, let after = world.servers[id.index].node,
-                checkQuorum(before: beforeNode(), after: after) != nil
+                checkQuorum(before: before!.node.pointee, after: after) != nil
             {
                 return true
             }
