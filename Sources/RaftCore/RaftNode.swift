@@ -46,7 +46,18 @@ public struct RaftNode: Hashable, Sendable {
     public internal(set) var snapshot: Snapshot?
     /// What truncations removed, kept for RB-18's mutant only (`TruncatedEntries`); always empty
     /// otherwise.
-    public internal(set) var truncated: [TruncatedEntries] = []
+    public internal(set) var truncated: [TruncatedEntries] {
+        get { truncatedUnlessEmpty?.records ?? [] }
+        set { truncatedUnlessEmpty = TruncationsBox.unlessEmpty(newValue) }
+    }
+    /// `truncated` out of line, nil while empty (`TruncationsBox`).
+    @usableFromInline var truncatedUnlessEmpty: TruncationsBox? = nil
+
+    /// Whether `truncated` is empty, as it is everywhere but under RB-18's mutant, asked without
+    /// building the array.
+    @inlinable public var truncatedIsEmpty: Bool {
+        if case .none = truncatedUnlessEmpty { true } else { false }
+    }
 
     // MARK: Volatile state
 
@@ -54,7 +65,15 @@ public struct RaftNode: Hashable, Sendable {
     public internal(set) var commitIndex: LogIndex = 0
     /// The highest log index applied to the state machine.
     public internal(set) var lastApplied: LogIndex = 0
-    public internal(set) var role: Role = .follower(leader: nil)
+    public internal(set) var role: Role = .follower(leader: nil) {
+        didSet { roleKind = role.kind }
+    }
+    /// `role.kind`, kept beside the role as it changes: one byte the explorers read in place.
+    ///
+    /// A question asked of `role` itself through a pointer to a server loads the role first, a
+    /// leader's progress with it (a retain and a release of each of its arrays), on every server
+    /// every state.
+    public private(set) var roleKind: Role.Kind = .follower
 
     // MARK: Membership (the thesis, chapter 4)
 
@@ -93,7 +112,7 @@ public struct RaftNode: Hashable, Sendable {
         // Section 4.1: the latest configuration in the log, committed or not.
         (configuration, configurationIndex) = durable.log.latestConfiguration ?? (initialConfiguration, 0)
         self.snapshot = durable.snapshot
-        self.truncated = durable.truncated
+        self.truncatedUnlessEmpty = durable.truncatedUnlessEmpty
         self.commitIndex = durable.log.baseIndex
         self.lastApplied = durable.log.baseIndex
         if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
@@ -122,15 +141,18 @@ public struct RaftNode: Hashable, Sendable {
         self.votedFor = votedFor
         self.log = log
         self.snapshot = snapshot
-        self.truncated = truncated
+        self.truncatedUnlessEmpty = TruncationsBox.unlessEmpty(truncated)
         // `configuration` and `configurationIndex` follow from the log and the initial
         // configuration, as on a restart.
         (configuration, configurationIndex) = log.latestConfiguration ?? (initialConfiguration, 0)
         self.commitIndex = commitIndex
         self.lastApplied = lastApplied
         self.role = role
+        self.roleKind = role.kind
         self.durableStateChanged = lastInputChangedDurableState
-        if deviates(.restartLoadsCommittedConfig) { adoptLatestCommittedConfiguration() }
+        // The stored mutant, not `deviates(_:)`: a method called on `self` in an initializer
+        // copies the whole server first, and the checker unpacks servers by the million.
+        if mutant == .restartLoadsCommittedConfig { adoptLatestCommittedConfiguration() }
     }
 
     /// Whether the last input changed term, vote or log; read by a state packer only, so that the
@@ -155,9 +177,12 @@ public struct RaftNode: Hashable, Sendable {
     /// The durable state as it must be written to disk.
     public var durableState: DurableState {
         // RB-16: the vote lives only in memory, so a restart forgets it.
-        DurableState(
+        var durable = DurableState(
             currentTerm: currentTerm, votedFor: deviates(.forgetVoteOnRestart) ? nil : votedFor, log: log,
-            snapshot: snapshot, truncated: truncated)
+            snapshot: snapshot)
+        // The same box, not a new one: the records never change once made.
+        durable.truncatedUnlessEmpty = truncatedUnlessEmpty
+        return durable
     }
 
     /// Whether this server believes it leads the current term.
@@ -165,7 +190,7 @@ public struct RaftNode: Hashable, Sendable {
     /// Inlinable, as are the other questions the explorers ask of every server they look at:
     /// called across modules on a server read in place from a world, a non-inlined getter
     /// needs the server copied out first.
-    @inlinable public var isLeader: Bool { role.kind == .leader }
+    @inlinable public var isLeader: Bool { roleKind == .leader }
 
     /// The leader this server knows for its current term, if any.
     @inlinable public var knownLeader: NodeID? {
@@ -813,11 +838,11 @@ extension RaftNode: ServerRenamable {
     ///
     /// `durableStateChanged` lives only within one `handle(_:)` call and starts false;
     /// `configuration` and `configurationIndex` are recomputed from the renamed log and initial
-    /// configuration.
+    /// configuration; `roleKind` follows the renamed role.
     static let renamedFields = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
-        "truncated",
+        "truncatedUnlessEmpty", "roleKind",
     ]
 
     /// This server as it would be if the servers were named as `renaming` says; nil when it is

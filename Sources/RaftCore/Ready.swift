@@ -10,7 +10,18 @@ public struct DurableState: Hashable, Sendable {
     public var snapshot: Snapshot?
     /// What truncations removed, for RB-18's mutant only (`TruncatedEntries`); always empty
     /// otherwise.
-    public var truncated: [TruncatedEntries]
+    public var truncated: [TruncatedEntries] {
+        get { truncatedUnlessEmpty?.records ?? [] }
+        set { truncatedUnlessEmpty = TruncationsBox.unlessEmpty(newValue) }
+    }
+    /// `truncated` out of line, nil while empty (`TruncationsBox`).
+    @usableFromInline var truncatedUnlessEmpty: TruncationsBox?
+
+    /// Whether `truncated` is empty, as on every disk but RB-18's mutant's, asked without
+    /// building the array: the explorers ask it of every disk they fingerprint or pack.
+    @inlinable public var truncatedIsEmpty: Bool {
+        if case .none = truncatedUnlessEmpty { true } else { false }
+    }
 
     public init(
         currentTerm: Term = 0, votedFor: NodeID? = nil, log: Log = Log(), snapshot: Snapshot? = nil,
@@ -20,7 +31,7 @@ public struct DurableState: Hashable, Sendable {
         self.votedFor = votedFor
         self.log = log
         self.snapshot = snapshot
-        self.truncated = truncated
+        self.truncatedUnlessEmpty = TruncationsBox.unlessEmpty(truncated)
     }
 
     /// A server that has never run.

@@ -143,7 +143,7 @@ extension Message {
 
 extension DurableState: ServerRenamable {
     /// See `Envelope.renamedFields`.
-    static let renamedFields = ["currentTerm", "votedFor", "log", "snapshot", "truncated"]
+    static let renamedFields = ["currentTerm", "votedFor", "log", "snapshot", "truncatedUnlessEmpty"]
 
     /// A snapshot names no server (its state is the state machine's), so it moves unchanged.
     public func renamed(by renaming: ServerRenaming) -> DurableState? {

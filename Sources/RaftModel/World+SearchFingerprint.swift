@@ -63,29 +63,15 @@ extension World {
 }
 
 extension World.Server {
-    /// Where `node` lies in a server, for `runningNode(of:)`.
-    private static let nodeOffset = MemoryLayout<World.Server>.offset(of: \World.Server.node)!
-
-    /// The running node of the server at `server`, where it lies; nil while crashed.
-    ///
-    /// An optional's payload starts at its first byte (Swift's layout of single-payload enums),
-    /// so the node is read in place: unwrapped as a value, even through `unsafelyUnwrapped`, it
-    /// is copied whole whenever the optimizer stops inlining the read.
-    @inline(__always)
-    fileprivate static func runningNode(of server: UnsafePointer<World.Server>) -> UnsafePointer<RaftNode>? {
-        guard server.pointee.isUp else { return nil }
-        return (UnsafeRawPointer(server) + nodeOffset).assumingMemoryBound(to: RaftNode.self)
-    }
-
     /// Mixes the server at `server` into `hasher`, read where it lies.
     ///
     /// Through pointers, never as a value: a server or node handed over as a value may be copied
     /// (a retain and a release of each of its arrays), which cost more than all the mixing.
     fileprivate static func combine(_ server: UnsafePointer<World.Server>, into hasher: inout FoldedMultiplyHasher) {
         if let node = runningNode(of: server) {
-            RaftNode.combine(node, disk: server.pointee.disk, into: &hasher)
+            RaftNode.combine(node, diskOf: server, into: &hasher)
         } else {
-            hasher.combine(server.pointee.disk)
+            hasher.combine(disk: server)
         }
         var values = UInt64(server.pointee.stateMachine.appliedCount)
         for key in 0..<KeyValueStore.keyCount {
@@ -98,16 +84,23 @@ extension World.Server {
 }
 
 extension RaftNode {
-    /// Mixes the running server at `node` and its disk into `hasher`; the disk is one bit when it
-    /// holds the server's term, vote and log, as it does unless a mutant makes them differ.
+    /// Mixes the running server at `node` and the disk of `server` into `hasher`; the disk is one
+    /// bit when it holds the server's term, vote and log, as it does unless a mutant makes them
+    /// differ.
+    ///
+    /// The disk is read where it lies too: handed over as a value it would be copied, a retain
+    /// and a release of each of its arrays.
     @inline(__always)
     fileprivate static func combine(
-        _ node: UnsafePointer<RaftNode>, disk: DurableState, into hasher: inout FoldedMultiplyHasher
+        _ node: UnsafePointer<RaftNode>, diskOf server: UnsafePointer<World.Server>,
+        into hasher: inout FoldedMultiplyHasher
     ) {
         let diskIsNodeState =
-            disk.currentTerm == node.pointee.currentTerm && disk.votedFor == node.pointee.votedFor
-            && disk.log == node.pointee.log && disk.snapshot == node.pointee.snapshot
-            && disk.truncated == node.pointee.truncated
+            server.pointee.disk.currentTerm == node.pointee.currentTerm
+            && server.pointee.disk.votedFor == node.pointee.votedFor && server.pointee.disk.log == node.pointee.log
+            && server.pointee.disk.snapshot == node.pointee.snapshot
+            && (server.pointee.disk.truncatedIsEmpty && node.pointee.truncatedIsEmpty
+                || server.pointee.disk.truncated == node.pointee.truncated)
         var roleWord: UInt64
         switch node.pointee.role {
         case .follower(let leader): roleWord = 1 | UInt64(leader.map { $0.index + 1 } ?? 0) << 2
@@ -125,8 +118,8 @@ extension RaftNode {
         // Only after compaction, so that a world without snapshots mixes what it always did.
         if node.pointee.snapshot != nil { combineSnapshot(of: node.pointee, into: &hasher) }
         // Only RB-18's mutant records truncations: the correct Raft mixes what it always did.
-        if !node.pointee.truncated.isEmpty { hasher.combine(node.pointee.truncated) }
-        if case .leader(let progress) = node.pointee.role {
+        if !node.pointee.truncatedIsEmpty { hasher.combine(node.pointee.truncated) }
+        if node.pointee.isLeader, case .leader(let progress) = node.pointee.role {
             for (next, match) in zip(progress.nextIndex, progress.matchIndex) {
                 hasher.combine(packed32(match) << 32 | packed32(next))
             }
@@ -137,7 +130,7 @@ extension RaftNode {
             // Only ReadIndex fills it; every other leader mixes what it did.
             if !progress.readsAreEmpty { combineReads(progress.reads, into: &hasher) }
         }
-        if !diskIsNodeState { hasher.combine(disk) }
+        if !diskIsNodeState { hasher.combine(disk: server) }
     }
 }
 
@@ -215,12 +208,13 @@ private struct FoldedMultiplyHasher {
         if log.baseIndex > 0 { combine(1 << 63 | packed32(log.baseTerm) << 32 | packed32(log.baseIndex)) }
     }
 
+    /// The disk of the server at `server`, read where it lies.
     @inline(__always)
-    mutating func combine(_ disk: DurableState) {
-        combine(packedVote(disk.votedFor) << 32 | packed32(disk.currentTerm))
-        combine(disk.log)
-        if disk.snapshot != nil { combine(disk.snapshot) }
-        if !disk.truncated.isEmpty { combine(disk.truncated) }
+    mutating func combine(disk server: UnsafePointer<World.Server>) {
+        combine(packedVote(server.pointee.disk.votedFor) << 32 | packed32(server.pointee.disk.currentTerm))
+        combine(server.pointee.disk.log)
+        if server.pointee.disk.snapshot != nil { combine(server.pointee.disk.snapshot) }
+        if !server.pointee.disk.truncatedIsEmpty { combine(server.pointee.disk.truncated) }
     }
 
     /// The truncations RB-18's mutant remembers: each one's first index and entries, counted so
@@ -303,14 +297,14 @@ enum SearchFingerprintFields {
     static let server = ["node", "disk", "stateMachine"]
     /// `id` is implied by the server's position, `serverCount`, `initialConfiguration`, `mutant`
     /// and `options` are the same for a whole search, `configuration` and `configurationIndex`
-    /// follow from the log and the initial configuration, and `durableStateChanged` lives only
-    /// within one step.
+    /// follow from the log and the initial configuration, `roleKind` from `role`, and
+    /// `durableStateChanged` lives only within one step.
     static let node = [
         "id", "serverCount", "initialConfiguration", "mutant", "options", "currentTerm", "votedFor", "log",
         "snapshot", "commitIndex", "lastApplied", "role", "configuration", "configurationIndex", "durableStateChanged",
-        "truncated",
+        "truncatedUnlessEmpty", "roleKind",
     ]
-    static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncated"]
+    static let disk = ["currentTerm", "votedFor", "log", "snapshot", "truncatedUnlessEmpty"]
     static let progress = ["nextIndex", "matchIndex", "recentlyActive", "flow", "inflight", "readsUnlessEmpty"]
     /// ReadIndex's state, mixed whole by `combineReads` (`PendingRead`'s fields below).
     static let reads = ["round", "confirmedRound", "acknowledged", "pending"]

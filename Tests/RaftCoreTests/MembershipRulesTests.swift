@@ -172,6 +172,28 @@ struct MembershipRulesTests {
         #expect(!removed.electionTimeoutActs)
     }
 
+    @Test("Read in place, a server's election timeout acts exactly when it says it does, and roleKind follows its role")
+    func electionTimeoutActsInPlace() {
+        func expectInPlaceAgrees(_ node: RaftNode, _ comment: Comment) {
+            var held = node
+            let inPlace = withUnsafePointer(to: &held) { RaftNode.electionTimeoutActs(at: $0) }
+            #expect(inPlace == node.electionTimeoutActs, comment)
+            #expect(node.roleKind == node.role.kind, comment)
+        }
+        var removed = member(s1, term: 1, log: [config(1, Configuration(voters: NodeSet([s2, s3])))])
+        expectInPlaceAgrees(removed, "removal not known committed: may campaign")
+        _ = deliver(appendEntries(term: 1, prev: (1, 1), entries: [], commit: 1), from: s2, to: &removed)
+        expectInPlaceAgrees(removed, "removed, following a known leader")
+        _ = removed.handle(.electionTimeout)
+        expectInPlaceAgrees(removed, "removed, leader forgotten")
+        var candidate = member(s1)
+        _ = candidate.handle(.electionTimeout)
+        expectInPlaceAgrees(candidate, "candidate")
+        expectInPlaceAgrees(settledLeader(), "leader")
+        expectInPlaceAgrees(
+            member(s4, initial: Configuration(voters: NodeSet([s1, s2, s3]), learners: NodeSet([s4]))), "learner")
+    }
+
     @Test("A removed leader leads until the configuration without it commits, then steps down (section 4.2.2)")
     func removedLeaderStepsDown() {
         var node = settledLeader()

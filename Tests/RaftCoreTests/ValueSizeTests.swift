@@ -37,3 +37,29 @@ struct ValueSizeTests {
         #expect(MemoryLayout<Progress>.size <= 6 * 8)
     }
 }
+
+@Suite("Rarely set state kept out of line")
+struct OutOfLineStateTests {
+    @Test("A disk or server without RB-18's truncation records holds no box for them")
+    func truncationsUnboxedWhileEmpty() {
+        let disk = DurableState(currentTerm: 1, log: Log(), truncated: [])
+        #expect(disk.truncatedUnlessEmpty == nil && disk.truncatedIsEmpty)
+        let node = RaftNode(id: NodeID(0), serverCount: 3, restoring: disk)
+        #expect(node.truncatedUnlessEmpty == nil && node.truncatedIsEmpty)
+        #expect(node.durableState.truncatedUnlessEmpty == nil)
+    }
+
+    @Test("Truncation records survive the box: set, read back, equal by content, shared with the disk")
+    func truncationsRoundTrip() {
+        let records = [TruncatedEntries(firstIndex: 2, entries: [Entry(term: 1, command: Command(key: 0, value: 1))])]
+        var disk = DurableState(currentTerm: 1, truncated: records)
+        #expect(disk.truncated == records && !disk.truncatedIsEmpty)
+        #expect(disk == DurableState(currentTerm: 1, truncated: records))
+        #expect(disk != DurableState(currentTerm: 1))
+        let node = RaftNode(id: NodeID(0), serverCount: 3, restoring: disk)
+        #expect(node.truncated == records)
+        #expect(node.durableState.truncatedUnlessEmpty === disk.truncatedUnlessEmpty)
+        disk.truncated = []
+        #expect(disk.truncatedUnlessEmpty == nil && node.truncated == records)
+    }
+}

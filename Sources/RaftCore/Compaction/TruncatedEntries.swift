@@ -21,6 +21,31 @@ public struct TruncatedEntries: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(firstIndex):[" + entries.map(\.description).joined(separator: " ") + "]" }
 }
 
+/// RB-18's truncation records on the heap, never changed once made; `RaftNode` and
+/// `DurableState` hold one only while there are records, nil otherwise.
+///
+/// Out of line because only RB-18's mutant ever has records: inline, the empty array was one more
+/// reference in every server and every disk, retained and released on each copy of a world the
+/// checker explores. Setters replace the box rather than write through it, so values sharing one
+/// stay independent.
+@usableFromInline
+final class TruncationsBox: Hashable, Sendable {
+    let records: [TruncatedEntries]
+
+    init(_ records: [TruncatedEntries]) { self.records = records }
+
+    /// A box for `records`, nil when there are none: what the holders store.
+    static func unlessEmpty(_ records: [TruncatedEntries]) -> TruncationsBox? {
+        records.isEmpty ? nil : TruncationsBox(records)
+    }
+
+    @usableFromInline
+    static func == (lhs: TruncationsBox, rhs: TruncationsBox) -> Bool { lhs === rhs || lhs.records == rhs.records }
+
+    @usableFromInline
+    func hash(into hasher: inout Hasher) { hasher.combine(records) }
+}
+
 extension RaftNode {
     /// Under RB-18's mutant, remembers on disk the entries after `index` that a truncation is
     /// about to remove; otherwise nothing.

@@ -26,4 +26,18 @@ extension RaftNode {
     @inlinable public var electionTimeoutActs: Bool {
         !isLeader && (mayCampaign || knownLeader != nil)
     }
+
+    /// `electionTimeoutActs` of the server at `node`, read where it lies, field by field: asked
+    /// of `node.pointee`, the whole server is copied first (a retain and a release of each of
+    /// its arrays), and the explorers ask it of every server of every state they expand.
+    @inlinable public static func electionTimeoutActs(at node: UnsafePointer<RaftNode>) -> Bool {
+        guard !node.pointee.isLeader else { return false }
+        if node.pointee.configuration.voters.contains(node.pointee.id)
+            || node.pointee.configurationIndex > node.pointee.commitIndex
+        {
+            return true
+        }
+        if case .follower(let leader) = node.pointee.role { return leader != nil }
+        return false
+    }
 }

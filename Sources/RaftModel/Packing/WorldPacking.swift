@@ -133,63 +133,72 @@ private struct PackedWorldWriter {
         ClientsPacking.write(world.clients, into: bytes)
     }
 
-    /// Server `index` of `servers`, read in place: passed as a value, the server would be
-    /// copied, and so would its node if bound by `if let`.
+    /// Server `index` of `servers`, read where it lies (`World.Server.runningNode(of:)`):
+    /// passed as a value, the server would be copied, and so would its node and disk, a retain
+    /// and a release of each of their arrays.
     func write(server index: Int, of servers: UnsafeBufferPointer<World.Server>, defaultInitial: Configuration) {
-        if servers[index].isUp {
-            write(
-                node: servers[index].node.unsafelyUnwrapped, disk: servers[index].disk, defaultInitial: defaultInitial)
+        precondition(servers.indices.contains(index))
+        let server = servers.baseAddress! + index
+        if let node = World.Server.runningNode(of: server) {
+            write(node: node, diskOf: server, defaultInitial: defaultInitial)
         } else {
-            bytes.append(servers[index].disk.truncated.isEmpty ? 0 : ServerFlags.diskTruncated)
-            write(servers[index].disk)
+            bytes.append(server.pointee.disk.truncatedIsEmpty ? 0 : ServerFlags.diskTruncated)
+            write(diskOf: server)
         }
-        let machine = servers[index].stateMachine
-        write(machine.appliedCount)
-        for key in 0..<KeyValueStore.keyCount { write(machine.values[key].map { Int($0) + 1 } ?? 0) }
+        write(server.pointee.stateMachine.appliedCount)
+        for key in 0..<KeyValueStore.keyCount {
+            write(server.pointee.stateMachine.values[key].map { Int($0) + 1 } ?? 0)
+        }
     }
 
-    /// A running server, then its disk unless that holds what the server holds.
-    func write(node: RaftNode, disk: DurableState, defaultInitial: Configuration) {
-        let ownInitial = node.initialConfiguration != defaultInitial
+    /// The running server at `node`, then the disk of `server` unless that holds what the
+    /// running server holds.
+    func write(node: UnsafePointer<RaftNode>, diskOf server: UnsafePointer<World.Server>, defaultInitial: Configuration)
+    {
+        let ownInitial = node.pointee.initialConfiguration != defaultInitial
         let diskIsNodeState =
-            disk.currentTerm == node.currentTerm && disk.votedFor == node.votedFor && disk.log == node.log
-            && disk.snapshot == node.snapshot && disk.truncated == node.truncated
+            server.pointee.disk.currentTerm == node.pointee.currentTerm
+            && server.pointee.disk.votedFor == node.pointee.votedFor && server.pointee.disk.log == node.pointee.log
+            && server.pointee.disk.snapshot == node.pointee.snapshot
+            && (server.pointee.disk.truncatedIsEmpty && node.pointee.truncatedIsEmpty
+                || server.pointee.disk.truncated == node.pointee.truncated)
         let roleTag: UInt8 =
-            switch node.role {
+            switch node.pointee.roleKind {
             case .follower: RoleTag.follower
             case .preCandidate: RoleTag.preCandidate
             case .candidate: RoleTag.candidate
             case .leader: RoleTag.leader
             }
         bytes.append(
-            ServerFlags.up | (node.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
+            ServerFlags.up | (node.pointee.lastInputChangedDurableState ? ServerFlags.lastInputChangedDurableState : 0)
                 | (diskIsNodeState ? ServerFlags.diskIsNodeState : 0)
                 | (ownInitial ? ServerFlags.ownInitialConfiguration : 0) | roleTag << ServerFlags.roleShift
-                | (node.truncated.isEmpty ? 0 : ServerFlags.nodeTruncated)
-                | (diskIsNodeState || disk.truncated.isEmpty ? 0 : ServerFlags.diskTruncated))
-        if ownInitial { write(node.initialConfiguration) }
-        write(node.id.index)
-        write(node.currentTerm)
-        write(vote: node.votedFor)
-        write(node.log)
-        write(snapshot: node.snapshot)
-        if !node.truncated.isEmpty { write(node.truncated) }
-        write(node.commitIndex)
-        write(node.lastApplied)
-        switch node.role {
+                | (node.pointee.truncatedIsEmpty ? 0 : ServerFlags.nodeTruncated)
+                | (diskIsNodeState || server.pointee.disk.truncatedIsEmpty ? 0 : ServerFlags.diskTruncated))
+        if ownInitial { write(node.pointee.initialConfiguration) }
+        write(node.pointee.id.index)
+        write(node.pointee.currentTerm)
+        write(vote: node.pointee.votedFor)
+        write(node.pointee.log)
+        write(snapshot: node.pointee.snapshot)
+        if !node.pointee.truncatedIsEmpty { write(node.pointee.truncated) }
+        write(node.pointee.commitIndex)
+        write(node.pointee.lastApplied)
+        switch node.pointee.role {
         case .follower(let leader): write(vote: leader)
         case .preCandidate(let votes), .candidate(let votes): write(Int(votes.bits))
         case .leader(let progress): write(progress)
         }
-        if !diskIsNodeState { write(disk) }
+        if !diskIsNodeState { write(diskOf: server) }
     }
 
-    func write(_ disk: DurableState) {
-        write(disk.currentTerm)
-        write(vote: disk.votedFor)
-        write(disk.log)
-        write(snapshot: disk.snapshot)
-        if !disk.truncated.isEmpty { write(disk.truncated) }
+    /// The disk of the server at `server`, read where it lies.
+    func write(diskOf server: UnsafePointer<World.Server>) {
+        write(server.pointee.disk.currentTerm)
+        write(vote: server.pointee.disk.votedFor)
+        write(server.pointee.disk.log)
+        write(snapshot: server.pointee.disk.snapshot)
+        if !server.pointee.disk.truncatedIsEmpty { write(server.pointee.disk.truncated) }
     }
 
     /// RB-18's truncation records: their count, then each one's first index and entries.

@@ -28,63 +28,56 @@ extension Invariants {
         after action: Action, before: RaftNode?, committedBefore: Int, preVoteGrantsBefore: Int = 0,
         checksLinearizability: Bool = true, in world: World
     ) -> Bool {
-        stepViolates(
-            after: action, before: before.map(StepBefore.init), beforeNode: { before! },
-            committedBefore: committedBefore, preVoteGrantsBefore: preVoteGrantsBefore,
-            checksLinearizability: checksLinearizability, in: world)
+        guard let before else {
+            return stepViolates(
+                after: action, before: nil as StepBefore?, committedBefore: committedBefore,
+                preVoteGrantsBefore: preVoteGrantsBefore, checksLinearizability: checksLinearizability, in: world)
+        }
+        return withUnsafePointer(to: before) { node in
+            stepViolates(
+                after: action, before: StepBefore(node: node), committedBefore: committedBefore,
+                preVoteGrantsBefore: preVoteGrantsBefore, checksLinearizability: checksLinearizability, in: world)
+        }
     }
 
     /// `stepViolates(after:before:committedBefore:preVoteGrantsBefore:in:)` with everything it
     /// needs from before the step read from `previous`, the world the step left.
     ///
     /// For an explorer that keeps the previous world anyway, as the model checker does: the
-    /// stepping server is read field by field in place rather than copied out of `previous`.
+    /// stepping server is read where it lies in `previous` rather than copied out of it.
     public static func stepViolates(after action: Action, from previous: World, in world: World) -> Bool {
-        let stepping = action.steppingServer?.index
-        let before = stepping.flatMap { previous.servers[$0].isUp ? StepBefore(previous, server: $0) : nil }
-        return stepViolates(
-            after: action, before: before, beforeNode: { previous.servers[stepping!].node! },
-            committedBefore: previous.ghost.committed.count,
-            preVoteGrantsBefore: preVoteGrants(before: action, in: previous), checksLinearizability: true,
-            in: world)
+        let committedBefore = previous.ghost.committed.count
+        let preVoteGrantsBefore = preVoteGrants(before: action, in: previous)
+        return previous.servers.withUnsafeBufferPointer { servers in
+            let before = action.steppingServer.flatMap {
+                World.Server.runningNode(of: servers.baseAddress! + $0.index)
+            }
+            return stepViolates(
+                after: action, before: before.map(StepBefore.init(node:)), committedBefore: committedBefore,
+                preVoteGrantsBefore: preVoteGrantsBefore, checksLinearizability: true, in: world)
+        }
     }
 
-    /// What the step check reads of the stepping server as it was before the step.
+    /// The stepping server as it was just before the step, where it lies, and the few fields the
+    /// step check reads of it.
     ///
-    /// Its few fields, not the server: a server copied out of a world costs a retain and a
-    /// release of each of its arrays, more than the check itself on most steps.
+    /// A pointer, valid for one check only: a server copied out of a world, or even these
+    /// fields copied, cost a retain and a release of each array, more than the check itself on
+    /// most steps.
     struct StepBefore {
-        var log: Log
-        var snapshot: Snapshot?
-        var currentTerm: Term
-        var commitIndex: LogIndex
-        var isLeader: Bool
+        let node: UnsafePointer<RaftNode>
 
-        init(_ node: RaftNode) {
-            log = node.log
-            snapshot = node.snapshot
-            currentTerm = node.currentTerm
-            commitIndex = node.commitIndex
-            isLeader = node.isLeader
-        }
-
-        /// Server `server` of `world`, which must be up, read in place.
-        ///
-        /// Through `unsafelyUnwrapped`, the one spelling that reads a field of an optional server
-        /// without copying the server: `if let`, `!` and `?.` each copy it whole.
-        init(_ world: World, server: Int) {
-            log = world.servers[server].node.unsafelyUnwrapped.log
-            snapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
-            currentTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
-            commitIndex = world.servers[server].node.unsafelyUnwrapped.commitIndex
-            isLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
-        }
+        var log: Log { node.pointee.log }
+        var snapshot: Snapshot? { node.pointee.snapshot }
+        var currentTerm: Term { node.pointee.currentTerm }
+        var commitIndex: LogIndex { node.pointee.commitIndex }
+        var isLeader: Bool { node.pointee.isLeader }
     }
 
-    /// The step check; `beforeNode` is asked for the whole stepping server only by the PreVote
-    /// and CheckQuorum checks, on the rare steps they concern.
+    /// The step check; the PreVote and CheckQuorum checks copy the whole stepping server out
+    /// (`before.node.pointee`), on the rare steps they concern.
     private static func stepViolates(
-        after action: Action, before: StepBefore?, beforeNode: () -> RaftNode, committedBefore: Int,
+        after action: Action, before: StepBefore?, committedBefore: Int,
         preVoteGrantsBefore: Int, checksLinearizability: Bool, in world: World
     ) -> Bool {
         // Checked whole, and only when membership is in play.
@@ -107,7 +100,7 @@ extension Invariants {
             if case .preVote(let request) = envelope.message, let after = world.servers[envelope.to.index].node {
                 let granted = preVoteGrants(answering: envelope, in: world) > preVoteGrantsBefore
                 if preVoteRestraint(
-                    before: beforeNode(), after: after, request: request, from: envelope.from, granted: granted)
+                    before: before!.node.pointee, after: after, request: request, from: envelope.from, granted: granted)
                     != nil
                 {
                     return true
@@ -117,8 +110,11 @@ extension Invariants {
         case .electionTimeout(let id):
             // Only with CheckQuorum on (the same on every server) is there a quorum check to
             // look at; asking first spares copying the server on every other timeout.
-            if world.servers[id.index].isUp && world.servers[id.index].node.unsafelyUnwrapped.options.checkQuorum,
-                let after = world.servers[id.index].node, checkQuorum(before: beforeNode(), after: after) != nil
+            let checksQuorum = world.servers.withUnsafeBufferPointer { servers in
+                World.Server.runningNode(of: servers.baseAddress! + id.index)?.pointee.options.checkQuorum ?? false
+            }
+            if checksQuorum, let after = world.servers[id.index].node,
+                checkQuorum(before: before!.node.pointee, after: after) != nil
             {
                 return true
             }
@@ -134,19 +130,32 @@ extension Invariants {
 
     /// The check of a server step.
     ///
-    /// The servers are read in place, field by field, each after checking it runs, never bound
-    /// to a local (see `StepBefore.init(_:server:)`).
+    /// The servers are read where they lie, through pointers (`World.Server.runningNode(of:)`),
+    /// each after checking it runs: a server bound to a local, or read through its optional,
+    /// may be copied whole.
     private static func stepViolates(server: Int, before: StepBefore, committedSeen: Int, in world: World) -> Bool {
-        guard world.servers[server].isUp else { return false }
-        let ghost = world.ghost
-        let committed = ghost.committed
-        let afterLog = world.servers[server].node.unsafelyUnwrapped.log
-        let afterIsLeader = world.servers[server].node.unsafelyUnwrapped.isLeader
-        let afterTerm = world.servers[server].node.unsafelyUnwrapped.currentTerm
-        let logChanged = before.log != afterLog
+        world.servers.withUnsafeBufferPointer { servers in
+            stepViolates(server: server, before: before, committedSeen: committedSeen, servers: servers, in: world)
+        }
+    }
+
+    /// `stepViolates(server:before:committedSeen:in:)` on `servers`, the world's servers in place.
+    private static func stepViolates(
+        server: Int, before: StepBefore, committedSeen: Int, servers: UnsafeBufferPointer<World.Server>,
+        in world: World
+    ) -> Bool {
+        precondition(servers.indices.contains(server))
+        func running(_ index: Int) -> UnsafePointer<RaftNode>? {
+            World.Server.runningNode(of: servers.baseAddress! + index)
+        }
+        guard let after = running(server) else { return false }
+        let committed = world.ghost.committed
+        let afterIsLeader = after.pointee.isLeader
+        let afterTerm = after.pointee.currentTerm
+        let logChanged = before.log != after.pointee.log
 
         // Election Safety: the only leader set a step can grow is that of the stepping server's term.
-        if afterIsLeader && ghost.leaders(ofTerm: afterTerm).count > 1 { return true }
+        if afterIsLeader && world.ghost.leaders(ofTerm: afterTerm).count > 1 { return true }
 
         // Log Matching: only pairs with the stepping server, only if its log changed.
         if logChanged && logMatchingFails(for: server, in: world) { return true }
@@ -158,49 +167,47 @@ extension Invariants {
         // Without new records, a server other than the stepping one has nothing to check here
         // or below.
         let othersToCheck = !newRecords.isEmpty
-        for index in world.servers.indices where index == server || othersToCheck {
-            guard world.servers[index].isUp, world.servers[index].node.unsafelyUnwrapped.isLeader else { continue }
-            let leaderTerm = world.servers[index].node.unsafelyUnwrapped.currentTerm
-            let leaderLog = world.servers[index].node.unsafelyUnwrapped.log
+        for index in servers.indices where index == server || othersToCheck {
+            guard let leader = running(index), leader.pointee.isLeader else { continue }
+            let leaderTerm = leader.pointee.currentTerm
             let recheckAll =
                 index == server && (logChanged || !before.isLeader || before.currentTerm != afterTerm)
             let records = recheckAll ? 0..<committed.count : newRecords
             for offset in records where committed[offset].commitTerm < leaderTerm {
                 let logIndex = offset + 1
-                if !holds(committed[offset], at: logIndex, in: leaderLog) { return true }
+                if !holds(committed[offset], at: logIndex, in: leader.pointee.log) { return true }
             }
         }
 
         // State Machine Safety: the committed prefix of the stepping server from where it may have
         // changed, and the new records on every other running server.
-        for index in world.servers.indices where index == server || othersToCheck {
-            guard world.servers[index].isUp else { continue }
-            let log = world.servers[index].node.unsafelyUnwrapped.log
-            let limit = min(world.servers[index].node.unsafelyUnwrapped.commitIndex, log.lastIndex, committed.count)
+        for index in servers.indices where index == server || othersToCheck {
+            guard let node = running(index) else { continue }
+            let limit = min(node.pointee.commitIndex, node.pointee.log.lastIndex, committed.count)
             var first: Int
             if index == server {
                 first = logChanged ? 1 : min(before.commitIndex, before.log.lastIndex, committedSeen) + 1
             } else {
                 first = committedSeen + 1
             }
-            first = max(first, log.baseIndex + 1)
+            first = max(first, node.pointee.log.baseIndex + 1)
             while first <= limit {
-                if log[first] != committed[first - 1].entry { return true }
+                if node.pointee.log[first] != committed[first - 1].entry { return true }
                 first += 1
             }
         }
 
         // Snapshot Covers Committed and Snapshot Keeps Term, when the step gave it a snapshot.
-        let afterSnapshot = world.servers[server].node.unsafelyUnwrapped.snapshot
-        if afterSnapshot != before.snapshot || world.servers[server].disk.snapshot != afterSnapshot {
-            if snapshotViolates(server, world.servers[server].node!, in: world) { return true }
+        let afterSnapshot = after.pointee.snapshot
+        if afterSnapshot != before.snapshot || servers[server].disk.snapshot != afterSnapshot {
+            if snapshotViolates(server, after.pointee, in: world) { return true }
         }
 
         // The transition invariants, for the stepping server.
-        let afterCommit = world.servers[server].node.unsafelyUnwrapped.commitIndex
+        let afterCommit = after.pointee.commitIndex
         if afterTerm < before.currentTerm || afterCommit < before.commitIndex { return true }
         if logChanged && before.isLeader && afterIsLeader && before.currentTerm == afterTerm {
-            if !afterLog.extends(before.log) { return true }
+            if !after.pointee.log.extends(before.log) { return true }
         }
         return false
     }

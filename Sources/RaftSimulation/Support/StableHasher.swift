@@ -182,7 +182,7 @@ extension DurableState: StablyHashable {
         log.stableHash(into: &hasher)
         snapshot?.stableHash(into: &hasher)
         // Only RB-18's mutant records truncations: every other digest stays put.
-        if !truncated.isEmpty { truncated.stableHash(into: &hasher) }
+        if !truncatedIsEmpty { truncated.stableHash(into: &hasher) }
     }
 }
 
@@ -212,7 +212,7 @@ extension RaftNode: StablyHashable {
         hasher.combine(votedFor.map { $0.index + 1 } ?? 0)
         log.stableHash(into: &hasher)
         snapshot?.stableHash(into: &hasher)
-        if !truncated.isEmpty { truncated.stableHash(into: &hasher) }
+        if !truncatedIsEmpty { truncated.stableHash(into: &hasher) }
         hasher.combine(commitIndex)
         hasher.combine(lastApplied)
         switch role {

@@ -37,22 +37,38 @@ public struct World: Hashable, Sendable {
 
         /// Whether the server runs.
         ///
-        /// A pattern rather than `node != nil`, which copies the node.
-        public var isUp: Bool {
+        /// A pattern rather than `node != nil`, which copies the node; inlinable, as the explorers
+        /// ask it of every server they look at.
+        @inlinable public var isUp: Bool {
             if case .some = node { true } else { false }
         }
 
-        /// Adds this server, as `id`, to the sets its role puts it in.
+        /// The running node of the server at `server`, where it lies; nil while crashed.
         ///
-        /// A method, so that the node is read in place rather than bound to a copy.
-        /// The node goes through `unsafelyUnwrapped` once checked: `guard let` would copy it.
+        /// An optional's payload starts at its first byte (Swift's layout of single-payload
+        /// enums), so the node is read in place: unwrapped as a value, even through
+        /// `unsafelyUnwrapped`, it is copied whole (a retain and a release of each of its arrays)
+        /// whenever the optimizer does not inline the read. The explorers' hot paths (the step
+        /// check, the search fingerprint, the packer) read servers through this; inlinable, so
+        /// that the checker's adapter inlines it too.
+        @inlinable @inline(__always)
+        package static func runningNode(of server: UnsafePointer<Server>) -> UnsafePointer<RaftNode>? {
+            guard server.pointee.isUp else { return nil }
+            return UnsafeRawPointer(server.pointer(to: \.node)!).assumingMemoryBound(to: RaftNode.self)
+        }
+
+        /// Adds the server at `server`, as `id`, to the sets its role puts it in.
+        ///
+        /// The node is read where it lies (`runningNode(of:)`): `guard let`, or even
+        /// `unsafelyUnwrapped`, may copy it.
         @inline(__always)
-        func addRole(as id: NodeID, to roles: inout ServerRoles, maxTerm: Term) {
-            guard isUp else { return }
+        static func addRole(of server: UnsafePointer<Server>, as id: NodeID, to roles: inout ServerRoles, maxTerm: Term)
+        {
+            guard let node = runningNode(of: server) else { return }
             roles.up.insert(id)
-            if node.unsafelyUnwrapped.isLeader {
+            if node.pointee.isLeader {
                 roles.leaders.insert(id)
-            } else if node.unsafelyUnwrapped.currentTerm < maxTerm && node.unsafelyUnwrapped.electionTimeoutActs {
+            } else if node.pointee.currentTerm < maxTerm && RaftNode.electionTimeoutActs(at: node) {
                 roles.mayStartElection.insert(id)
             }
         }
@@ -134,7 +150,15 @@ public struct World: Hashable, Sendable {
     public var hasMembership: Bool { initialConfiguration != nil || spent.configChanges > 0 }
 
     /// The log of server `index`: the running one's, or its disk's while crashed.
-    public func log(of index: Int) -> Log { servers[index].node?.log ?? servers[index].disk.log }
+    ///
+    /// Read in place (`Server.runningNode(of:)`): only the log is copied, not the server.
+    public func log(of index: Int) -> Log {
+        precondition(servers.indices.contains(index), "no server \(index)")
+        return servers.withUnsafeBufferPointer { servers in
+            let server = servers.baseAddress! + index
+            return Server.runningNode(of: server)?.pointee.log ?? server.pointee.disk.log
+        }
+    }
 
     /// Every server that currently believes it leads, with its term.
     public var currentLeaders: [RaftNode] { servers.compactMap { $0.node }.filter(\.isLeader) }
@@ -144,7 +168,9 @@ public struct World: Hashable, Sendable {
     func serverRoles(maxTerm: Term) -> ServerRoles {
         var roles = ServerRoles()
         servers.withUnsafeBufferPointer { servers in
-            for index in servers.indices { servers[index].addRole(as: NodeID(index), to: &roles, maxTerm: maxTerm) }
+            for index in servers.indices {
+                Server.addRole(of: servers.baseAddress! + index, as: NodeID(index), to: &roles, maxTerm: maxTerm)
+            }
         }
         return roles
     }
