@@ -1,5 +1,6 @@
 import Foundation
 import RaftCorpus
+import RaftFuzzing
 import RaftSimulation
 
 /// `raftlab merge`: the outputs of fuzz shards (a CI matrix, a Kubernetes Indexed Job) as the
@@ -20,6 +21,9 @@ enum MergeCommand {
                 flag: "--into", valueName: "OUT",
                 help: "Write the merged summary.json, corpus/ and junit.xml here (default: only print the summary)."),
             OptionSpec(flag: "--json", valueName: nil, help: "Print the merged summary as one JSON object."),
+            OptionSpec(
+                flag: "--accept-undecided", valueName: nil,
+                help: "Exit 0, not 7, when some run's client history was undecided (as fuzz --accept-undecided)."),
         ],
         discussion: """
             Each DIR is one shard's output folder, as a shard writes it:
@@ -46,7 +50,8 @@ enum MergeCommand {
             Exit 0 when the shards cover the campaign and no run failed, 1 when a run violated safety,
             2 when a run failed liveness (and none safety), 5 when the shards do not cover the whole
             campaign (a shard missing or cut short: no digest; the failures found are still listed),
-            64 bad command line, 65 malformed or mismatched input, 66 a DIR that does not exist, 73 OUT
+            7 when no run failed but some run's client history was undecided (the shards' undecided
+            runs are merged as fuzz counts them; --accept-undecided exits 0), 64 bad command line, 65 malformed or mismatched input, 66 a DIR that does not exist, 73 OUT
             not writable.
 
             EXAMPLES:
@@ -128,7 +133,8 @@ enum MergeCommand {
         guard let merge else { return .ok }
         if merge.safetyFailures > 0 { return .safetyViolation }
         if merge.livenessFailures > 0 { return .livenessViolation }
-        return merge.isComplete ? .ok : .incomplete
+        if !merge.isComplete { return .incomplete }
+        return merge.undecided.isEmpty || arguments.has("--accept-undecided") ? .ok : .linearizabilityUndecided
     }
 
     static func printSummary(
@@ -151,6 +157,12 @@ enum MergeCommand {
                     "INCOMPLETE: no shard covered run \(merge.firstMissingRun ?? 0) (a shard missing or cut short); "
                         + "\(merge.runsPastGap) runs past it are counted in no figure but their failures are listed; "
                         + "no digest")
+            }
+            if let first = merge.undecided.first {
+                let seed = RunSeeds.seed(base: merge.baseSeed, run: first.run)
+                console.print(
+                    "  linearizability: undecided in \(merge.undecided.count) runs (not a pass): "
+                        + "first run \(first.run) (seed \(seed)): \(first.detail)")
             }
             for failure in merge.failures {
                 let run = failure["run"]?.integerValue ?? 0

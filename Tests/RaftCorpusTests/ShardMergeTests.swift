@@ -23,6 +23,13 @@ private func summary(_ findings: FuzzFindings, _ campaign: Campaign, path: Strin
             ("command", .string("fuzz")), ("seed", .string(String(campaign.baseSeed))),
             ("spec", SpecCodec.encode(campaign.spec)), ("mutant", campaign.mutant.map { .string($0.name) } ?? .null),
             ("failures", .array(failures)),
+            (
+                "undecidedRuns",
+                .array(
+                    findings.campaign.linearizabilityUndecided.map {
+                        .object([("run", .integer($0.run)), ("detail", .string($0.detail))])
+                    })
+            ),
         ]
             + ShardSummary.shardMembers(
                 findings.campaign, campaignRuns: campaign.runs, keepGoing: campaign.keepGoing, includingRecords: true))
@@ -106,6 +113,45 @@ struct ShardMergeTests {
         var otherCount = both.summaries[1]
         otherCount.shard = CampaignShard(index: 1, count: 3)!
         #expect(throws: FileError.self) { try CampaignMerge([both.summaries[0], otherCount]) }
+    }
+
+    @Test("Undecided client histories merge as the single-process campaign counts them, in run order")
+    func undecidedRunsMerge() throws {
+        var spec = WorldSpec.fuzzDefault
+        spec.turnOnClients(2)
+        var campaign = Campaign(spec: spec, mutant: nil, baseSeed: 1, runs: 6, workers: 1)
+        // No search budget: every history with a reply to place is undecided.
+        campaign.linearizabilityStepBudget = 0
+        let both = try runBoth(campaign, count: 3, name: "undecided")
+        let whole = both.whole.campaign.linearizabilityUndecided
+        #expect(whole.count >= 2, "the budget of none leaves histories undecided")
+        #expect(both.merge.undecided.map(\.run) == whole.map(\.run))
+        #expect(both.merge.undecided.map(\.detail) == whole.map(\.detail))
+        #expect(both.merge.json["linearizabilityUndecided"]?.integerValue == whole.count)
+        #expect(Set(both.summaries.flatMap { $0.undecided.map(\.run) }) == Set(whole.map(\.run)))
+    }
+
+    @Test("A summary without its undecided runs, or with one of another shard, is malformed")
+    func undecidedRunsAreChecked() throws {
+        let head = """
+            {"command":"fuzz","seed":"1","spec":{"name":"x"},"mutant":null,"campaignRuns":10,"keepGoing":false,
+             "shard":"1/2","runRecordFields":\(JSONValue.array(ShardSummary.recordFields.map(JSONValue.string)).encoded(pretty: false)),
+             "runRecords":[[1,"0000000000000001",5,"passed",null,false,false,0,0,0,0,0]],"failures":[]
+            """
+        #expect(
+            throws: FileError.malformed(
+                path: "s.json", detail: "\"undecidedRuns\" must be an array (a summary of another raftlab version?)")
+        ) {
+            try ShardSummary.decode(head + "}", path: "s.json")
+        }
+        #expect(
+            throws: FileError.malformed(
+                path: "s.json", detail: "undecidedRuns[0] is not {\"run\", \"detail\"} with a run of shard 1/2")
+        ) {
+            try ShardSummary.decode(head + #","undecidedRuns":[{"run":2,"detail":"d"}]}"#, path: "s.json")
+        }
+        let decoded = try ShardSummary.decode(head + #","undecidedRuns":[{"run":3,"detail":"d"}]}"#, path: "s.json")
+        #expect(decoded.undecided.map(\.run) == [3])
     }
 
     @Test("A missing shard leaves the merge incomplete: runs up to the gap, no digest")

@@ -34,6 +34,9 @@ public struct CampaignMerge: Sendable {
     public var livenessFailures: Int
     /// The shards' coverage tables summed, when any shard wrote one.
     public var coverage: MergedCoverageTable?
+    /// Runs whose client history the linearizability search could not decide, in run order:
+    /// the campaign's when complete, every shard's otherwise (as `failures`).
+    public var undecided: [(run: Int, detail: String)]
     /// Corpus files (paths below a shard's corpus folder) the whole campaign would not have
     /// written: the traces of failures past its end, and the shrunk traces of failures that are
     /// not the first of their invariant in the campaign (each shard shrinks its own first).
@@ -111,6 +114,8 @@ public struct CampaignMerge: Sendable {
         let reported = isComplete ? everyFailure.filter { ($0["run"]?.integerValue ?? 0) < end } : everyFailure
         (failures, corpusFilesLeftOut) = Self.asOneCampaign(reported, every: everyFailure)
         safetyFailures = failures.filter { $0["kind"]?.stringValue == FuzzOutcome.Kind.safety.rawValue }.count
+        let everyUndecided = byIndex.compactMap { $0 }.flatMap(\.undecided).sorted { $0.run < $1.run }
+        undecided = isComplete ? everyUndecided.filter { $0.run < end } : everyUndecided
         livenessFailures = failures.count - safetyFailures
         var coverage: MergedCoverageTable? = nil
         for summary in byIndex.compactMap({ $0 }) {
@@ -193,6 +198,11 @@ public struct CampaignMerge: Sendable {
                 ])
             ),
             ("failures", .array(failures)),
+            ("linearizabilityUndecided", .integer(undecided.count)),
+            (
+                "undecidedRuns",
+                .array(undecided.map { .object([("run", .integer($0.run)), ("detail", .string($0.detail))]) })
+            ),
             ("digest", isComplete ? .string(hex16(tally.digest)) : .null),
         ]
         if let coverage { members.append(("coverage", coverage.json)) }

@@ -24,6 +24,9 @@ public struct ShardSummary: Sendable {
     public var failures: [JSONValue]
     /// The coverage table, when the shard wrote one: `{"rows": [{"role","input","outcome","count"}]}`.
     public var coverage: JSONValue?
+    /// The shard's runs whose client history the linearizability search could not decide, in
+    /// run order, with what the search said (`undecidedRuns`).
+    public var undecided: [(run: Int, detail: String)] = []
 
     /// The columns of a `runRecords` row, in order.
     public static let recordFields = [
@@ -112,9 +115,24 @@ public struct ShardSummary: Sendable {
         }
         let coverage = document["coverage"].flatMap { $0 == .null ? nil : $0 }
         if let coverage { _ = try MergedCoverageTable(coverage, path: path) }
+        guard let undecidedRows = document["undecidedRuns"]?.arrayValue else {
+            throw bad("\"undecidedRuns\" must be an array (a summary of another raftlab version?)")
+        }
+        var undecided: [(run: Int, detail: String)] = []
+        for (position, row) in undecidedRows.enumerated() {
+            guard let run = row["run"]?.integerValue, shard.contains(run: run), run < campaignRuns,
+                let detail = row["detail"]?.stringValue
+            else {
+                throw bad("undecidedRuns[\(position)] is not {\"run\", \"detail\"} with a run of shard \(shard)")
+            }
+            guard undecided.last.map({ $0.run < run }) ?? true else {
+                throw bad("undecidedRuns[\(position)] is run \(run), not after the run before it")
+            }
+            undecided.append((run, detail))
+        }
         return ShardSummary(
             path: path, baseSeed: seed, spec: spec, mutant: mutant, campaignRuns: campaignRuns, keepGoing: keepGoing,
-            shard: shard, records: records, failures: failures, coverage: coverage)
+            shard: shard, records: records, failures: failures, coverage: coverage, undecided: undecided)
     }
 
     /// `K/N` with `0 <= K < N`, or nil.
