@@ -60,19 +60,25 @@ struct VirtualClock {
     func earliestTimer(in world: World) -> (timer: Timer, due: Int)? {
         var earliest: Timer? = nil
         var due = Int.max
-        for (index, server) in world.servers.enumerated() {
-            guard let node = server.node else {
-                if restartTicks[index] < due { (earliest, due) = (.restart(index), restartTicks[index]) }
-                continue
-            }
-            if node.isLeader {
-                if heartbeatDeadlines[index] < due { (earliest, due) = (.heartbeat(index), heartbeatDeadlines[index]) }
-                // CheckQuorum: the leader's election timer times its quorum check.
-                if node.options.checkQuorum && electionDeadlines[index] < due {
+        // Servers are read where they lie (`World.Server.runningNode(of:)`): bound as values in
+        // the loop, each step copied every server whole.
+        world.servers.withUnsafeBufferPointer { servers in
+            for index in servers.indices {
+                guard let node = World.Server.runningNode(of: servers.baseAddress! + index) else {
+                    if restartTicks[index] < due { (earliest, due) = (.restart(index), restartTicks[index]) }
+                    continue
+                }
+                if node.pointee.isLeader {
+                    if heartbeatDeadlines[index] < due {
+                        (earliest, due) = (.heartbeat(index), heartbeatDeadlines[index])
+                    }
+                    // CheckQuorum: the leader's election timer times its quorum check.
+                    if node.pointee.options.checkQuorum && electionDeadlines[index] < due {
+                        (earliest, due) = (.election(index), electionDeadlines[index])
+                    }
+                } else if electionDeadlines[index] < due {
                     (earliest, due) = (.election(index), electionDeadlines[index])
                 }
-            } else if electionDeadlines[index] < due {
-                (earliest, due) = (.election(index), electionDeadlines[index])
             }
         }
         return earliest.map { ($0, due) }

@@ -16,8 +16,16 @@ extension Invariants {
     /// is committed.
     public static func oneUncommittedConfiguration(_ world: World) -> Violation? {
         let committed = world.ghost.committed.count
-        for (index, server) in world.servers.enumerated() {
-            guard let leader = server.node, leader.isLeader, leader.configurationIndex > committed else { continue }
+        // Asked after every fuzz step: a server is read where it lies, and copied only when it
+        // leads with a configuration past the commit.
+        let leading = world.servers.withUnsafeBufferPointer { servers in
+            servers.indices.filter { index in
+                guard let node = World.Server.runningNode(of: servers.baseAddress! + index) else { return false }
+                return node.pointee.isLeader && node.pointee.configurationIndex > committed
+            }
+        }
+        for index in leading {
+            guard let leader = world.servers[index].node else { continue }
             let uncommitted = leader.log.entries.indices.filter { offset in
                 guard offset + 1 > committed, case .configuration = leader.log.entries[offset].payload else {
                     return false
