@@ -136,12 +136,20 @@ func randomHistory(_ random: inout TestRandom, operations: Int, keys: Int, unkno
 }
 
 /// Linearizability by definition: some order of the operations that took effect (every ok
-/// one, any unknown ones) respects real time and the specification.
-func bruteForceLinearizable(_ history: KeyValueHistory) -> Bool {
+/// one, any unknown ones) respects real time and the specification; `sessionOrdered`, also
+/// that no unknown operation is placed after a later state-changing operation of its client on
+/// its key.
+func bruteForceLinearizable(_ history: KeyValueHistory, sessionOrdered: Bool = false) -> Bool {
     let specification = WholeStoreSpecification()
     let candidates = history.ids.filter {
         if case .fail = history[$0].outcome { return false }
         return true
+    }
+    func closes(_ later: OperationID, _ earlier: OperationID) -> Bool {
+        sessionOrdered && history[later].client == history[earlier].client
+            && history[later].invokedAt > history[earlier].invokedAt
+            && history[later].input.key == history[earlier].input.key
+            && KeyValueSpecification().mayChangeState(history[later].input)
     }
     func extend(_ placed: [OperationID], _ state: [String: String]) -> Bool {
         let remaining = candidates.filter { !placed.contains($0) }
@@ -152,7 +160,8 @@ func bruteForceLinearizable(_ history: KeyValueHistory) -> Bool {
                 guard let returnedAt = history[$0].outcome.returnedAt else { return false }
                 return returnedAt < history[next].invokedAt
             }
-            guard !blocked,
+            let closed = history[next].outcome.output == nil && placed.contains { closes($0, next) }
+            guard !blocked, !closed,
                 let after = specification.step(
                     from: state, input: history[next].input, output: history[next].outcome.output)
             else { continue }

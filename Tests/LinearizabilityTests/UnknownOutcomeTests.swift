@@ -130,40 +130,6 @@ struct UnknownOutcomeTests {
     }
 }
 
-/// `bruteForceLinearizable` with session order as an option: an unknown operation may not be
-/// placed after a later state-changing operation of its client on its key.
-func bruteForceLinearizable(_ history: KeyValueHistory, sessionOrdered: Bool) -> Bool {
-    guard sessionOrdered else { return bruteForceLinearizable(history) }
-    let specification = WholeStoreSpecification()
-    let candidates = history.ids.filter {
-        if case .fail = history[$0].outcome { return false }
-        return true
-    }
-    func closes(_ later: OperationID, _ earlier: OperationID) -> Bool {
-        history[later].client == history[earlier].client && history[later].invokedAt > history[earlier].invokedAt
-            && history[later].input.key == history[earlier].input.key
-            && KeyValueSpecification().mayChangeState(history[later].input)
-    }
-    func extend(_ placed: [OperationID], _ state: [String: String]) -> Bool {
-        let remaining = candidates.filter { !placed.contains($0) }
-        if remaining.allSatisfy({ history[$0].outcome.output == nil }) { return true }
-        for next in remaining {
-            let blocked = remaining.contains {
-                guard let returnedAt = history[$0].outcome.returnedAt else { return false }
-                return returnedAt < history[next].invokedAt
-            }
-            let closed = history[next].outcome.output == nil && placed.contains { closes($0, next) }
-            guard !blocked, !closed,
-                let after = specification.step(
-                    from: state, input: history[next].input, output: history[next].outcome.output)
-            else { continue }
-            if extend(placed + [next], after) { return true }
-        }
-        return false
-    }
-    return extend([], [:])
-}
-
 /// A random history of clients that each wait for an operation (or give up on it) before the next.
 ///
 /// On one key, from a store whose operations take effect at random instants: an operation given
