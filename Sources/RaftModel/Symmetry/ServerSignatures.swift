@@ -26,7 +26,8 @@ enum ServerSignatures {
         var local = ServerWords(repeating: 0)
         world.servers.withUnsafeBufferPointer { servers in
             for index in 0..<count {
-                local[index] = servers[index].localSignature(as: NodeID(index), in: world)
+                local[index] = World.Server.localSignature(
+                    of: servers.baseAddress! + index, as: NodeID(index), in: world)
             }
         }
         world.network.withUnsafeBufferPointer { network in
@@ -51,7 +52,8 @@ enum ServerSignatures {
         var links = ServerWords(repeating: 0)
         world.servers.withUnsafeBufferPointer { servers in
             for index in 0..<count {
-                servers[index].addLinks(from: index, local: local, count: count, to: &links)
+                World.Server.addLinks(
+                    of: servers.baseAddress! + index, from: index, local: local, count: count, to: &links)
             }
         }
         world.network.withUnsafeBufferPointer { network in
@@ -118,17 +120,20 @@ extension World.Server {
     /// "another"; read in place, as the search fingerprint reads it (a copy would retain and
     /// release every array the server holds).
     @inline(__always)
-    fileprivate func localSignature(as id: NodeID, in world: World) -> UInt64 {
+    fileprivate static func localSignature(of server: UnsafePointer<World.Server>, as id: NodeID, in world: World)
+        -> UInt64
+    {
         var hash: UInt64 = 0x243F_6A88_85A3_08D3
-        if let node {
-            hash = node.mixSignature(into: hash, disk: disk)
+        if let node = runningNode(of: server) {
+            hash = RaftNode.mixSignature(of: node, into: hash, disk: server.pointer(to: \.disk)!)
         } else {
             hash = SymmetryHash.mix(hash, 0xDEAD)
-            hash = SymmetryHash.mix(hash, SymmetryHash.disk(disk, of: id))
+            hash = SymmetryHash.mix(hash, SymmetryHash.disk(server.pointee.disk, of: id))
         }
-        var machine = UInt64(truncatingIfNeeded: stateMachine.appliedCount)
+        var machine = UInt64(truncatingIfNeeded: server.pointee.stateMachine.appliedCount)
         for key in 0..<KeyValueStore.keyCount {
-            machine = SymmetryHash.mix(machine, stateMachine.values[key].map { 1 << 16 | UInt64($0) } ?? 0)
+            machine = SymmetryHash.mix(
+                machine, server.pointee.stateMachine.values[key].map { 1 << 16 | UInt64($0) } ?? 0)
         }
         hash = SymmetryHash.mix(hash, machine)
         if let side = world.partition {
@@ -137,7 +142,7 @@ extension World.Server {
             hash = SymmetryHash.mix(hash, UInt64(onSide ? side.count : world.servers.count - side.count) | 1 << 8)
         }
         // Its membership situation: only servers in the same one may trade places.
-        if world.hasMembership { hash = SymmetryHash.mix(hash, membershipWord(as: id, in: world)) }
+        if world.hasMembership { hash = SymmetryHash.mix(hash, server.pointee.membershipWord(as: id, in: world)) }
         // The terms it led, in order.
         let leadersByTerm = world.ghost.leadersByTerm
         for term in leadersByTerm.indices where leadersByTerm[term].contains(id) {
@@ -148,10 +153,15 @@ extension World.Server {
 
     /// Adds the pointers this server's state holds (`index` being its own) to `links`.
     @inline(__always)
-    fileprivate func addLinks(from index: Int, local: ServerWords, count: Int, to links: inout ServerWords) {
-        if let node {
-            if let vote = node.votedFor { ServerSignatures.link(index, vote.index, 1, local: local, links: &links) }
-            switch node.role {
+    fileprivate static func addLinks(
+        of server: UnsafePointer<World.Server>, from index: Int, local: ServerWords, count: Int,
+        to links: inout ServerWords
+    ) {
+        if let node = runningNode(of: server) {
+            if let vote = node.pointee.votedFor {
+                ServerSignatures.link(index, vote.index, 1, local: local, links: &links)
+            }
+            switch node.pointee.role {
             case .follower(let leader):
                 if let leader { ServerSignatures.link(index, leader.index, 2, local: local, links: &links) }
             case .candidate(let votes):
@@ -173,23 +183,33 @@ extension World.Server {
                 }
             }
         }
-        if let vote = disk.votedFor { ServerSignatures.link(index, vote.index, 5, local: local, links: &links) }
+        if let vote = server.pointee.disk.votedFor {
+            ServerSignatures.link(index, vote.index, 5, local: local, links: &links)
+        }
     }
 }
 
 extension RaftNode {
-    /// Mixes this running server's own state and its disk into `hash`, pointers made relative.
+    /// Mixes the running server at `node`'s own state and its `disk` into `hash`, pointers made
+    /// relative; both read in place (handed over as values, they were copied whole).
     @inline(__always)
-    fileprivate func mixSignature(into start: UInt64, disk: DurableState) -> UInt64 {
-        var hash = SymmetryHash.mix(start, UInt64(truncatingIfNeeded: currentTerm))
-        hash = SymmetryHash.mix(hash, ServerSignatures.relative(votedFor, to: id))
+    fileprivate static func mixSignature(
+        of node: UnsafePointer<RaftNode>, into start: UInt64, disk: UnsafePointer<DurableState>
+    ) -> UInt64 {
+        let id = node.pointee.id
+        var hash = SymmetryHash.mix(start, UInt64(truncatingIfNeeded: node.pointee.currentTerm))
+        hash = SymmetryHash.mix(hash, ServerSignatures.relative(node.pointee.votedFor, to: id))
         hash = SymmetryHash.mix(
-            hash, UInt64(truncatingIfNeeded: commitIndex) << 32 | UInt64(truncatingIfNeeded: lastApplied))
-        hash = SymmetryHash.mix(hash, SymmetryHash.log(log))
-        if snapshot != nil { hash = SymmetryHash.mix(hash, SymmetryHash.snapshot(snapshot)) }
+            hash,
+            UInt64(truncatingIfNeeded: node.pointee.commitIndex) << 32
+                | UInt64(truncatingIfNeeded: node.pointee.lastApplied))
+        hash = SymmetryHash.mix(hash, SymmetryHash.log(node.pointee.log))
+        if node.pointee.snapshot != nil { hash = SymmetryHash.mix(hash, SymmetryHash.snapshot(node.pointee.snapshot)) }
         // Only RB-18's mutant records truncations: every other signature stays what it was.
-        if !truncated.isEmpty { hash = SymmetryHash.mix(hash, SymmetryHash.truncated(truncated)) }
-        switch role {
+        if !node.pointee.truncatedIsEmpty {
+            hash = SymmetryHash.mix(hash, SymmetryHash.truncated(node.pointee.truncated))
+        }
+        switch node.pointee.role {
         case .follower(let leader):
             hash = SymmetryHash.mix(hash, 0x10 | ServerSignatures.relative(leader, to: id))
         case .candidate(let votes):
@@ -209,9 +229,11 @@ extension RaftNode {
             if !progress.readsAreEmpty { hash = SymmetryHash.mix(hash, SymmetryHash.reads(progress.reads)) }
         }
         let diskIsNodeState =
-            disk.currentTerm == currentTerm && disk.votedFor == votedFor && disk.log == log && disk.snapshot == snapshot
-            && disk.truncated == truncated
-        return SymmetryHash.mix(hash, diskIsNodeState ? 1 : SymmetryHash.disk(disk, of: id))
+            disk.pointee.currentTerm == node.pointee.currentTerm && disk.pointee.votedFor == node.pointee.votedFor
+            && disk.pointee.log == node.pointee.log && disk.pointee.snapshot == node.pointee.snapshot
+            && disk.pointee.truncatedIsEmpty == node.pointee.truncatedIsEmpty
+            && (disk.pointee.truncatedIsEmpty || disk.pointee.truncated == node.pointee.truncated)
+        return SymmetryHash.mix(hash, diskIsNodeState ? 1 : SymmetryHash.disk(disk.pointee, of: id))
     }
 }
 
